@@ -1,0 +1,92 @@
+import { DEFAULT_START_MESSAGE, DEFAULT_TELEGRAM_API_URL, DEFAULT_VOICE } from './constants.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
+
+/** Where the bot token and webhook secret come from. */
+export type CredentialSource =
+  | { kind: 'secrets-manager'; secretArn: string }
+  | { kind: 'environment'; botToken: string; webhookSecret: string };
+
+export interface Config {
+  bucket: string;
+  region: string;
+  voice: string;
+  startMessage: string;
+  telegramApiUrl: string;
+  s3ForcePathStyle: boolean;
+  logLevel: LogLevel;
+  credentials: CredentialSource;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset)
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const VOICE_ID = /^[A-Z][A-Za-z]{1,31}$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+/** Bot API tokens look like `123456789:AAH...`. */
+export const BOT_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
+/** setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -. */
+export const WEBHOOK_SECRET = /^[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * Reads and validates the configuration once, at cold start. Every problem found is reported
+ * in one error that names the variables, so a misconfigured deployment fails loudly and clearly.
+ */
+export function readConfig(env: Env): Config {
+  const problems: string[] = [];
+  const value = (name: string) => env[name]?.trim() || undefined;
+  const check = (name: string, pattern: RegExp, what: string, fallback?: string) => {
+    const v = value(name) ?? fallback;
+    if (v === undefined) problems.push(`${name} is required (${what})`);
+    else if (!pattern.test(v)) problems.push(`${name} is not ${what}`);
+    return v ?? '';
+  };
+
+  const bucket = check('S3_BUCKET_NAME', BUCKET_NAME, 'a valid S3 bucket name');
+  const region = check('AWS_REGION', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
+  const voice = check('VOICE_NAME', VOICE_ID, 'a Polly voice id such as Maxim or Joanna', DEFAULT_VOICE);
+  const telegramApiUrl = (value('TELEGRAM_API_URL') ?? DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(telegramApiUrl)) problems.push('TELEGRAM_API_URL is not an http(s) URL');
+
+  const pathStyle = value('S3_FORCE_PATH_STYLE') ?? 'false';
+  if (pathStyle !== 'true' && pathStyle !== 'false') problems.push('S3_FORCE_PATH_STYLE must be true or false');
+
+  const logLevel = (value('LOG_LEVEL') ?? 'INFO').toUpperCase();
+  if (!LOG_LEVELS.includes(logLevel as LogLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const credentials = readCredentialSource(env, problems);
+  if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return {
+    bucket,
+    region,
+    voice,
+    // START_MESSAGE keeps its line breaks and spaces: it is sent as written.
+    startMessage: env.START_MESSAGE?.trim() ? env.START_MESSAGE : DEFAULT_START_MESSAGE,
+    telegramApiUrl,
+    s3ForcePathStyle: pathStyle === 'true',
+    logLevel: logLevel as LogLevel,
+    credentials,
+  };
+}
+
+function readCredentialSource(env: Env, problems: string[]): CredentialSource {
+  const secretArn = env.BOT_SECRET_ARN?.trim();
+  const botToken = env.TELEGRAM_BOT_TOKEN?.trim();
+  const webhookSecret = env.TELEGRAM_WEBHOOK_SECRET?.trim();
+  if (secretArn) {
+    if (!SECRET_ARN.test(secretArn)) problems.push('BOT_SECRET_ARN is not a Secrets Manager secret ARN');
+    return { kind: 'secrets-manager', secretArn };
+  }
+  if (!botToken || !webhookSecret) {
+    problems.push('BOT_SECRET_ARN is required (or, for local use, both TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET)');
+    return { kind: 'environment', botToken: '', webhookSecret: '' };
+  }
+  // The values themselves never go into an error message.
+  if (!BOT_TOKEN.test(botToken)) problems.push('TELEGRAM_BOT_TOKEN does not look like a bot token (digits:letters, from @BotFather)');
+  if (!WEBHOOK_SECRET.test(webhookSecret)) problems.push('TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -');
+  return { kind: 'environment', botToken, webhookSecret };
+}

@@ -1,0 +1,75 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { handleUpdate, type BotDeps } from './bot.ts';
+import { readConfig } from './config.ts';
+import { SECRET_TOKEN_HEADER } from './constants.ts';
+import { Deadline } from './deadline.ts';
+import { Logger } from './log.ts';
+import { credentialLoader } from './secrets.ts';
+import { createPollyClient } from './speech/polly.ts';
+import { AudioStore, createS3Client } from './storage/audio.ts';
+import { TelegramClient } from './telegram/client.ts';
+import { UpdateTrace } from './trace.ts';
+import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts';
+
+/**
+ * Lambda entry point for an API Gateway REST proxy integration; the only module that knows the event shape.
+ * Configuration is read and clients are created once per container; a bad configuration fails the cold
+ * start with one message naming every wrong variable.
+ */
+const config = readConfig(process.env);
+const log = new Logger(config.logLevel);
+const loadCredentials = credentialLoader(config.credentials, config.region);
+const polly = createPollyClient(config.region);
+const store = new AudioStore(createS3Client(config.region, config.s3ForcePathStyle), config.bucket);
+let deps: BotDeps | undefined;
+
+const respond = (statusCode: number): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body: '' });
+
+export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
+  const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
+  let credentials;
+  try {
+    credentials = await loadCredentials();
+  } catch (error) {
+    // Without the secret nothing can be verified; a 500 makes Telegram retry later.
+    log.error('bot credentials unavailable', { error });
+    return respond(500);
+  }
+  log.redact(credentials.botToken, credentials.webhookSecret);
+
+  if (!isValidSecret(header(event, SECRET_TOKEN_HEADER), credentials.webhookSecret)) {
+    log.warn('request rejected', { outcome: 'unauthorized', method: event.httpMethod, source_ip: event.requestContext?.identity?.sourceIp });
+    return respond(401);
+  }
+  if (event.httpMethod !== 'POST') {
+    log.warn('request rejected', { outcome: 'method_not_allowed', method: event.httpMethod });
+    return { ...respond(405), headers: { allow: 'POST' } };
+  }
+
+  // From here on the answer is always 200: Telegram redelivers anything else, and a redelivered update
+  // that fails the same way would loop, billing Polly each time.
+  let update;
+  try {
+    update = decodeUpdate(event.body, event.isBase64Encoded);
+  } catch (error) {
+    if (!(error instanceof MalformedUpdateError)) throw error;
+    log.warn('update ignored', { outcome: 'ignored', reason: `malformed: ${error.message}` });
+    return respond(200);
+  }
+
+  deps ??= { config, polly, store, log, telegram: new TelegramClient(config.telegramApiUrl, credentials.botToken) };
+  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id);
+  try {
+    const { outcome, reason } = await handleUpdate({ ...deps, deadline, trace }, update);
+    log.info('update handled', trace.finish(outcome, reason));
+  } catch (error) {
+    log.error('update failed', { ...trace.finish('failed'), error });
+  }
+  return respond(200);
+}
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && value !== undefined) return value;
+  for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) if (key.toLowerCase() === name && values?.length) return values[0];
+  return undefined;
+}

@@ -1,0 +1,32 @@
+import { PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Readable } from 'node:stream';
+
+export class SpeechError extends Error {
+  override name = 'SpeechError';
+}
+
+/**
+ * Polly over HTTP/1.1 with keep-alive. The client's default is an HTTP/2 handler (needed only for
+ * the bidirectional streaming API) that opens a new session for every request; SynthesizeSpeech is
+ * plain request/response, and a warm container reusing one pooled connection per part is faster.
+ */
+export function createPollyClient(region: string): PollyClient {
+  return new PollyClient({ region, requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000 }) });
+}
+
+export interface SpeechRequest {
+  text: string;
+  voice: string;
+  signal?: AbortSignal;
+}
+
+/** Asks Polly for Ogg Opus (Telegram's voice format) and returns the audio as a stream. */
+export async function synthesize(polly: PollyClient, { text, voice, signal }: SpeechRequest): Promise<Readable> {
+  const response = await polly.send(
+    new SynthesizeSpeechCommand({ Text: text, TextType: 'text', VoiceId: voice as never, OutputFormat: 'ogg_opus' }),
+    { abortSignal: signal },
+  );
+  if (!response.AudioStream) throw new SpeechError('Polly answered without audio');
+  return response.AudioStream as Readable;
+}

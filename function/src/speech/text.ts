@@ -1,0 +1,69 @@
+import { POLLY_MAX_CHARACTERS } from '../constants.ts';
+
+/** Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen. */
+const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+/** Control characters other than tab and newline make Polly refuse the request. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** The text Polly should read: invisible and control characters removed, runs of spaces folded. */
+export function normalizeForSpeech(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(INVISIBLE, '')
+    .replace(CONTROL, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+}
+
+const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * Splits text into parts of at most `limit` UTF-16 units (never fewer code points than Polly bills),
+ * preferring sentence boundaries, then spaces, and only as a last resort grapheme boundaries.
+ * Joining the parts gives back the text, less the whitespace at the cuts.
+ */
+export function splitForSpeech(text: string, limit = POLLY_MAX_CHARACTERS): string[] {
+  if (text.length <= limit) return [text];
+  const parts: string[] = [];
+  let current = '';
+  const push = (piece: string) => {
+    if (current.length + piece.length <= limit) {
+      current += piece;
+      return;
+    }
+    if (current.trim()) parts.push(current.trim());
+    current = piece;
+  };
+  for (const { segment } of sentences.segment(text)) {
+    if (segment.length <= limit) push(segment);
+    else for (const piece of splitLongSentence(segment, limit)) push(piece);
+  }
+  if (current.trim()) parts.push(current.trim());
+  return parts;
+}
+
+/** A sentence longer than the limit: cut after spaces, or between graphemes if it has none. */
+function splitLongSentence(sentence: string, limit: number): string[] {
+  const pieces: string[] = [];
+  for (const word of sentence.split(/(?<=\s)/)) {
+    if (word.length <= limit) pieces.push(word);
+    else pieces.push(...splitByGraphemes(word, limit));
+  }
+  return pieces;
+}
+
+function splitByGraphemes(word: string, limit: number): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  for (const { segment } of graphemes.segment(word)) {
+    if (current.length + segment.length > limit) {
+      pieces.push(current);
+      current = '';
+    }
+    current += segment;
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { AUDIO_CONTENT_TYPE, AUDIO_KEY_PREFIX, PRESIGNED_URL_TTL_SECONDS } from '../constants.ts';
+
+export class StorageError extends Error {
+  override name = 'StorageError';
+}
+
+export function createS3Client(region: string, forcePathStyle: boolean): S3Client {
+  return new S3Client({ region, forcePathStyle });
+}
+
+/**
+ * A key no other voice can have: the update id is unique per bot, the random suffix covers redeliveries.
+ * The date prefix keeps listings readable; the text itself never appears in a key.
+ */
+export function audioKey(chatId: number, updateId: number, now = new Date()): string {
+  return `${AUDIO_KEY_PREFIX}${now.toISOString().slice(0, 10)}/${chatId}/${updateId}-${randomUUID()}.ogg`;
+}
+
+export interface StoredAudio {
+  key: string;
+  bytes: number;
+}
+
+export interface OpenedAudio {
+  stream: Readable;
+  bytes: number;
+}
+
+/** The audio bucket: voices are streamed in, and handed out by presigned URL or read back as a stream. */
+export class AudioStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  /**
+   * Streams audio into S3 as it arrives. Upload sends one PutObject for short audio and a multipart
+   * upload otherwise, so memory holds at most one 5 MiB part, never the whole file; no disk is used.
+   */
+  async save(key: string, audio: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<StoredAudio> {
+    let bytes = 0;
+    const counted = Readable.from(
+      (async function* () {
+        for await (const chunk of audio) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      })(),
+    );
+    const abortController = new AbortController();
+    const onAbort = () => abortController.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const upload = new Upload({
+        client: this.s3,
+        params: { Bucket: this.bucket, Key: key, Body: counted, ContentType: AUDIO_CONTENT_TYPE },
+        queueSize: 1,
+        abortController,
+      });
+      await upload.done();
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      counted.destroy();
+    }
+    return { key, bytes };
+  }
+
+  /** A short-lived URL Telegram can fetch the voice from while the bucket stays private. */
+  presignedUrl(key: string, expiresIn = PRESIGNED_URL_TTL_SECONDS): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+
+  async open(key: string, signal?: AbortSignal): Promise<OpenedAudio> {
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+    if (!(object.Body instanceof Readable) || object.ContentLength === undefined) throw new StorageError(`S3 returned no body for ${key}`);
+    return { stream: object.Body, bytes: object.ContentLength };
+  }
+}

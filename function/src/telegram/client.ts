@@ -1,0 +1,144 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApiMethods, Message, Opts } from '@grammyjs/types';
+import { TELEGRAM_MAX_ATTEMPTS } from '../constants.ts';
+import type { Deadline } from '../deadline.ts';
+import { multipartBody, type FilePart } from './multipart.ts';
+
+/** Bot API methods as @grammyjs/types describes them; files always travel through `upload`. */
+type Methods = ApiMethods<never>;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = Opts<never>[M];
+export type Result<M extends MethodName> = ReturnType<Methods[M]>;
+
+/** Telegram answered `ok: false`. `description` is Telegram's own text, e.g. "Bad Request: chat not found". */
+export class TelegramError extends Error {
+  override name = 'TelegramError';
+  constructor(
+    readonly method: string,
+    readonly errorCode: number,
+    readonly description: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(`${method}: ${errorCode} ${description}`);
+  }
+}
+
+/** Telegram could not be reached, or the answer did not arrive in time: the call may or may not have happened. */
+export class TelegramNetworkError extends Error {
+  override name = 'TelegramNetworkError';
+}
+
+export interface CallOptions {
+  deadline: Deadline;
+  /** Milliseconds of the deadline this call must leave for what comes after it. */
+  reserveMs?: number;
+}
+
+/** A file sent as multipart; `open` is called once per attempt because a stream can be read only once. */
+export interface Upload {
+  field: string;
+  filename: string;
+  contentType: string;
+  open: () => Promise<{ stream: AsyncIterable<Uint8Array>; bytes: number }>;
+}
+
+interface BotApiAnswer {
+  ok: boolean;
+  result?: unknown;
+  error_code?: number;
+  description?: string;
+  parameters?: { retry_after?: number };
+}
+
+/**
+ * The Bot API over fetch. The token lives only in the request URL, which never reaches an error
+ * message or a log. A 429 is retried after Telegram's `retry_after` when the deadline allows it;
+ * nothing else is retried, because a repeated send could deliver a second message.
+ */
+export class TelegramClient {
+  private me: Promise<string> | undefined;
+
+  constructor(
+    private readonly apiUrl: string,
+    private readonly token: string,
+  ) {}
+
+  /** The bot's @username, asked once per container and only when a command names a bot. */
+  username(options: CallOptions): Promise<string> {
+    this.me ??= this.call('getMe', {}, options).then(
+      (user) => user.username ?? '',
+      (error: unknown) => {
+        this.me = undefined;
+        throw error;
+      },
+    );
+    return this.me;
+  }
+
+  call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
+    const body = JSON.stringify(params);
+    return this.withRetries(method, options, async () => ({ body, headers: { 'content-type': 'application/json' } })) as Promise<Result<M>>;
+  }
+
+  upload(method: 'sendVoice' | 'sendDocument', fields: Record<string, unknown>, file: Upload, options: CallOptions): Promise<Message> {
+    const textFields = Object.fromEntries(
+      Object.entries(fields)
+        .filter(([, value]) => value !== undefined)
+        .map(([name, value]) => [name, typeof value === 'string' ? value : JSON.stringify(value)]),
+    );
+    return this.withRetries(method, options, async () => {
+      const { stream, bytes } = await file.open();
+      const part: FilePart = { field: file.field, filename: file.filename, contentType: file.contentType, bytes, stream };
+      const multipart = multipartBody(textFields, part);
+      return {
+        body: multipart.body,
+        headers: { 'content-type': multipart.contentType, 'content-length': String(multipart.contentLength) },
+      };
+    }) as Promise<Message>;
+  }
+
+  private async withRetries(
+    method: string,
+    { deadline, reserveMs = 0 }: CallOptions,
+    request: () => Promise<{ body: string | AsyncIterable<Uint8Array>; headers: Record<string, string> }>,
+  ): Promise<unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send(method, await request(), deadline.signal(reserveMs));
+      } catch (error) {
+        const waitMs = error instanceof TelegramError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined;
+        const fits = waitMs !== undefined && waitMs < deadline.remainingMs(reserveMs) - 1000;
+        if (!fits || attempt >= TELEGRAM_MAX_ATTEMPTS) throw error;
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  private async send(
+    method: string,
+    { body, headers }: { body: string | AsyncIterable<Uint8Array>; headers: Record<string, string> },
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.apiUrl}/bot${this.token}/${method}`, {
+        method: 'POST',
+        headers,
+        body,
+        signal,
+        ...(typeof body !== 'string' && { duplex: 'half' }),
+      } as RequestInit);
+    } catch (error) {
+      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      throw new TelegramNetworkError(`${method}: Telegram not reached (${reason.replaceAll(this.token, '[REDACTED]')})`);
+    }
+    let answer: BotApiAnswer;
+    try {
+      answer = (await response.json()) as BotApiAnswer;
+    } catch {
+      throw new TelegramError(method, response.status, `non-JSON answer (HTTP ${response.status})`);
+    }
+    if (answer.ok) return answer.result;
+    throw new TelegramError(method, answer.error_code ?? response.status, answer.description ?? 'no description', answer.parameters?.retry_after);
+  }
+}

@@ -1,0 +1,77 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Message, Update } from '@grammyjs/types';
+
+/**
+ * The webhook's door and its sorting office: who may come in, and what an update asks for.
+ * Knows the Bot API's update shapes, but nothing about API Gateway or about how we answer.
+ */
+
+/** Constant-time comparison; hashing first hides the expected secret's length too. */
+export function isValidSecret(received: string | undefined, expected: string): boolean {
+  if (received === undefined || !expected) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(received), digest(expected));
+}
+
+export class MalformedUpdateError extends Error {
+  override name = 'MalformedUpdateError';
+}
+
+/** Decodes a webhook body into an Update; API Gateway may hand it over base64-encoded. */
+export function decodeUpdate(body: string | null | undefined, isBase64Encoded = false): Update {
+  if (!body) throw new MalformedUpdateError('empty body');
+  const text = isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new MalformedUpdateError('body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new MalformedUpdateError('body is not a JSON object');
+  const { update_id: updateId } = parsed as { update_id?: unknown };
+  if (!Number.isSafeInteger(updateId)) throw new MalformedUpdateError('update_id is missing or not an integer');
+  return parsed as Update;
+}
+
+/** A bot command as Telegram writes it: `/name`, `/name@bot`, `/name arguments`. */
+export interface Command {
+  name: string;
+  /** The bot the command is addressed to, when the sender wrote `/name@bot`. */
+  botUsername?: string;
+  args: string;
+}
+
+/** What an update asks of us. */
+export type Intent =
+  | { kind: 'command'; message: Message; command: Command }
+  | { kind: 'speak'; message: Message; text: string }
+  | { kind: 'not-text'; message: Message }
+  | { kind: 'ignore'; reason: string; chatId?: number };
+
+const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,32}))?(?:\s+([\s\S]*))?$/;
+
+export function parseCommand(text: string): Command | undefined {
+  const match = COMMAND.exec(text.trim());
+  if (!match) return undefined;
+  const [, name, botUsername, args] = match;
+  return { name: name!.toLowerCase(), ...(botUsername && { botUsername }), args: args?.trim() ?? '' };
+}
+
+/** Sorts an update into one intent; everything we do not serve is ignored on purpose, with a reason. */
+export function classifyUpdate(update: Update): Intent {
+  const message = update.message;
+  if (!message) {
+    const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
+    return { kind: 'ignore', reason: `unsupported update: ${kind}` };
+  }
+  if (typeof message.chat?.id !== 'number') return { kind: 'ignore', reason: 'message without chat' };
+  const chatId = message.chat.id;
+  if (message.from?.is_bot) return { kind: 'ignore', reason: 'message from a bot', chatId };
+  if (typeof message.text !== 'string') {
+    // In groups the bot only speaks when asked; a photo there is not addressed to it.
+    return message.chat.type === 'private' ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'non-text message in a group', chatId };
+  }
+  const command = parseCommand(message.text);
+  if (command) return { kind: 'command', message, command };
+  return { kind: 'speak', message, text: message.text };
+}
