@@ -136,6 +136,7 @@ export class TelegramClient {
     try {
       answer = (await response.json()) as BotApiAnswer;
     } catch {
+      if (signal.aborted) throw new TelegramNetworkError(`${method}: Telegram's answer did not arrive in time`);
       throw new TelegramError(method, response.status, `non-JSON answer (HTTP ${response.status})`);
     }
     if (answer.ok) return answer.result;

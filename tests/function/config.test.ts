@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, readConfig } from '../../function/src/config.ts';
+import { DEFAULT_START_MESSAGE, DEFAULT_TELEGRAM_API_URL } from '../../function/src/constants.ts';
+
+const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+const local = { S3_BUCKET_NAME: 'voice-bucket', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: 'hook_secret-1' };
+
+describe('reading the configuration', () => {
+  test('fills in defaults for everything optional', () => {
+    const config = readConfig(local);
+    assert.equal(config.voice, 'Maxim');
+    assert.equal(config.startMessage, DEFAULT_START_MESSAGE);
+    assert.equal(config.telegramApiUrl, DEFAULT_TELEGRAM_API_URL);
+    assert.equal(config.s3ForcePathStyle, false);
+    assert.equal(config.logLevel, 'INFO');
+    assert.deepEqual(config.credentials, { kind: 'environment', botToken: TOKEN, webhookSecret: 'hook_secret-1' });
+  });
+
+  test('prefers the Secrets Manager ARN when one is given', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:voicebot-AbCdEf';
+    assert.deepEqual(readConfig({ ...local, BOT_SECRET_ARN: arn }).credentials, { kind: 'secrets-manager', secretArn: arn });
+  });
+
+  test('keeps START_MESSAGE exactly as written, line breaks and symbols included', () => {
+    const startMessage = 'Hi & welcome #1?\nSecond line';
+    assert.equal(readConfig({ ...local, START_MESSAGE: startMessage }).startMessage, startMessage);
+  });
+
+  test('names every wrong variable in one error, without quoting secret values', () => {
+    const error = (() => {
+      try {
+        readConfig({ S3_BUCKET_NAME: 'Not_A_Bucket', VOICE_NAME: 'maxim!', TELEGRAM_BOT_TOKEN: 'oops-token', TELEGRAM_WEBHOOK_SECRET: 'bad secret!', LOG_LEVEL: 'loud', S3_FORCE_PATH_STYLE: 'yes', TELEGRAM_API_URL: 'ftp://x' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(error instanceof ConfigError);
+    for (const name of ['S3_BUCKET_NAME', 'AWS_REGION', 'VOICE_NAME', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'LOG_LEVEL', 'S3_FORCE_PATH_STYLE', 'TELEGRAM_API_URL']) {
+      assert.match(error.message, new RegExp(name));
+    }
+    assert.doesNotMatch(error.message, /oops-token|bad secret!/);
+  });
+
+  test('asks for credentials when neither the ARN nor both local values are set', () => {
+    assert.throws(() => readConfig({ ...local, TELEGRAM_WEBHOOK_SECRET: '' }), /BOT_SECRET_ARN is required/);
+    assert.throws(() => readConfig({ ...local, BOT_SECRET_ARN: 'arn:aws:s3:::bucket' }), /BOT_SECRET_ARN is not a Secrets Manager secret ARN/);
+  });
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { Deadline } from '../../../function/src/deadline.ts';
+import { TelegramClient, TelegramError, TelegramNetworkError } from '../../../function/src/telegram/client.ts';
+
+const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+
+interface Seen {
+  method: string;
+  contentType: string;
+  body: Buffer;
+}
+
+/** A Bot API endpoint whose answers each test scripts in advance. */
+let answers: ((res: ServerResponse) => void)[] = [];
+let seen: Seen[] = [];
+const server = createServer(async (req: IncomingMessage, res) => {
+  const parts: Buffer[] = [];
+  for await (const part of req) parts.push(part as Buffer);
+  seen.push({ method: req.url!.split('/').at(-1)!, contentType: req.headers['content-type'] ?? '', body: Buffer.concat(parts) });
+  const answer = answers.shift() ?? ((r: ServerResponse) => r.end(JSON.stringify({ ok: true, result: true })));
+  answer(res);
+});
+let client: TelegramClient;
+const json = (status: number, body: unknown) => (res: ServerResponse) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+const deadline = (ms = 20_000) => new Deadline(Date.now() + ms);
+
+before(async () => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  client = new TelegramClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, TOKEN);
+});
+after(() => server.close());
+beforeEach(() => {
+  answers = [];
+  seen = [];
+});
+
+describe('the Bot API client', () => {
+  test('sends parameters as JSON and returns the result', async () => {
+    answers.push(json(200, { ok: true, result: { message_id: 9 } }));
+    const text = 'a & b #c?\nd';
+    const result = await client.call('sendMessage', { chat_id: 1, text }, { deadline: deadline() });
+    assert.deepEqual(result, { message_id: 9 });
+    assert.equal(seen[0]!.method, 'sendMessage');
+    assert.match(seen[0]!.contentType, /application\/json/);
+    assert.deepEqual(JSON.parse(seen[0]!.body.toString()), { chat_id: 1, text });
+  });
+
+  test('raises Telegram errors with their code and description, and without the token', async () => {
+    answers.push(json(400, { ok: false, error_code: 400, description: 'Bad Request: chat not found' }));
+    const error = await client.call('sendMessage', { chat_id: 1, text: 'x' }, { deadline: deadline() }).catch((e: unknown) => e);
+    assert.ok(error instanceof TelegramError);
+    assert.equal(error.errorCode, 400);
+    assert.equal(error.description, 'Bad Request: chat not found');
+    assert.doesNotMatch(error.message, /AAHdq/);
+  });
+
+  test('waits for retry_after after a 429 and tries again', async () => {
+    answers.push(json(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }));
+    const started = Date.now();
+    assert.equal(await client.call('sendChatAction', { chat_id: 1, action: 'record_voice' }, { deadline: deadline() }), true);
+    assert.ok(Date.now() - started >= 1_000, 'waited the second Telegram asked for');
+    assert.equal(seen.length, 2);
+  });
+
+  test('gives up at once when retry_after does not fit in the time left', async () => {
+    answers.push(json(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 30', parameters: { retry_after: 30 } }));
+    const started = Date.now();
+    await assert.rejects(client.call('sendMessage', { chat_id: 1, text: 'x' }, { deadline: deadline(10_000) }), (e: TelegramError) => e.retryAfterSeconds === 30);
+    assert.ok(Date.now() - started < 1_000);
+    assert.equal(seen.length, 1);
+  });
+
+  test('does not retry server errors, which might have sent the message', async () => {
+    answers.push(json(500, { ok: false, error_code: 500, description: 'Internal Server Error' }));
+    await assert.rejects(client.call('sendMessage', { chat_id: 1, text: 'x' }, { deadline: deadline() }), TelegramError);
+    assert.equal(seen.length, 1);
+  });
+
+  test('reports a non-JSON answer as a Telegram error with the HTTP status', async () => {
+    answers.push((res) => res.writeHead(502).end('<html>bad gateway</html>'));
+    await assert.rejects(client.call('getMe', {}, { deadline: deadline() }), (e: TelegramError) => e.errorCode === 502);
+  });
+
+  test('reports an unreachable server as a network error without the token', async () => {
+    const offline = new TelegramClient('http://127.0.0.1:9', TOKEN);
+    await assert.rejects(offline.call('getMe', {}, { deadline: deadline() }), (e: Error) => e instanceof TelegramNetworkError && !e.message.includes(TOKEN));
+  });
+
+  test('stops waiting for a slow answer at the deadline', async () => {
+    answers.push(() => undefined); // never answers
+    const started = Date.now();
+    await assert.rejects(client.call('getMe', {}, { deadline: deadline(800) }), TelegramNetworkError);
+    assert.ok(Date.now() - started < 2_000);
+  });
+
+  test('uploads a streamed file as multipart with its fields and a correct length', async () => {
+    answers.push(json(200, { ok: true, result: { message_id: 3 } }));
+    const audio = Buffer.from('OggS fake audio bytes');
+    await client.upload(
+      'sendVoice',
+      { chat_id: 5, duration: 2, reply_parameters: { message_id: 4 } },
+      { field: 'voice', filename: 'voice.ogg', contentType: 'audio/ogg', open: async () => ({ stream: (async function* () { yield audio; })(), bytes: audio.length }) },
+      { deadline: deadline() },
+    );
+    const request = seen[0]!;
+    const boundary = /boundary=(.+)$/.exec(request.contentType)![1]!;
+    const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': request.contentType } }).formData();
+    assert.ok(boundary.length > 10);
+    assert.equal(form.get('chat_id'), '5');
+    assert.deepEqual(JSON.parse(form.get('reply_parameters') as string), { message_id: 4 });
+    const file = form.get('voice') as File;
+    assert.equal(file.name, 'voice.ogg');
+    assert.equal(file.type, 'audio/ogg');
+    assert.deepEqual(Buffer.from(await file.arrayBuffer()), audio);
+  });
+
+  test('asks getMe once and remembers the bot username', async () => {
+    answers.push(json(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'V', username: 'voice_bot' } }));
+    const fresh = new TelegramClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, TOKEN);
+    assert.equal(await fresh.username({ deadline: deadline() }), 'voice_bot');
+    assert.equal(await fresh.username({ deadline: deadline() }), 'voice_bot');
+    assert.equal(seen.filter((s) => s.method === 'getMe').length, 1);
+  });
+});
