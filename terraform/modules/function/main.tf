@@ -1,0 +1,141 @@
+data "aws_partition" "current" {}
+
+locals {
+  package_files = var.include_source_map ? ["index.mjs", "index.mjs.map"] : ["index.mjs"]
+
+  # Optional settings are left out rather than set empty, so the function's own defaults apply.
+  environment = merge(
+    {
+      S3_BUCKET_NAME = var.bucket_name
+      VOICE_NAME     = var.voice_name
+      BOT_SECRET_ARN = var.secret_arn
+      LOG_LEVEL      = var.log_level
+    },
+    var.start_message == null ? {} : { START_MESSAGE = var.start_message },
+    var.include_source_map ? { NODE_OPTIONS = "--enable-source-maps" } : {},
+  )
+
+  kms_key_arns = compact([var.bucket_kms_key_arn, var.secret_kms_key_arn])
+}
+
+# Zips only the bundle (and optionally its map) out of dist/, whatever else the build leaves there.
+# The zip has fixed timestamps and modes, so its hash changes only when the code does.
+data "archive_file" "package" {
+  type             = "zip"
+  source_dir       = var.source_dir
+  excludes         = setsubtract(fileset(var.source_dir, "**"), local.package_files)
+  output_path      = var.package_path
+  output_file_mode = "0644"
+
+  lifecycle {
+    precondition {
+      condition     = alltrue([for f in local.package_files : fileexists("${var.source_dir}/${f}")])
+      error_message = "The function bundle is missing from source_dir: run `npm ci && npm run build` (or `make build`) first."
+    }
+  }
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.name}"
+  retention_in_days = var.log_retention_days
+  tags              = var.tags
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.name
+  description        = "Execution role of the ${var.name} Lambda function"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+  tags               = var.tags
+}
+
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+
+  # SynthesizeSpeech has no resource type of its own (only lexicons can be named), so AWS requires "*".
+  statement {
+    sid       = "SynthesizeSpeech"
+    actions   = ["polly:SynthesizeSpeech"]
+    resources = ["*"]
+  }
+
+  # Objects only: the function never lists the bucket. GetObject also authorises the presigned GET
+  # URLs the function hands to Telegram, since they are signed with this role.
+  statement {
+    sid = "AudioObjects"
+    actions = [
+      "s3:PutObject",
+      "s3:GetObject",
+      "s3:DeleteObject",
+      "s3:AbortMultipartUpload",
+    ]
+    resources = ["${var.bucket_arn}/*"]
+  }
+
+  statement {
+    sid       = "ReadBotSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.secret_arn]
+  }
+
+  dynamic "statement" {
+    for_each = length(local.kms_key_arns) > 0 ? [local.kms_key_arns] : []
+
+    content {
+      sid       = "UseEncryptionKeys"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = statement.value
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = "${var.name}-least-privilege"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.this.json
+}
+
+resource "aws_lambda_function" "this" {
+  function_name = var.name
+  description   = "Telegram bot that answers text with a Polly voice message"
+  role          = aws_iam_role.this.arn
+
+  filename         = data.archive_file.package.output_path
+  source_code_hash = data.archive_file.package.output_base64sha256
+  handler          = "index.handler"
+  runtime          = var.runtime
+  architectures    = ["arm64"]
+
+  memory_size                    = var.memory_size
+  timeout                        = var.timeout
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  environment {
+    variables = local.environment
+  }
+
+  logging_config {
+    log_format = "JSON"
+    log_group  = aws_cloudwatch_log_group.this.name
+  }
+
+  tags = var.tags
+
+  # The role must be able to write logs before the first invocation, and the log group must exist
+  # with its retention before Lambda would create one without.
+  depends_on = [aws_iam_role_policy.this, aws_cloudwatch_log_group.this]
+}

@@ -1,0 +1,146 @@
+variable "name" {
+  description = "Name of the Lambda function; also names its IAM role and log group (/aws/lambda/<name>)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name must be 1-64 characters of A-Z a-z 0-9 _ -."
+  }
+}
+
+variable "source_dir" {
+  description = "Directory with the built bundle (`npm run build` writes dist/index.mjs and dist/index.mjs.map)."
+  type        = string
+}
+
+variable "package_path" {
+  description = "Where to write the deployment zip (a gitignored build directory)."
+  type        = string
+}
+
+variable "include_source_map" {
+  description = "Ship index.mjs.map in the zip and set NODE_OPTIONS=--enable-source-maps, for readable stack traces at the cost of a bigger package and slower cold starts."
+  type        = bool
+  default     = false
+}
+
+variable "runtime" {
+  description = "Lambda runtime identifier; the bundle targets Node.js 22."
+  type        = string
+  default     = "nodejs22.x"
+
+  validation {
+    condition     = can(regex("^nodejs(2[2-9]|[3-9][0-9])\\.x$", var.runtime))
+    error_message = "runtime must be nodejs22.x or a newer nodejs runtime."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory in MB (128-10240); CPU scales with it. 256 MB is plenty for streaming Polly audio into S3."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240
+    error_message = "memory_size must be between 128 and 10240 MB."
+  }
+}
+
+variable "timeout" {
+  description = "Timeout in seconds. API Gateway gives up on a REST integration after 29 s, so a longer run would be wasted: keep it at most 29 (default 28 leaves a second for the gateway)."
+  type        = number
+  default     = 28
+
+  validation {
+    condition     = var.timeout >= 3 && var.timeout <= 29
+    error_message = "timeout must be between 3 and 29 seconds (API Gateway's integration timeout is 29 s)."
+  }
+}
+
+variable "reserved_concurrent_executions" {
+  description = "Concurrency reserved for (and capping) the function, a cost cap. null (default) reserves nothing: new accounts often have a quota of 10, and AWS refuses reservations that leave fewer than 10 unreserved."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.reserved_concurrent_executions == null || try(var.reserved_concurrent_executions >= 0, false)
+    error_message = "reserved_concurrent_executions must be null or a number >= 0 (0 disables the function)."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the function's logs."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, ...)."
+  }
+}
+
+variable "log_level" {
+  description = "LOG_LEVEL for the function: DEBUG, INFO, WARN or ERROR."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARN", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARN or ERROR."
+  }
+}
+
+variable "bucket_name" {
+  description = "Audio bucket name, passed as S3_BUCKET_NAME."
+  type        = string
+}
+
+variable "bucket_arn" {
+  description = "Audio bucket ARN; the role may read, write and delete its objects only."
+  type        = string
+}
+
+variable "bucket_kms_key_arn" {
+  description = "KMS key encrypting the bucket, if any; the role then gets kms:GenerateDataKey and kms:Decrypt on it. null for SSE-S3."
+  type        = string
+  default     = null
+}
+
+variable "secret_arn" {
+  description = "ARN of the bot secret, passed as BOT_SECRET_ARN; the role may read this one secret."
+  type        = string
+}
+
+variable "secret_kms_key_arn" {
+  description = "Customer KMS key encrypting the secret, if any; the role then gets kms:Decrypt on it. null for the AWS-managed key."
+  type        = string
+  default     = null
+}
+
+variable "voice_name" {
+  description = "Default Polly voice (VOICE_NAME), e.g. Maxim or Tatyana for Russian (standard engine)."
+  type        = string
+  default     = "Maxim"
+
+  validation {
+    condition     = can(regex("^[A-Z][A-Za-z-]+$", var.voice_name))
+    error_message = "voice_name must be a Polly voice id such as Maxim."
+  }
+}
+
+variable "start_message" {
+  description = "Reply to /start (START_MESSAGE). null leaves the variable unset so the function uses its built-in text."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.start_message == null || try(length(var.start_message) >= 1 && length(var.start_message) <= 4096, false)
+    error_message = "start_message must be null or 1-4096 characters (Telegram's message limit)."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource of the module (on top of the provider's default_tags)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,44 @@
+output "webhook_url" {
+  description = "URL Telegram delivers updates to (POST only)."
+  value       = module.api.webhook_url
+}
+
+output "webhook_registered" {
+  description = "Whether Terraform registered the webhook with Telegram (register_webhook)."
+  value       = length(module.webhook) > 0
+}
+
+output "api_invoke_url" {
+  description = "Invoke URL of the API stage."
+  value       = module.api.invoke_url
+}
+
+output "api_access_log_group_name" {
+  description = "CloudWatch log group with the API access logs (null when disabled)."
+  value       = module.api.access_log_group_name
+}
+
+output "function_name" {
+  description = "Name of the Lambda function."
+  value       = module.function.function_name
+}
+
+output "function_log_group_name" {
+  description = "CloudWatch log group of the function; `make logs` tails it."
+  value       = module.function.log_group_name
+}
+
+output "bucket_name" {
+  description = "Name of the audio bucket."
+  value       = module.bucket.bucket_name
+}
+
+output "secret_arn" {
+  description = "ARN of the Secrets Manager secret with the bot token and webhook secret (the ARN is not secret; its value is). Use it with `node scripts/webhook.mjs info --secret-arn ...`."
+  value       = module.secret.secret_arn
+}
+
+output "region" {
+  description = "AWS region of the deployment."
+  value       = var.region
+}

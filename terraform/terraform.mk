@@ -1,0 +1,87 @@
+# Terraform targets. The top-level Makefile includes this file (`include terraform/terraform.mk`) and
+# defines `build` (npm ci if needed + npm run build). Run from the repository root.
+#
+#   make init [BACKEND_CONFIG=backend.hcl]   terraform init (partial S3 backend config optional)
+#   make plan                                 build, then write terraform/build/voicebot.tfplan
+#   make apply                                build, then apply that plan if fresh, else plan + confirm
+#   make destroy | fmt | validate | logs | output
+#
+# The bot token comes from TF_VAR_bot_token or a prompt with echo off; it is never echoed or written
+# to a file. Terraform keeps it out of plan and state (ephemeral variable + write-only argument), so
+# it must be given again for every plan, apply and destroy.
+
+TF ?= terraform
+TF_DIR := terraform
+# Relative to TF_DIR (terraform runs with -chdir).
+TF_PLAN := build/voicebot.tfplan
+BACKEND_CONFIG ?=
+TF_INIT_ARGS ?=
+LOGS_SINCE ?= 10m
+TFCHECK := node --import tsx tests/terraform/lib/cli.ts
+
+# Shell snippet: make sure TF_VAR_bot_token is set, prompting without echo when it is not.
+# stty rather than bash's `read -s`, because make runs recipes with /bin/sh.
+define tf_ensure_token
+if [ -z "$${TF_VAR_bot_token:-}" ]; then \
+  if [ ! -t 0 ]; then echo "TF_VAR_bot_token is not set and there is no terminal to ask for it" >&2; exit 1; fi; \
+  printf 'Telegram bot token (input hidden): ' >&2; \
+  trap 'stty echo 2>/dev/null' EXIT INT TERM; stty -echo; \
+  IFS= read -r TF_VAR_bot_token; stty echo; printf '\n' >&2; \
+  [ -n "$$TF_VAR_bot_token" ] || { echo "no token given" >&2; exit 1; }; \
+  export TF_VAR_bot_token; \
+fi
+endef
+
+.PHONY: init plan apply destroy fmt validate logs output
+
+init: ## Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
+	$(TF) -chdir=$(TF_DIR) init -input=false $(if $(BACKEND_CONFIG),-backend-config=$(abspath $(BACKEND_CONFIG))) $(TF_INIT_ARGS)
+
+plan: ## Build, then write the plan file terraform/build/voicebot.tfplan
+	$(MAKE) build
+	@set -e; $(tf_ensure_token); \
+	mkdir -p $(TF_DIR)/build; \
+	$(TF) -chdir=$(TF_DIR) plan -input=false -out=$(TF_PLAN); \
+	chmod 600 $(TF_DIR)/$(TF_PLAN)
+
+# A saved plan is used when no .tf file, tfvars file or the webhook script changed after it was
+# written (Terraform itself refuses a plan whose state has moved on). The zip the plan refers to was
+# written at plan time, so rebuilding dist/ does not make the plan stale. A plan is used once.
+apply: ## Build, then apply the fresh plan file or plan and ask
+	$(MAKE) build
+	@set -e; $(tf_ensure_token); \
+	plan=$(TF_DIR)/$(TF_PLAN); \
+	if [ -f "$$plan" ] && [ -z "$$(find $(TF_DIR) scripts/webhook.mjs \( -name '*.tf' -o -name '*.tfvars' -o -name 'webhook.mjs' \) -not -path '*/.terraform/*' -newer "$$plan" | head -n 1)" ]; then \
+	  echo "Applying saved plan $$plan"; \
+	  status=0; $(TF) -chdir=$(TF_DIR) apply -input=false $(TF_PLAN) || status=$$?; \
+	  rm -f "$$plan"; exit $$status; \
+	else \
+	  [ ! -f "$$plan" ] || { echo "Saved plan $$plan is older than the configuration: planning again"; rm -f "$$plan"; }; \
+	  $(TF) -chdir=$(TF_DIR) apply; \
+	fi
+
+destroy: ## Destroy the deployment (deletes the webhook first)
+	@set -e; $(tf_ensure_token); \
+	$(TF) -chdir=$(TF_DIR) destroy
+
+fmt: ## Format the .tf files
+	$(TF) fmt -recursive $(TF_DIR)
+
+# The offline checker always runs (it is also part of `make test`); terraform's own checks run when
+# terraform is installed, and `terraform validate` only after `make init` (it needs the providers).
+validate: ## terraform fmt -check + validate (if installed) and the offline checker
+	@status=0; \
+	if command -v $(TF) >/dev/null 2>&1; then \
+	  $(TF) fmt -check -recursive -diff $(TF_DIR) || status=1; \
+	  if [ -d $(TF_DIR)/.terraform ]; then $(TF) -chdir=$(TF_DIR) validate || status=1; \
+	  else echo "skipping terraform validate: run 'make init' first (it downloads the providers)"; fi; \
+	else echo "skipping terraform fmt -check and validate: $(TF) is not on PATH"; fi; \
+	$(TFCHECK) $(TF_DIR) || status=1; \
+	exit $$status
+
+logs: ## Tail the Lambda log group (aws logs tail --follow)
+	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \
+	  --region "$$($(TF) -chdir=$(TF_DIR) output -raw region)" --since $(LOGS_SINCE) --follow --format short
+
+output: ## Show the Terraform outputs
+	$(TF) -chdir=$(TF_DIR) output

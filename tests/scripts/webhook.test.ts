@@ -1,0 +1,196 @@
+// scripts/webhook.mjs against the local Telegram Bot API emulator, run as a child process exactly as
+// Terraform's local-exec and the local demo run it.
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTelegramEmulator } from '../../local/telegram/emulator.ts';
+import { fileURLToPath as toPath } from 'node:url';
+
+// Paths below are relative to the repository root, wherever the runner was started.
+process.chdir(toPath(new URL('../..', import.meta.url)));
+
+const TOKEN = '123:abc';
+const SECRET = 'test_webhook-secret_0123456789';
+const URL_ = 'https://example.execute-api.eu-central-1.amazonaws.com/live/webhook';
+
+type Emulator = Awaited<ReturnType<typeof startTelegramEmulator>>;
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    // A clean environment: nothing from the developer's shell (BOT_SECRET_ARN, AWS_PROFILE...) leaks in.
+    const child = spawn(process.execPath, ['scripts/webhook.mjs', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function assertNoSecrets(r: Run, ...secrets: string[]) {
+  for (const s of secrets) {
+    assert.ok(!r.stdout.includes(s), `stdout contains a secret: ${r.stdout}`);
+    assert.ok(!r.stderr.includes(s), `stderr contains a secret: ${r.stderr}`);
+  }
+}
+
+describe('scripts/webhook.mjs', () => {
+  let tg: Emulator;
+  let env: Record<string, string>;
+
+  beforeEach(async () => {
+    tg = await startTelegramEmulator({ token: TOKEN });
+    env = { TELEGRAM_API_URL: tg.url, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: SECRET };
+  });
+  afterEach(async () => {
+    await tg.close();
+  });
+
+  test('set registers the URL, secret token, allowed updates and max connections, then verifies them', async () => {
+    const r = await run(['set', '--url', URL_, '--allowed-updates', 'message,callback_query', '--max-connections', '7', '--drop-pending-updates'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      { url: tg.webhook?.url, secret_token: tg.webhook?.secret_token, allowed_updates: tg.webhook?.allowed_updates, max_connections: tg.webhook?.max_connections },
+      { url: URL_, secret_token: SECRET, allowed_updates: ['message', 'callback_query'], max_connections: 7 },
+    );
+    const methods = tg.calls.map((c) => c.method);
+    assert.deepEqual(methods, ['setWebhook', 'getWebhookInfo']);
+    assert.equal((tg.calls[0]!.params as Record<string, unknown>).drop_pending_updates, true);
+    assert.match(r.stdout, /webhook set: https:\/\/example\.execute-api/);
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('delete removes the webhook and verifies it is gone', async () => {
+    assert.equal((await run(['set', '--url', URL_], env)).code, 0);
+    assert.equal(tg.webhook?.url, URL_);
+    const r = await run(['delete', '--drop-pending-updates'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!tg.webhook?.url, 'webhook still set');
+    const del = tg.calls.find((c) => c.method === 'deleteWebhook');
+    assert.equal((del?.params as Record<string, unknown>).drop_pending_updates, true);
+    assert.equal(tg.calls.at(-1)!.method, 'getWebhookInfo');
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('info prints the webhook as Telegram reports it, without secrets', async () => {
+    await run(['set', '--url', URL_], env);
+    const r = await run(['info'], { TELEGRAM_API_URL: tg.url, TELEGRAM_BOT_TOKEN: TOKEN });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).url, URL_);
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('a Telegram error makes set exit non-zero with Telegram\'s description', async () => {
+    tg.failNext('setWebhook', { error_code: 400, description: 'Bad Request: bad webhook: HTTPS url must be provided for webhook' });
+    const r = await run(['set', '--url', URL_], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /setWebhook failed: 400 Bad Request: bad webhook: HTTPS url must be provided for webhook/);
+    assert.ok(!tg.calls.some((c) => c.method === 'getWebhookInfo'), 'should stop at the failed call');
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('a Telegram error on delete exits non-zero with the description', async () => {
+    tg.failNext('deleteWebhook', { error_code: 401, description: 'Unauthorized' });
+    const r = await run(['delete'], env);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /deleteWebhook failed: 401 Unauthorized/);
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('set waits and retries when Telegram answers 429 with retry_after', async () => {
+    tg.failNext('setWebhook', { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
+    const r = await run(['set', '--url', URL_], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(tg.calls.filter((c) => c.method === 'setWebhook').length, 2);
+    assert.match(r.stderr, /retry after 1 s/);
+    assert.equal(tg.webhook?.url, URL_);
+  });
+
+  test('an unreachable Bot API fails without printing the token', async () => {
+    const r = await run(['set', '--url', URL_], { ...env, TELEGRAM_API_URL: 'http://127.0.0.1:9' });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot reach the Bot API/);
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('bad usage exits 2 and explains', async () => {
+    const noCredentials = await run(['set', '--url', URL_], { TELEGRAM_API_URL: tg.url });
+    assert.equal(noCredentials.code, 2);
+    assert.match(noCredentials.stderr, /no credentials/);
+    const badMax = await run(['set', '--url', URL_, '--max-connections', '101'], env);
+    assert.equal(badMax.code, 2);
+    assert.match(badMax.stderr, /--max-connections/);
+    const noCommand = await run([], env);
+    assert.equal(noCommand.code, 2);
+    assert.equal(tg.calls.length, 0, 'nothing should reach Telegram');
+  });
+});
+
+describe('scripts/webhook.mjs with Secrets Manager', () => {
+  // A stand-in for the Secrets Manager JSON API: answers GetSecretValue for one ARN.
+  const ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:voicebot-bot-abc123';
+  let sm: http.Server;
+  let smUrl: string;
+  let tg: Emulator;
+  const seen: { target?: string; secretId?: string; authorization?: string } = {};
+
+  before(async () => {
+    sm = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        seen.target = String(req.headers['x-amz-target']);
+        seen.authorization = String(req.headers.authorization);
+        seen.secretId = JSON.parse(body).SecretId;
+        res.setHeader('content-type', 'application/x-amz-json-1.1');
+        if (seen.secretId !== ARN) {
+          res.statusCode = 400;
+          res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
+          return;
+        }
+        res.end(JSON.stringify({ ARN, Name: 'voicebot-bot-abc123', VersionId: 'v1', SecretString: JSON.stringify({ bot_token: TOKEN, webhook_secret: SECRET }) }));
+      });
+    });
+    await new Promise<void>((r) => sm.listen(0, '127.0.0.1', r));
+    smUrl = `http://127.0.0.1:${(sm.address() as AddressInfo).port}`;
+    tg = await startTelegramEmulator({ token: TOKEN });
+  });
+  after(async () => {
+    await tg.close();
+    await new Promise((r) => sm.close(r));
+  });
+
+  const awsEnv = () => ({
+    TELEGRAM_API_URL: tg.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: smUrl,
+    AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'example-secret-key',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+
+  test('set reads token and webhook secret by ARN, taking the region from the ARN', async () => {
+    const r = await run(['set', '--url', URL_, '--secret-arn', ARN], awsEnv());
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(seen.target, 'secretsmanager.GetSecretValue');
+    assert.equal(seen.secretId, ARN);
+    assert.match(seen.authorization ?? '', /\/eu-central-1\/secretsmanager\/aws4_request/);
+    assert.equal(tg.webhook?.secret_token, SECRET);
+    assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('BOT_SECRET_ARN works like --secret-arn, and an unknown secret fails cleanly', async () => {
+    const ok = await run(['info'], { ...awsEnv(), BOT_SECRET_ARN: ARN });
+    assert.equal(ok.code, 0, ok.stderr);
+    const missing = await run(['info', '--secret-arn', `${ARN}x`], awsEnv());
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /cannot read the bot secret from Secrets Manager: ResourceNotFoundException/);
+  });
+});
