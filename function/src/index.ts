@@ -4,7 +4,7 @@ import { readConfig } from './config.ts';
 import { SECRET_TOKEN_HEADER } from './constants.ts';
 import { Deadline } from './deadline.ts';
 import { Logger } from './log.ts';
-import { credentialLoader } from './secrets.ts';
+import { credentialStore, type BotCredentials } from './secrets.ts';
 import { createPollyClient } from './speech/polly.ts';
 import { AudioStore, createS3Client } from './storage/audio.ts';
 import { TelegramClient } from './telegram/client.ts';
@@ -18,26 +18,33 @@ import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts'
  */
 const config = readConfig(process.env);
 const log = new Logger(config.logLevel);
-const loadCredentials = credentialLoader(config.credentials, config.region);
+const credentials = credentialStore(config.credentials, config.region);
 const polly = createPollyClient(config.region);
 const store = new AudioStore(createS3Client(config.region, config.s3ForcePathStyle), config.bucket);
+/** Clients that need the bot token; made again only if a rotation changed it. */
 let deps: BotDeps | undefined;
+let depsToken: string | undefined;
 
 const respond = (statusCode: number): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body: '' });
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
-  let credentials;
+  let current: BotCredentials;
   try {
-    credentials = await loadCredentials();
+    current = await credentials.current();
+    log.redact(current.botToken, current.webhookSecret);
+    // A mismatch right after a rotation must not lock Telegram out until the container is recycled.
+    if (!isValidSecret(header(event, SECRET_TOKEN_HEADER), current.webhookSecret) && (await credentials.refresh())) {
+      current = await credentials.current();
+      log.redact(current.botToken, current.webhookSecret);
+    }
   } catch (error) {
     // Without the secret nothing can be verified; a 500 makes Telegram retry later.
     log.error('bot credentials unavailable', { error });
     return respond(500);
   }
-  log.redact(credentials.botToken, credentials.webhookSecret);
 
-  if (!isValidSecret(header(event, SECRET_TOKEN_HEADER), credentials.webhookSecret)) {
+  if (!isValidSecret(header(event, SECRET_TOKEN_HEADER), current.webhookSecret)) {
     log.warn('request rejected', { outcome: 'unauthorized', method: event.httpMethod, source_ip: event.requestContext?.identity?.sourceIp });
     return respond(401);
   }
@@ -57,10 +64,13 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(200);
   }
 
-  deps ??= { config, polly, store, log, telegram: new TelegramClient(config.telegramApiUrl, credentials.botToken) };
+  if (depsToken !== current.botToken) {
+    deps = { config, polly, store, log, telegram: new TelegramClient(config.telegramApiUrl, current.botToken) };
+    depsToken = current.botToken;
+  }
   const trace = new UpdateTrace(update.update_id, update.message?.chat?.id);
   try {
-    const { outcome, reason } = await handleUpdate({ ...deps, deadline, trace }, update);
+    const { outcome, reason } = await handleUpdate({ ...deps!, deadline, trace }, update);
     log.info('update handled', trace.finish(outcome, reason));
   } catch (error) {
     log.error('update failed', { ...trace.finish('failed'), error });

@@ -10,22 +10,51 @@ export class SecretError extends Error {
   override name = 'SecretError';
 }
 
+/** Seconds between re-reads of the secret after a mismatch: rotation is rare, probes are not. */
+const REFRESH_INTERVAL_MS = 60_000;
+
+export interface CredentialStore {
+  current(): Promise<BotCredentials>;
+  /**
+   * Reads the secret again, as after a rotation, at most once a minute.
+   * Resolves to true when new values were loaded.
+   */
+  refresh(): Promise<boolean>;
+}
+
 /**
  * Resolves the bot token and webhook secret. From Secrets Manager they are fetched on first use
  * and kept for the life of the container; a failed fetch is not cached, so the next update retries.
  */
-export function credentialLoader(source: CredentialSource, region: string): () => Promise<BotCredentials> {
+export function credentialStore(source: CredentialSource, region: string, now = Date.now): CredentialStore {
   if (source.kind === 'environment') {
-    const credentials = { botToken: source.botToken, webhookSecret: source.webhookSecret };
-    return async () => credentials;
+    const credentials = Promise.resolve({ botToken: source.botToken, webhookSecret: source.webhookSecret });
+    return { current: () => credentials, refresh: async () => false };
   }
   let pending: Promise<BotCredentials> | undefined;
-  return () => {
-    pending ??= fetchSecret(source.secretArn, region).catch((error: unknown) => {
+  let fetchedAt = 0;
+  const load = () => {
+    fetchedAt = now();
+    pending = fetchSecret(source.secretArn, region).catch((error: unknown) => {
       pending = undefined;
       throw error;
     });
     return pending;
+  };
+  return {
+    current: () => pending ?? load(),
+    async refresh() {
+      if (now() - fetchedAt < REFRESH_INTERVAL_MS) return false;
+      fetchedAt = now();
+      const before = await pending?.catch(() => undefined);
+      try {
+        const after = await fetchSecret(source.secretArn, region);
+        pending = Promise.resolve(after);
+        return before?.botToken !== after.botToken || before?.webhookSecret !== after.webhookSecret;
+      } catch {
+        return false; // keep the values we have; the next refresh may succeed
+      }
+    },
   };
 }
 
