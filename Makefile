@@ -26,3 +26,4 @@ test: install typecheck build ## Run every test (unit, end-to-end, Terraform che
 	$(NODE_TEST) $(TEST_FILES)
 
 -include terraform/terraform.mk
+-include bench/bench.mk

@@ -29,7 +29,7 @@ export class Deadline {
   /** A signal that aborts when only `reserveMs` are left. */
   signal(reserveMs = 0): AbortSignal {
     const remaining = this.remainingMs(reserveMs);
-    const reason = new DeadlineExceededError(`deadline reached with ${reserveMs} ms to spare`);
-    return remaining > 0 ? AbortSignal.timeout(remaining) : AbortSignal.abort(reason);
+    if (remaining > 0) return AbortSignal.timeout(remaining);
+    return AbortSignal.abort(new DeadlineExceededError(`deadline reached with ${reserveMs} ms to spare`));
   }
 }

@@ -35,8 +35,9 @@ const CRC_TABLE = (() => {
 /** The Ogg CRC-32: polynomial 0x04c11db7, not reflected, initial value 0. */
 export function oggCrc32(bytes: Uint8Array): number {
   let crc = 0;
-  for (const byte of bytes) crc = ((crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ byte) & 0xff]!) >>> 0;
-  return crc;
+  // An indexed loop: iterating a Buffer with for…of is several times slower on this hot path.
+  for (let i = 0; i < bytes.length; i++) crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ bytes[i]!) & 0xff]!;
+  return crc >>> 0;
 }
 
 export interface OggPage {

@@ -1,0 +1,6 @@
+# `make bench` — included from the Makefile with `-include bench/bench.mk`.
+# Prints one markdown table and writes bench/results.json; see bench/README.md.
+.PHONY: bench
+
+bench: build ## Benchmark: cold start vs the Python baseline, bundle, warm overhead, memory, long text
+	node --import tsx bench/run.ts

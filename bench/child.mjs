@@ -1,0 +1,105 @@
+// A fresh "Lambda container" for the benchmark, run with plain `node` (no tsx, no loaders) so that
+// its timings and memory are the bundle's own.
+//
+//   node bench/child.mjs cold <bundle>     import the bundle once, print `BENCH {json}`, exit
+//   node bench/child.mjs session <bundle>  (forked, with IPC) import the bundle, then run the
+//                                          updates the parent sends: {cmd:'run', updates:[...]}
+//
+// The bundle reads its configuration from process.env at import and creates its S3 and Polly
+// clients there; with TELEGRAM_BOT_TOKEN/TELEGRAM_WEBHOOK_SECRET set, no Secrets Manager call is
+// made on the first invocation either.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+const [mode, bundle] = process.argv.slice(2);
+const bundleUrl = pathToFileURL(bundle).href;
+
+/**
+ * Peak RSS of THIS process in KiB. Linux's getrusage maxrss (process.resourceUsage().maxRSS) is not
+ * usable in a child: it keeps the high-water mark of the parent it was forked from (the benchmark's own
+ * ~100 MiB). /proc/self/status VmHWM belongs to this program's address space alone.
+ */
+function peakRssKB() {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
+  } catch {
+    return process.resourceUsage().maxRSS; // not Linux: getrusage, which has no such inheritance on macOS
+  }
+}
+
+const started = performance.now();
+const { handler } = await import(bundleUrl);
+const ready = performance.now();
+const maxRssAfterImportKB = peakRssKB();
+
+if (mode === 'cold') {
+  // performance.now() counts from the process's time origin, so `ready` is process start → handler ready.
+  process.stdout.write(`BENCH ${JSON.stringify({ importMs: ready - started, readyMs: ready, maxRssKB: maxRssAfterImportKB })}\n`);
+  process.exit(0);
+}
+
+const SECRET = process.env.TELEGRAM_WEBHOOK_SECRET;
+
+/** The REST proxy event API Gateway sends for Telegram's POST (the shape local/apigateway/adapter.ts builds). */
+function event(update) {
+  const body = JSON.stringify(update);
+  const headers = { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': SECRET };
+  return {
+    resource: '/webhook',
+    path: '/webhook',
+    httpMethod: 'POST',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000', apiId: 'bench', stage: 'bench', httpMethod: 'POST', path: '/bench/webhook', resourceId: 'bench',
+      resourcePath: '/webhook', protocol: 'HTTP/1.1', requestId: randomUUID(), requestTimeEpoch: Date.now(),
+      identity: { sourceIp: '127.0.0.1', userAgent: null },
+    },
+  };
+}
+
+function context(timeoutMs = 28_000) {
+  const endsAt = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false, functionName: 'voicebot-bench', functionVersion: '$LATEST', memoryLimitInMB: '256',
+    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:voicebot-bench', awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/voicebot-bench', logStreamName: 'bench',
+    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+  };
+}
+
+function textUpdate({ updateId, chatId, text }) {
+  return {
+    update_id: updateId,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private', first_name: 'Bench' },
+      from: { id: chatId, is_bot: false, first_name: 'Bench', language_code: 'en' },
+      text,
+    },
+  };
+}
+
+process.on('message', async (message) => {
+  if (message.cmd === 'exit') process.exit(0);
+  if (message.cmd !== 'run') return;
+  const results = [];
+  for (const spec of message.updates) {
+    const ev = event(textUpdate(spec));
+    const ctx = context();
+    const t0 = performance.now();
+    const result = await handler(ev, ctx);
+    results.push({ tag: spec.chatId, ms: performance.now() - t0, status: result.statusCode });
+  }
+  process.send({ results, maxRssKB: peakRssKB() });
+});
+
+process.send({ ready: true, importMs: ready - started, maxRssAfterImportKB });

@@ -1,0 +1,212 @@
+/**
+ * Zero-latency, in-memory fakes of S3, Polly and the Telegram Bot API for the benchmark.
+ *
+ * Why not the stand-ins under local/? Those are built for correctness (s3rver writes every object
+ * to disk, the Polly stand-in synthesizes real speech per request, the Telegram emulator fetches and
+ * decodes every voice), which is exactly the work a benchmark of the handler's own overhead must
+ * not include. These fakes answer from memory, and they time themselves: every request is recorded
+ * as an interval [request event, response 'finish'] on this process's clock, tagged with the update
+ * it belongs to, so "time inside the fakes" is measured from the fakes' side.
+ *
+ * Tags: Telegram and S3 requests carry the chat id (JSON/multipart `chat_id`, and the S3 key
+ * `audio/<date>/<chat id>/...`); the benchmark gives every update its own chat id. Polly requests carry
+ * it in the text ("#<id>"). Polly answers with a fixed real Ogg Opus file, or with audio prepared per
+ * text (`prepare`) when realistic sizes matter.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface Interval {
+  service: 'polly' | 's3' | 'telegram';
+  tag: number | undefined;
+  start: number;
+  end: number;
+  detail: string;
+}
+
+interface Meta {
+  tag: number | undefined;
+  detail: string;
+}
+
+export interface Fakes {
+  pollyEndpoint: string;
+  s3Endpoint: string;
+  telegramUrl: string;
+  intervals: Interval[];
+  /** Bytes of every object PUT to S3, by key. */
+  objects: Map<string, Buffer>;
+  setPollyLatency(ms: number): void;
+  /** Audio the fake Polly returns for exactly this text (otherwise the fixed default). */
+  prepare(text: string, audio: Buffer): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Promise<Fakes> {
+  const intervals: Interval[] = [];
+  const objects = new Map<string, Buffer>();
+  const prepared = new Map<string, Buffer>();
+  let pollyLatency = 0;
+
+  /** Wraps a request handler so that every request is recorded as one tagged interval. */
+  const timed =
+    (service: Interval['service'], handle: (req: IncomingMessage, body: Buffer, res: ServerResponse, meta: Meta) => Promise<void>) =>
+    (req: IncomingMessage, res: ServerResponse) => {
+      const start = performance.now();
+      // Filled in by the handler before it answers, so 'finish' always sees it.
+      const meta: Meta = { tag: undefined, detail: '' };
+      res.on('finish', () => intervals.push({ service, tag: meta.tag, start, end: performance.now(), detail: meta.detail }));
+      readBody(req)
+        .then((body) => handle(req, body, res, meta))
+        .catch((error: unknown) => {
+          console.error(`fake ${service} failed:`, error);
+          if (!res.headersSent) res.writeHead(500).end();
+        });
+    };
+
+  const polly = await listen(
+    timed('polly', async (req, body, res, meta) => {
+      const { Text = '' } = JSON.parse(body.toString('utf8') || '{}') as { Text?: string };
+      const tag = tagOf(/#(\d+)/.exec(Text)?.[1]);
+      if (pollyLatency > 0) await sleep(pollyLatency);
+      const audio = prepared.get(Text) ?? defaultAudio;
+      Object.assign(meta, { tag, detail: `${Text.length} chars` });
+      res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': audio.length, 'x-amzn-requestcharacters': String(Text.length), 'x-amzn-requestid': randomUUID() });
+      res.end(audio);
+    }),
+  );
+
+  const uploads = new Map<string, Buffer[]>();
+  const s3 = await listen(
+    timed('s3', async (req, body, res, meta) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const key = decodeURIComponent(url.pathname);
+      const tag = tagOf(/\/audio\/[^/]+\/(-?\d+)\//.exec(key)?.[1]);
+      const payload = req.headers['x-amz-decoded-content-length'] !== undefined ? decodeAwsChunked(body) : body;
+      const etag = `"${createHash('md5').update(payload).digest('hex')}"`;
+      Object.assign(meta, { tag, detail: `${req.method} ${payload.length} B` });
+      if (req.method === 'PUT' && url.searchParams.has('uploadId')) {
+        uploads.get(url.searchParams.get('uploadId')!)![Number(url.searchParams.get('partNumber')) - 1] = payload;
+        res.writeHead(200, { etag }).end();
+      } else if (req.method === 'PUT') {
+        objects.set(key, payload);
+        res.writeHead(200, { etag }).end();
+      } else if (req.method === 'POST' && url.searchParams.has('uploads')) {
+        const id = randomUUID();
+        uploads.set(id, []);
+        xml(res, `<InitiateMultipartUploadResult><Bucket>b</Bucket><Key>${key}</Key><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`);
+      } else if (req.method === 'POST' && url.searchParams.has('uploadId')) {
+        const id = url.searchParams.get('uploadId')!;
+        objects.set(key, Buffer.concat(uploads.get(id) ?? []));
+        uploads.delete(id);
+        xml(res, `<CompleteMultipartUploadResult><Key>${key}</Key><ETag>${etag}</ETag></CompleteMultipartUploadResult>`);
+      } else if (req.method === 'DELETE') {
+        uploads.delete(url.searchParams.get('uploadId') ?? '');
+        res.writeHead(204).end();
+      } else if (req.method === 'GET' || req.method === 'HEAD') {
+        const object = objects.get(key);
+        if (!object) xml(res, '<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>', 404);
+        else {
+          res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': object.length, etag: `"${createHash('md5').update(object).digest('hex')}"` });
+          res.end(req.method === 'GET' ? object : undefined);
+        }
+      } else res.writeHead(405).end();
+    }),
+  );
+
+  let messageId = 0;
+  const telegram = await listen(
+    timed('telegram', async (req, body, res, meta) => {
+      const method = /^\/bot[^/]+\/(\w+)/.exec(req.url ?? '')?.[1] ?? '';
+      const text = body.toString('latin1');
+      const chatId = (req.headers['content-type'] ?? '').startsWith('application/json')
+        ? (JSON.parse(text) as { chat_id?: number }).chat_id
+        : Number(/name="chat_id"\r\n\r\n(-?\d+)/.exec(text)?.[1]);
+      const chat = { id: chatId, type: 'private', first_name: 'Bench' };
+      const result =
+        method === 'sendChatAction' ? true
+        : method === 'getMe' ? { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot' }
+        : { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat };
+      const answer = JSON.stringify({ ok: true, result });
+      Object.assign(meta, { tag: tagOf(String(chatId)), detail: `${method} ${body.length} B` });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) }).end(answer);
+    }),
+  );
+
+  return {
+    pollyEndpoint: polly.url,
+    s3Endpoint: s3.url,
+    telegramUrl: telegram.url,
+    intervals,
+    objects,
+    setPollyLatency: (ms) => (pollyLatency = ms),
+    prepare: (text, audio) => prepared.set(text, audio),
+    reset() {
+      intervals.length = 0;
+      objects.clear();
+    },
+    close: async () => {
+      await Promise.all([polly.close(), s3.close(), telegram.close()]);
+    },
+  };
+}
+
+/** Total time during which at least one of the intervals was open (their union's length). */
+export function busyTime(intervals: Pick<Interval, 'start' | 'end'>[]): number {
+  const sorted = [...intervals].sort((a, b) => a.start - b.start);
+  let total = 0;
+  let [from, to] = [-Infinity, -Infinity];
+  for (const { start, end } of sorted) {
+    if (start > to) {
+      if (to > from) total += to - from;
+      [from, to] = [start, end];
+    } else to = Math.max(to, end);
+  }
+  if (to > from) total += to - from;
+  return total;
+}
+
+const tagOf = (value: string | undefined) => (value === undefined || value === '' || Number.isNaN(Number(value)) ? undefined : Number(value));
+
+function xml(res: ServerResponse, body: string, status = 200) {
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) }).end(body);
+}
+
+/** `aws-chunked` bodies (streamed uploads with trailing checksums): size;ext\r\n data\r\n ... 0\r\n trailers. */
+function decodeAwsChunked(body: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset < body.length) {
+    const lineEnd = body.indexOf('\r\n', offset);
+    const size = parseInt(body.subarray(offset, lineEnd).toString('latin1').split(';')[0]!, 16);
+    if (!size) break;
+    parts.push(body.subarray(lineEnd + 2, lineEnd + 2 + size));
+    offset = lineEnd + 2 + size + 2;
+  }
+  return Buffer.concat(parts);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer({ keepAliveTimeout: 60_000 }, handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
