@@ -1,24 +1,33 @@
 import type { PollyClient } from '@aws-sdk/client-polly';
 import type { Message, Update } from '@grammyjs/types';
 import { help } from './commands/help.ts';
+import { say } from './commands/say.ts';
 import { speak } from './commands/speak.ts';
 import { start } from './commands/start.ts';
 import { replyText } from './commands/text.ts';
+import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import type { Config } from './config.ts';
+import { DEADLINE_RESERVE_MS, UPDATE_MARKER_PREFIX } from './constants.ts';
 import type { Deadline } from './deadline.ts';
 import type { Logger } from './log.ts';
 import { MESSAGES } from './messages.ts';
 import type { AudioStore } from './storage/audio.ts';
+import type { MarkerStore } from './storage/markers.ts';
+import type { SettingsStore } from './storage/settings.ts';
 import type { TelegramClient } from './telegram/client.ts';
+import type { FileIdMemory } from './telegram/file-ids.ts';
 import type { Outcome, UpdateTrace } from './trace.ts';
-import { classifyUpdate, type Command } from './webhook.ts';
+import { classifyUpdate, type Command, type Intent } from './webhook.ts';
 
-/** What lives as long as the container: configuration and clients. */
+/** What lives as long as the container: configuration, clients and what they remember. */
 export interface BotDeps {
   config: Config;
   telegram: TelegramClient;
   polly: PollyClient;
   store: AudioStore;
+  settings: SettingsStore;
+  markers: MarkerStore;
+  fileIds: FileIdMemory;
   log: Logger;
 }
 
@@ -30,19 +39,47 @@ export interface UpdateContext extends BotDeps {
 
 type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<Outcome>;
 
-const COMMANDS: Record<string, CommandHandler> = { start, help };
+const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
 
 export interface Handled {
   outcome: Outcome;
   reason?: string;
 }
 
-/** Routes one verified update to the command or speech that answers it. */
+type ActionableIntent = Exclude<Intent, { kind: 'ignore' }>;
+
+/**
+ * Routes one verified update. Before anything is said or synthesized, three gates:
+ * the allowlist, exactly-once delivery across containers, and the per-chat rate limit.
+ */
 export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
   const intent = classifyUpdate(update);
+  if (intent.kind === 'ignore') return { outcome: 'ignored', reason: intent.reason };
+  const chatId = intent.kind === 'callback' ? intent.query.message.chat.id : intent.message.chat.id;
+
+  const { allowedChatIds, rateLimitPerMinute } = ctx.config;
+  if (allowedChatIds && !allowedChatIds.has(chatId)) return refuse(ctx, intent, chatId);
+
+  const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
+  const { key, window } = markerFor(update.update_id, intent, chatId);
+  if (!(await ctx.trace.time('s3', ctx.markers.claim(key, signal)))) return { outcome: 'ignored', reason: 'duplicate delivery' };
+
+  if (window && rateLimitPerMinute > 0) {
+    const count = await ctx.trace.time('s3', ctx.markers.count(window, signal));
+    if (count > rateLimitPerMinute) {
+      // Said once, on the first message over the limit; the rest of the minute is silent.
+      if (count === rateLimitPerMinute + 1) await replyText(ctx, intent.kind === 'callback' ? intent.query.message : intent.message, MESSAGES.rateLimited(rateLimitPerMinute));
+      return { outcome: 'ignored', reason: 'rate limited' };
+    }
+  }
+  return dispatch(ctx, intent);
+}
+
+async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<Handled> {
   switch (intent.kind) {
-    case 'ignore':
-      return { outcome: 'ignored', reason: intent.reason };
+    case 'callback':
+      if (!intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return { outcome: 'ignored', reason: 'unknown callback data' };
+      return { outcome: await voiceButton(ctx, intent.query), reason: 'voice button' };
     case 'not-text':
       await replyText(ctx, intent.message, MESSAGES.notText);
       return { outcome: 'text_sent', reason: 'not text' };
@@ -55,10 +92,29 @@ export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<
       }
       const run = COMMANDS[command.name];
       if (run) return { outcome: await run(ctx, message, command), reason: `/${command.name}` };
+      if (message.chat.type !== 'private') return { outcome: 'ignored', reason: 'unknown command in a group' };
       await replyText(ctx, message, MESSAGES.unknownCommand(command.name));
       return { outcome: 'text_sent', reason: 'unknown command' };
     }
   }
+}
+
+/**
+ * Markers live under `updates/`, which the lifecycle rule expires. A message's marker sits in a
+ * per-chat, per-minute folder taken from the message's own date, so a redelivery finds the same key
+ * and counting a folder gives the chat's messages in that minute.
+ */
+function markerFor(updateId: number, intent: ActionableIntent, chatId: number): { key: string; window?: string } {
+  if (intent.kind === 'callback') return { key: `${UPDATE_MARKER_PREFIX}callbacks/${updateId}` };
+  const window = `${UPDATE_MARKER_PREFIX}chats/${chatId}/${Math.floor(intent.message.date / 60)}/`;
+  return { key: `${window}${updateId}`, window };
+}
+
+/** Chats outside the allowlist hear one polite refusal, then silence. */
+async function refuse(ctx: UpdateContext, intent: ActionableIntent, chatId: number): Promise<Handled> {
+  const firstTime = await ctx.markers.claim(`${UPDATE_MARKER_PREFIX}refused/${chatId}`, ctx.deadline.signal(DEADLINE_RESERVE_MS));
+  if (firstTime && intent.kind !== 'callback') await replyText(ctx, intent.message, MESSAGES.notAllowed, false);
+  return { outcome: firstTime ? 'text_sent' : 'ignored', reason: 'chat not allowed' };
 }
 
 async function isAddressedToUs(ctx: UpdateContext, username: string): Promise<boolean> {

@@ -1,4 +1,10 @@
-import { DEFAULT_START_MESSAGE, DEFAULT_TELEGRAM_API_URL, DEFAULT_VOICE } from './constants.ts';
+import {
+  DEFAULT_RATE_LIMIT_PER_MINUTE,
+  DEFAULT_START_MESSAGE,
+  DEFAULT_TELEGRAM_API_URL,
+  DEFAULT_VOICE,
+  TELEGRAM_MAX_TEXT_LENGTH,
+} from './constants.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 
 /** Where the bot token and webhook secret come from. */
@@ -15,6 +21,12 @@ export interface Config {
   s3ForcePathStyle: boolean;
   logLevel: LogLevel;
   credentials: CredentialSource;
+  /** Longest text read aloud, in characters. */
+  maxTextLength: number;
+  /** Voices (and other replies) per chat per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Chats the bot serves; undefined serves everyone. */
+  allowedChatIds?: ReadonlySet<number>;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +57,13 @@ export function readConfig(env: Env): Config {
     else if (!pattern.test(v)) problems.push(`${name} is not ${what}`);
     return v ?? '';
   };
+  const integer = (name: string, min: number, max: number, fallback: number) => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
 
   const bucket = check('S3_BUCKET_NAME', BUCKET_NAME, 'a valid S3 bucket name');
   const region = check('AWS_REGION', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
@@ -58,6 +77,12 @@ export function readConfig(env: Env): Config {
   const logLevel = (value('LOG_LEVEL') ?? 'INFO').toUpperCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const maxTextLength = integer('MAX_TEXT_LENGTH', 1, TELEGRAM_MAX_TEXT_LENGTH, TELEGRAM_MAX_TEXT_LENGTH);
+  const rateLimitPerMinute = integer('RATE_LIMIT_PER_MINUTE', 0, 1000, DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const allowed = value('ALLOWED_CHAT_IDS');
+  const allowedIds = allowed?.split(/[\s,]+/).filter(Boolean);
+  if (allowedIds?.some((id) => !/^-?\d{1,20}$/.test(id))) problems.push('ALLOWED_CHAT_IDS must be chat ids (integers) separated by commas');
+
   const credentials = readCredentialSource(env, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
@@ -70,6 +95,9 @@ export function readConfig(env: Env): Config {
     s3ForcePathStyle: pathStyle === 'true',
     logLevel: logLevel as LogLevel,
     credentials,
+    maxTextLength,
+    rateLimitPerMinute,
+    ...(allowedIds?.length && { allowedChatIds: new Set(allowedIds.map(Number)) }),
   };
 }
 

@@ -16,12 +16,15 @@ export const DEADLINE_RESERVE_MS = 2_500;
 export const TELEGRAM_MAX_ATTEMPTS = 3;
 /** Presigned URLs only need to live until Telegram has fetched the audio. */
 export const PRESIGNED_URL_TTL_SECONDS = 300;
-/** Voice files live under this prefix; the bucket's lifecycle rule expires it. */
+/** S3 layout. The lifecycle rule expires `audio/` and `updates/`; `settings/` is kept. */
 export const AUDIO_KEY_PREFIX = 'audio/';
+export const UPDATE_MARKER_PREFIX = 'updates/';
+export const SETTINGS_KEY_PREFIX = 'settings/';
 export const AUDIO_CONTENT_TYPE = 'audio/ogg';
 export const SECRET_TOKEN_HEADER = 'x-telegram-bot-api-secret-token';
 
 export const DEFAULT_VOICE = 'Maxim';
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 10;
 export const DEFAULT_TELEGRAM_API_URL = 'https://api.telegram.org';
 export const DEFAULT_START_MESSAGE =
   'Hi! Send me any text and I will answer with a voice message that reads it aloud. Send /help to learn more.';

@@ -7,7 +7,10 @@ import { Logger } from './log.ts';
 import { credentialStore, type BotCredentials } from './secrets.ts';
 import { createPollyClient } from './speech/polly.ts';
 import { AudioStore, createS3Client } from './storage/audio.ts';
+import { MarkerStore } from './storage/markers.ts';
+import { SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
+import { FileIdMemory } from './telegram/file-ids.ts';
 import { UpdateTrace } from './trace.ts';
 import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts';
 
@@ -20,7 +23,13 @@ const config = readConfig(process.env);
 const log = new Logger(config.logLevel);
 const credentials = credentialStore(config.credentials, config.region);
 const polly = createPollyClient(config.region);
-const store = new AudioStore(createS3Client(config.region, config.s3ForcePathStyle), config.bucket);
+const s3 = createS3Client(config.region, config.s3ForcePathStyle);
+const stores = {
+  store: new AudioStore(s3, config.bucket),
+  settings: new SettingsStore(s3, config.bucket),
+  markers: new MarkerStore(s3, config.bucket),
+  fileIds: new FileIdMemory(),
+};
 /** Clients that need the bot token; made again only if a rotation changed it. */
 let deps: BotDeps | undefined;
 let depsToken: string | undefined;
@@ -65,10 +74,10 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   }
 
   if (depsToken !== current.botToken) {
-    deps = { config, polly, store, log, telegram: new TelegramClient(config.telegramApiUrl, current.botToken) };
+    deps = { config, polly, log, ...stores, telegram: new TelegramClient(config.telegramApiUrl, current.botToken) };
     depsToken = current.botToken;
   }
-  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id);
+  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
   try {
     const { outcome, reason } = await handleUpdate({ ...deps!, deadline, trace }, update);
     log.info('update handled', trace.finish(outcome, reason));

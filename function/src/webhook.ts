@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Message, Update } from '@grammyjs/types';
+import type { CallbackQuery, Message, Update } from '@grammyjs/types';
 
 /**
  * The webhook's door and its sorting office: who may come in, and what an update asks for.
@@ -45,6 +45,7 @@ export interface Command {
 export type Intent =
   | { kind: 'command'; message: Message; command: Command }
   | { kind: 'speak'; message: Message; text: string }
+  | { kind: 'callback'; query: CallbackQuery & { data: string; message: Message } }
   | { kind: 'not-text'; message: Message }
   | { kind: 'ignore'; reason: string; chatId?: number };
 
@@ -57,8 +58,17 @@ export function parseCommand(text: string): Command | undefined {
   return { name: name!.toLowerCase(), ...(botUsername && { botUsername }), args: args?.trim() ?? '' };
 }
 
-/** Sorts an update into one intent; everything we do not serve is ignored on purpose, with a reason. */
+/**
+ * Sorts an update into one intent; everything we do not serve is ignored on purpose, with a reason.
+ * In private chats any text is read aloud. In groups the bot speaks only when asked with /say,
+ * and a photo or video caption is read only when it starts with /say.
+ */
 export function classifyUpdate(update: Update): Intent {
+  const query = update.callback_query;
+  if (query) {
+    if (typeof query.data !== 'string' || !query.message) return { kind: 'ignore', reason: 'callback query without data or message' };
+    return { kind: 'callback', query: query as CallbackQuery & { data: string; message: Message } };
+  }
   const message = update.message;
   if (!message) {
     const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
@@ -67,11 +77,12 @@ export function classifyUpdate(update: Update): Intent {
   if (typeof message.chat?.id !== 'number') return { kind: 'ignore', reason: 'message without chat' };
   const chatId = message.chat.id;
   if (message.from?.is_bot) return { kind: 'ignore', reason: 'message from a bot', chatId };
-  if (typeof message.text !== 'string') {
-    // In groups the bot only speaks when asked; a photo there is not addressed to it.
-    return message.chat.type === 'private' ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'non-text message in a group', chatId };
-  }
-  const command = parseCommand(message.text);
-  if (command) return { kind: 'command', message, command };
-  return { kind: 'speak', message, text: message.text };
+  const isPrivate = message.chat.type === 'private';
+  const text = typeof message.text === 'string' ? message.text : undefined;
+  const caption = typeof message.caption === 'string' ? message.caption : undefined;
+  const command = parseCommand(text ?? caption ?? '');
+  if (command && (text !== undefined || command.name === 'say')) return { kind: 'command', message, command };
+  if (text === undefined) return isPrivate ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'group message without /say', chatId };
+  if (!isPrivate) return { kind: 'ignore', reason: 'group message without /say', chatId };
+  return { kind: 'speak', message, text };
 }

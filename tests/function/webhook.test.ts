@@ -62,7 +62,7 @@ describe('sorting updates', () => {
   });
 
   test('ignores updates other than new messages, naming their kind', () => {
-    for (const kind of ['edited_message', 'channel_post', 'callback_query', 'my_chat_member', 'poll', 'chat_join_request']) {
+    for (const kind of ['edited_message', 'channel_post', 'my_chat_member', 'poll', 'chat_join_request', 'inline_query']) {
       const intent = classifyUpdate(update({ [kind]: {} }));
       assert.deepEqual(intent, { kind: 'ignore', reason: `unsupported update: ${kind}` });
     }
@@ -78,5 +78,30 @@ describe('sorting updates', () => {
     assert.equal(classifyUpdate(update({ message: message(sticker) })).kind, 'not-text');
     const inGroup = message({ ...sticker, chat: { id: -100, type: 'supergroup', title: 'G' } });
     assert.equal(classifyUpdate(update({ message: inGroup })).kind, 'ignore');
+  });
+});
+
+describe('sorting updates in groups', () => {
+  const group = { id: -100, type: 'supergroup', title: 'G' };
+
+  test('ignores plain text but serves commands such as /say', () => {
+    assert.equal(classifyUpdate(update({ message: message({ chat: group, text: 'just chatting' }) })).kind, 'ignore');
+    const intent = classifyUpdate(update({ message: message({ chat: group, text: '/say@voice_bot hello there' }) }));
+    assert.equal(intent.kind, 'command');
+    assert.deepEqual(intent.kind === 'command' && intent.command, { name: 'say', botUsername: 'voice_bot', args: 'hello there' });
+  });
+
+  test('reads a photo caption only when it starts with /say', () => {
+    const photo = { text: undefined, photo: [{ file_id: 'p' }] };
+    assert.equal(classifyUpdate(update({ message: message({ ...photo, chat: group, caption: 'a nice view' }) })).kind, 'ignore');
+    assert.equal(classifyUpdate(update({ message: message({ ...photo, chat: group, caption: '/help' }) })).kind, 'ignore');
+    const said = classifyUpdate(update({ message: message({ ...photo, chat: group, caption: '/say what a view' }) }));
+    assert.equal(said.kind === 'command' && said.command.args, 'what a view');
+  });
+
+  test('turns a voice-menu button tap into a callback intent, and ignores taps without data', () => {
+    const callback = { id: 'q1', from: { id: 1, is_bot: false, first_name: 'A' }, chat_instance: 'c', message: message(), data: 'voice:Joanna' };
+    assert.equal(classifyUpdate(update({ callback_query: callback })).kind, 'callback');
+    assert.equal(classifyUpdate(update({ callback_query: { ...callback, data: undefined } })).kind, 'ignore');
   });
 });

@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { Message } from '@grammyjs/types';
 import type { UpdateContext } from '../bot.ts';
-import { AUDIO_CONTENT_TYPE, DEADLINE_RESERVE_MS, TELEGRAM_MAX_TEXT_LENGTH, TELEGRAM_UPLOAD_MAX_BYTES, TELEGRAM_VOICE_URL_MAX_BYTES } from '../constants.ts';
+import { AUDIO_CONTENT_TYPE, DEADLINE_RESERVE_MS, TELEGRAM_UPLOAD_MAX_BYTES, TELEGRAM_VOICE_URL_MAX_BYTES } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
+import { chooseVoice, type VoiceChoice } from '../speech/choose.ts';
 import { joinOggOpus, type JoinedAudio } from '../speech/ogg.ts';
 import { synthesize } from '../speech/polly.ts';
 import { normalizeForSpeech, splitForSpeech } from '../speech/text.ts';
-import { audioKey, type StoredAudio } from '../storage/audio.ts';
+import { audioKey, type CachedAudio } from '../storage/audio.ts';
 import { TelegramError, type Upload } from '../telegram/client.ts';
 import type { Outcome } from '../trace.ts';
 import { replyText } from './text.ts';
@@ -15,42 +16,66 @@ export class AudioTooLargeError extends Error {
   override name = 'AudioTooLargeError';
 }
 
-/** Any text: read it aloud with Polly, store the audio, and deliver it as one voice message. */
+/**
+ * Reads a text aloud: picks the voice, then serves the voice from what Telegram or the bucket
+ * already has, or has Polly make it, and delivers it as one voice message replying to `message`.
+ */
 export async function speak(ctx: UpdateContext, message: Message, rawText: string): Promise<Outcome> {
   const text = normalizeForSpeech(rawText);
   if (!text) return replyText(ctx, message, MESSAGES.nothingToSay).then(() => 'text_sent');
-  if (text.length > TELEGRAM_MAX_TEXT_LENGTH) return replyText(ctx, message, MESSAGES.tooLong(TELEGRAM_MAX_TEXT_LENGTH)).then(() => 'text_sent');
-
-  // Shown while Polly works; a failure here must not cost the user the voice.
-  const recording = ctx.telegram
-    .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
-    .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }));
+  const limit = ctx.config.maxTextLength;
+  if (text.length > limit) return replyText(ctx, message, MESSAGES.tooLong(limit)).then(() => 'text_sent');
 
   try {
-    const { stored, durationSeconds } = await synthesizeAndStore(ctx, message, text);
-    await recording;
-    const delivery = await deliverVoice(ctx, message, stored, durationSeconds);
-    ctx.trace.set({ delivery, audio_bytes: stored.bytes, duration_s: Math.round(durationSeconds * 10) / 10 });
+    const settings = await ctx.settings.get(message.chat.id, ctx.deadline.signal(DEADLINE_RESERVE_MS));
+    const choice = chooseVoice({ text, languageHint: message.from?.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
+    ctx.trace.set({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
+    const key = audioKey({ engine: choice.engine, voice: choice.voice, text });
+    if (await sendKnownFileId(ctx, message, key)) return 'voice_sent';
+    const audio = (await ctx.trace.time('s3', ctx.store.find(key, ctx.deadline.signal(DEADLINE_RESERVE_MS)))) ?? (await synthesizeAndStore(ctx, message, text, choice, key));
+    ctx.trace.set({ audio_bytes: audio.bytes, duration_s: Math.round(audio.durationSeconds * 10) / 10 });
+    await deliverVoice(ctx, message, audio);
     return 'voice_sent';
   } catch (error) {
     ctx.log.error('voice not delivered', { update_id: ctx.trace.updateId, error });
-    await recording;
     await apologize(ctx, message);
     return 'failed';
   }
 }
 
+/** A voice Telegram already holds is sent again by its file_id: no download, no upload. */
+async function sendKnownFileId(ctx: UpdateContext, message: Message, key: string): Promise<boolean> {
+  const fileId = ctx.fileIds.get(key);
+  if (!fileId) return false;
+  try {
+    await ctx.trace.time('telegram', ctx.telegram.call('sendVoice', { ...replyTo(message), voice: fileId }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS }));
+    ctx.trace.set({ delivery: 'file_id', cache: 'telegram' });
+    return true;
+  } catch (error) {
+    if (!isBadRequest(error) || isVoiceForbidden(error)) throw error;
+    ctx.fileIds.forget(key); // Telegram no longer knows it; fall back to the bucket
+    return false;
+  }
+}
+
 /** Synthesizes all parts at once, then streams them, joined into one Ogg Opus file, into S3. */
-async function synthesizeAndStore(ctx: UpdateContext, message: Message, text: string) {
-  const parts = splitForSpeech(text);
-  ctx.trace.set({ text_chars: text.length, parts: parts.length });
-  const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
-  const requests = parts.map((part) => synthesize(ctx.polly, { text: part, voice: ctx.config.voice, signal }));
-  const streams = await ctx.trace.time('polly', allOrDestroy(requests));
-  const joined: JoinedAudio = { durationSeconds: 0 };
-  const key = audioKey(message.chat.id, ctx.trace.updateId);
-  const stored = await ctx.trace.time('s3', ctx.store.save(key, joinOggOpus(streams, joined), signal));
-  return { stored, durationSeconds: joined.durationSeconds };
+async function synthesizeAndStore(ctx: UpdateContext, message: Message, text: string, choice: VoiceChoice, key: string): Promise<CachedAudio> {
+  // Shown while Polly works; a failure here must not cost the user the voice.
+  const recording = ctx.telegram
+    .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
+    .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }));
+  try {
+    const parts = splitForSpeech(text);
+    ctx.trace.set({ parts: parts.length, cache: 'miss' });
+    const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
+    const requests = parts.map((part) => synthesize(ctx.polly, { text: part, voice: choice.voice, engine: choice.engine, signal }));
+    const streams = await ctx.trace.time('polly', allOrDestroy(requests));
+    const joined: JoinedAudio = { durationSeconds: 0 };
+    const stored = await ctx.trace.time('s3', ctx.store.save(key, joinOggOpus(streams, joined), signal));
+    return { ...stored, durationSeconds: joined.durationSeconds };
+  } finally {
+    await recording;
+  }
 }
 
 /** Like Promise.all, but streams that did arrive are closed when another request failed. */
@@ -62,7 +87,10 @@ async function allOrDestroy(requests: Promise<Readable>[]): Promise<Readable[]> 
   throw failure.reason;
 }
 
-type Delivery = 'url' | 'upload' | 'document';
+const replyTo = (message: Message) => ({
+  chat_id: message.chat.id,
+  reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+});
 
 /**
  * Small voices go by presigned URL: Telegram fetches them straight from S3. Bigger ones, or any
@@ -70,38 +98,35 @@ type Delivery = 'url' | 'upload' | 'document';
  * gets the audio as a file. Only a definite refusal (HTTP 400) leads to a second try, so a
  * voice is never sent twice.
  */
-async function deliverVoice(ctx: UpdateContext, message: Message, stored: StoredAudio, durationSeconds: number): Promise<Delivery> {
-  if (stored.bytes > TELEGRAM_UPLOAD_MAX_BYTES) throw new AudioTooLargeError(`audio of ${stored.bytes} bytes exceeds Telegram's upload limit`);
+async function deliverVoice(ctx: UpdateContext, message: Message, audio: CachedAudio): Promise<void> {
+  if (audio.bytes > TELEGRAM_UPLOAD_MAX_BYTES) throw new AudioTooLargeError(`audio of ${audio.bytes} bytes exceeds Telegram's upload limit`);
   const options = { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS };
-  const reply = {
-    chat_id: message.chat.id,
-    reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
-  };
-  const voice = { ...reply, duration: Math.max(1, Math.round(durationSeconds)) };
+  const voice = { ...replyTo(message), duration: Math.max(1, Math.round(audio.durationSeconds)) };
   const file: Upload = {
     field: 'voice',
     filename: 'voice.ogg',
     contentType: AUDIO_CONTENT_TYPE,
-    open: () => ctx.store.open(stored.key, ctx.deadline.signal(DEADLINE_RESERVE_MS)),
+    open: () => ctx.store.open(audio.key, ctx.deadline.signal(DEADLINE_RESERVE_MS)),
   };
-  const send = <T>(work: Promise<T>) => ctx.trace.time('telegram', work);
+  const send = async (delivery: string, work: Promise<Message>) => {
+    const sent = await ctx.trace.time('telegram', work);
+    ctx.trace.set({ delivery });
+    if (sent.voice?.file_id) ctx.fileIds.remember(audio.key, sent.voice.file_id);
+  };
   try {
-    if (stored.bytes <= TELEGRAM_VOICE_URL_MAX_BYTES) {
+    if (audio.bytes <= TELEGRAM_VOICE_URL_MAX_BYTES) {
       try {
-        const url = await ctx.store.presignedUrl(stored.key);
-        await send(ctx.telegram.call('sendVoice', { ...voice, voice: url }, options));
-        return 'url';
+        const url = await ctx.store.presignedUrl(audio.key);
+        return await send('url', ctx.telegram.call('sendVoice', { ...voice, voice: url }, options));
       } catch (error) {
         if (!isBadRequest(error) || isVoiceForbidden(error)) throw error;
         ctx.log.warn('voice URL refused, uploading instead', { update_id: ctx.trace.updateId, error });
       }
     }
-    await send(ctx.telegram.upload('sendVoice', voice, file, options));
-    return 'upload';
+    await send('upload', ctx.telegram.upload('sendVoice', voice, file, options));
   } catch (error) {
     if (!isVoiceForbidden(error)) throw error;
-    await send(ctx.telegram.upload('sendDocument', { ...reply, caption: MESSAGES.voicesForbidden }, { ...file, field: 'document' }, options));
-    return 'document';
+    await send('document', ctx.telegram.upload('sendDocument', { ...replyTo(message), caption: MESSAGES.voicesForbidden }, { ...file, field: 'document' }, options));
   }
 }
 
@@ -110,10 +135,7 @@ const isVoiceForbidden = (error: unknown) => isBadRequest(error) && error.descri
 
 async function apologize(ctx: UpdateContext, message: Message): Promise<void> {
   try {
-    await ctx.trace.time(
-      'telegram',
-      ctx.telegram.call('sendMessage', { chat_id: message.chat.id, text: MESSAGES.failed }, { deadline: ctx.deadline }),
-    );
+    await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', { chat_id: message.chat.id, text: MESSAGES.failed }, { deadline: ctx.deadline }));
   } catch (error) {
     ctx.log.error('apology not delivered', { update_id: ctx.trace.updateId, error });
   }

@@ -260,6 +260,28 @@ export async function* joinOggOpus(sources: Iterable<AsyncIterable<Uint8Array>>,
   result.durationSeconds = Math.max(0, Number(finalGranule - BigInt(head.preSkip)) / OPUS_GRANULE_RATE);
 }
 
+/** Our joined files start with Polly's usual pre-skip; 6.5 ms is below what a whole-second duration shows. */
+const TYPICAL_PRE_SKIP = 312;
+
+/**
+ * The duration of an Ogg Opus file from its last bytes: the last page's granule position.
+ * Undefined when the bytes hold no complete, valid last page.
+ */
+export function oggDurationFromTail(tail: Uint8Array): number | undefined {
+  const buf = Buffer.from(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let at = buf.lastIndexOf('OggS'); at >= 0; at = at > 0 ? buf.lastIndexOf('OggS', at - 1) : -1) {
+    try {
+      const parsed = parsePageAt(buf, at);
+      if (parsed && at + parsed.size === buf.length && parsed.page.flags & FLAG_LAST) {
+        return Math.max(0, Number(parsed.page.granule) - TYPICAL_PRE_SKIP) / OPUS_GRANULE_RATE;
+      }
+    } catch {
+      // "OggS" inside audio data: keep looking further back
+    }
+  }
+  return undefined;
+}
+
 function* pages(...maybe: (Buffer | undefined)[]): Generator<Buffer> {
   for (const page of maybe) if (page) yield page;
 }

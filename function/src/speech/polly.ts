@@ -1,4 +1,4 @@
-import { PollyClient, SynthesizeSpeechCommand } from '@aws-sdk/client-polly';
+import { PollyClient, SynthesizeSpeechCommand, type VoiceId } from '@aws-sdk/client-polly';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Readable } from 'node:stream';
 
@@ -18,13 +18,14 @@ export function createPollyClient(region: string): PollyClient {
 export interface SpeechRequest {
   text: string;
   voice: string;
+  engine: 'neural' | 'standard';
   signal?: AbortSignal;
 }
 
 /** Asks Polly for Ogg Opus (Telegram's voice format) and returns the audio as a stream. */
-export async function synthesize(polly: PollyClient, { text, voice, signal }: SpeechRequest): Promise<Readable> {
+export async function synthesize(polly: PollyClient, { text, voice, engine, signal }: SpeechRequest): Promise<Readable> {
   const response = await polly.send(
-    new SynthesizeSpeechCommand({ Text: text, TextType: 'text', VoiceId: voice as never, OutputFormat: 'ogg_opus' }),
+    new SynthesizeSpeechCommand({ Text: text, TextType: 'text', VoiceId: voice as VoiceId, Engine: engine, OutputFormat: 'ogg_opus' }),
     { abortSignal: signal },
   );
   if (!response.AudioStream) throw new SpeechError('Polly answered without audio');

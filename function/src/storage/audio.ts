@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AUDIO_CONTENT_TYPE, AUDIO_KEY_PREFIX, PRESIGNED_URL_TTL_SECONDS } from '../constants.ts';
+import { oggDurationFromTail } from '../speech/ogg.ts';
 
 export class StorageError extends Error {
   override name = 'StorageError';
@@ -13,18 +14,33 @@ export function createS3Client(region: string, forcePathStyle: boolean): S3Clien
   return new S3Client({ region, forcePathStyle });
 }
 
+export interface SpeechIdentity {
+  engine: string;
+  voice: string;
+  text: string;
+}
+
 /**
- * A key no other voice can have: the update id is unique per bot, the random suffix covers redeliveries.
- * The date prefix keeps listings readable; the text itself never appears in a key.
+ * Audio is addressed by what it says and how: the same text in the same voice is the same file,
+ * whoever asks, so a repeated phrase is served from the bucket instead of from Polly.
+ * The text itself never appears in a key.
  */
-export function audioKey(chatId: number, updateId: number, now = new Date()): string {
-  return `${AUDIO_KEY_PREFIX}${now.toISOString().slice(0, 10)}/${chatId}/${updateId}-${randomUUID()}.ogg`;
+export function audioKey({ engine, voice, text }: SpeechIdentity): string {
+  const hash = createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex');
+  return `${AUDIO_KEY_PREFIX}${hash}.ogg`;
 }
 
 export interface StoredAudio {
   key: string;
   bytes: number;
 }
+
+export interface CachedAudio extends StoredAudio {
+  durationSeconds: number;
+}
+
+/** Enough of a file's end to hold its last Ogg page (our pages stay under 4.4 KB). */
+const TAIL_BYTES = 8192;
 
 export interface OpenedAudio {
   stream: Readable;
@@ -73,6 +89,24 @@ export class AudioStore {
   /** A short-lived URL Telegram can fetch the voice from while the bucket stays private. */
   presignedUrl(key: string, expiresIn = PRESIGNED_URL_TTL_SECONDS): Promise<string> {
     return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+
+  /**
+   * Looks for audio stored earlier. One ranged GET of the file's tail gives both its size and,
+   * from the last page's granule position, its duration.
+   */
+  async find(key: string, signal?: AbortSignal): Promise<CachedAudio | undefined> {
+    let object;
+    try {
+      object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=-${TAIL_BYTES}` }), { abortSignal: signal });
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
+      throw error;
+    }
+    const total = Number(/\/(\d+)$/.exec(object.ContentRange ?? '')?.[1] ?? object.ContentLength);
+    const durationSeconds = oggDurationFromTail(await object.Body!.transformToByteArray());
+    if (!Number.isFinite(total) || durationSeconds === undefined) return undefined; // not a file we wrote: make it again
+    return { key, bytes: total, durationSeconds };
   }
 
   async open(key: string, signal?: AbortSignal): Promise<OpenedAudio> {

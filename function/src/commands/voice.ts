@@ -1,0 +1,81 @@
+import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
+import type { UpdateContext } from '../bot.ts';
+import { DEADLINE_RESERVE_MS } from '../constants.ts';
+import { MESSAGES } from '../messages.ts';
+import { languageFromHint } from '../speech/language.ts';
+import { engineFor, findVoice, voicesFor, type Voice } from '../speech/voices.ts';
+import type { Outcome } from '../trace.ts';
+import type { Command } from '../webhook.ts';
+import { replyText } from './text.ts';
+
+/** Callback data of the voice menu's buttons: `voice:<VoiceId>`, or `voice:auto` to clear the choice. */
+export const VOICE_CALLBACK_PREFIX = 'voice:';
+const AUTOMATIC = 'auto';
+const MENU_COLUMNS = 3;
+const MENU_MAX_VOICES = 12;
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+const languageName = (code: string) => languageNames.of(code) ?? code;
+
+/** A voice the bot can use: in our table and with an engine we pay for. */
+function usableVoice(name: string): Voice | undefined {
+  const voice = findVoice(name);
+  if (!voice) return undefined;
+  try {
+    engineFor(voice);
+    return voice;
+  } catch {
+    return undefined;
+  }
+}
+
+/** /voice shows the voices of the chat's language as buttons; /voice <name> (or "auto") sets one directly. */
+export async function voice(ctx: UpdateContext, message: Message, command: Command): Promise<Outcome> {
+  const chatId = message.chat.id;
+  const settings = await ctx.settings.get(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
+  const current = settings.voice ? findVoice(settings.voice) : undefined;
+  const language = current?.languageCode ?? languageFromHint(message.from?.language_code) ?? findVoice(ctx.config.voice)?.languageCode ?? 'en-US';
+
+  if (command.args) {
+    const name = command.args.split(/\s+/)[0]!;
+    const text = await choose(ctx, chatId, name, language);
+    await replyText(ctx, message, text);
+    return 'text_sent';
+  }
+
+  const voices = voicesFor(language).slice(0, MENU_MAX_VOICES);
+  const buttons: InlineKeyboardButton[] = voices.map((v) => ({ text: `${v.id === current?.id ? '✓ ' : ''}${v.id}`, callback_data: `${VOICE_CALLBACK_PREFIX}${v.id}` }));
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < buttons.length; i += MENU_COLUMNS) rows.push(buttons.slice(i, i + MENU_COLUMNS));
+  rows.push([{ text: `${current ? '' : '✓ '}Automatic`, callback_data: `${VOICE_CALLBACK_PREFIX}${AUTOMATIC}` }]);
+  await ctx.trace.time(
+    'telegram',
+    ctx.telegram.call(
+      'sendMessage',
+      { chat_id: chatId, text: MESSAGES.voiceMenu(languageName(language), current?.id ?? MESSAGES.voiceAutomatic), reply_markup: { inline_keyboard: rows } },
+      { deadline: ctx.deadline },
+    ),
+  );
+  return 'text_sent';
+}
+
+/** A tap on the voice menu: store the choice and confirm it in the button's own toast. */
+export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
+  const name = query.data.slice(VOICE_CALLBACK_PREFIX.length);
+  const text = await choose(ctx, query.message.chat.id, name, findVoice(name)?.languageCode ?? 'en-US');
+  await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: query.id, text }, { deadline: ctx.deadline }));
+  return 'text_sent';
+}
+
+/** Stores a chat's voice (or clears it with "auto") and says what happened. */
+async function choose(ctx: UpdateContext, chatId: number, name: string, language: string): Promise<string> {
+  const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
+  if (name.toLowerCase() === AUTOMATIC) {
+    await ctx.settings.set(chatId, {}, signal);
+    return MESSAGES.voiceReset;
+  }
+  const chosen = usableVoice(name);
+  if (!chosen) return MESSAGES.voiceUnknown(name, voicesFor(language).slice(0, 5).map((v) => v.id).join(', '));
+  await ctx.settings.set(chatId, { voice: chosen.id }, signal);
+  return MESSAGES.voiceSet(chosen.id, languageName(chosen.languageCode));
+}

@@ -1,0 +1,44 @@
+import { detectLanguage } from './language.ts';
+import { defaultVoiceFor, engineFor, findVoice, type AffordableEngine, type Voice } from './voices.ts';
+
+export interface VoiceChoice {
+  voice: string;
+  engine: AffordableEngine;
+  /** The language the text was taken to be in, when it could be told. */
+  language?: string;
+  /** What decided: the chat's /voice choice, the text's language, or the configured default. */
+  source: 'chat' | 'language' | 'default';
+}
+
+export interface ChoiceInputs {
+  text: string;
+  /** The sender's Telegram `language_code`, for texts too short to tell. */
+  languageHint?: string;
+  /** The voice the chat chose with /voice, if any. */
+  chatVoice?: string;
+  /** VOICE_NAME: the default for its own language and the voice of last resort. */
+  defaultVoice: string;
+}
+
+const baseLanguage = (code: string) => code.split('-')[0]!.toLowerCase();
+const speaks = (voice: Voice, language: string) =>
+  [voice.languageCode, ...voice.additionalLanguageCodes].some((code) => baseLanguage(code) === baseLanguage(language));
+
+/**
+ * Picks who reads a text: the chat's own choice when it speaks the text's language, else that
+ * language's default voice (VOICE_NAME when it speaks it), else VOICE_NAME. Neural where the voice has it.
+ */
+export function chooseVoice({ text, languageHint, chatVoice, defaultVoice }: ChoiceInputs): VoiceChoice {
+  const { language } = detectLanguage(text, languageHint);
+  const chosen = chatVoice ? findVoice(chatVoice) : undefined;
+  if (chosen && (!language || speaks(chosen, language))) return pick(chosen, 'chat', language);
+  const forLanguage = language ? defaultVoiceFor(language, defaultVoice) : undefined;
+  if (forLanguage) return pick(forLanguage, 'language', language);
+  const fallback = findVoice(defaultVoice);
+  // A voice newer than our table still works: Polly knows it, and every voice speaks standard or neural.
+  return fallback ? pick(fallback, 'default', language) : { voice: defaultVoice, engine: 'standard', source: 'default', ...(language && { language }) };
+}
+
+function pick(voice: Voice, source: VoiceChoice['source'], language: string | undefined): VoiceChoice {
+  return { voice: voice.id, engine: engineFor(voice), source, ...(language && { language }) };
+}

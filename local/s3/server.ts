@@ -1,0 +1,113 @@
+/**
+ * A local S3 (s3rver) for tests and the demo: path-style, signed with its fixed credentials,
+ * storing objects in a temporary directory that disappears on close.
+ *
+ * s3rver ignores `If-None-Match: *` on PutObject, which real S3 honours (412 when the key exists)
+ * and the bot relies on for exactly-once markers. A small proxy in front of s3rver adds it:
+ * conditional puts to one key are serialised, and the key is checked before the put goes through.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import S3rver from 's3rver';
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface S3Options {
+  port?: number;
+  /** Where objects are kept; kept after close when given, a fresh temporary directory otherwise. */
+  directory?: string;
+  buckets: string[];
+}
+
+export interface LocalS3 {
+  /** http://127.0.0.1:PORT, for AWS_ENDPOINT_URL_S3 together with S3_FORCE_PATH_STYLE=true. */
+  endpoint: string;
+  accessKeyId: 'S3RVER';
+  secretAccessKey: 'S3RVER';
+  close(): Promise<void>;
+}
+
+const PRECONDITION_FAILED =
+  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code>' +
+  '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+
+/** Listens on `port` (0: any) and forwards everything to s3rver, enforcing `If-None-Match: *` on puts. */
+async function startConditionalWriteProxy(upstreamPort: number, port: number): Promise<Server> {
+  const locks = new Map<string, Promise<unknown>>();
+  const forward = (req: IncomingMessage, res: ServerResponse) =>
+    new Promise<void>((resolve) => {
+      const headers = { ...req.headers };
+      delete headers.expect; // node answered 100-continue to the client already
+      const upstream = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res).on('finish', resolve);
+      });
+      upstream.on('error', () => {
+        res.destroy();
+        resolve();
+      });
+      req.pipe(upstream);
+    });
+  const exists = (path: string) =>
+    new Promise<boolean>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: upstreamPort, method: 'HEAD', path }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode === 200);
+      })
+        .on('error', reject)
+        .end();
+    });
+  const proxy = createServer((req, res) => {
+    const conditional = req.method === 'PUT' && req.headers['if-none-match'] === '*';
+    if (!conditional) return void forward(req, res);
+    const path = (req.url ?? '/').split('?')[0]!;
+    const previous = locks.get(path) ?? Promise.resolve();
+    const turn = previous.then(async () => {
+      if (await exists(path)) {
+        req.resume();
+        res.writeHead(412, { 'content-type': 'application/xml' }).end(PRECONDITION_FAILED);
+      } else {
+        await forward(req, res);
+      }
+    });
+    const settled = turn.catch(() => res.destroy());
+    locks.set(path, settled);
+    void settled.then(() => {
+      if (locks.get(path) === settled) locks.delete(path);
+    });
+  });
+  proxy.listen(port, '127.0.0.1');
+  await once(proxy, 'listening');
+  return proxy;
+}
+
+export async function startS3({ port = 0, directory, buckets }: S3Options): Promise<LocalS3> {
+  const dataDirectory = directory ?? (await mkdtemp(join(tmpdir(), 'voicebot-s3-')));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: dataDirectory,
+    configureBuckets: buckets.map((name) => ({ name })),
+  });
+  const address = await server.run();
+  const proxy = await startConditionalWriteProxy(address.port, port);
+  return {
+    endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    async close() {
+      await new Promise<void>((resolve) => {
+        proxy.close(() => resolve());
+        proxy.closeAllConnections();
+      });
+      const closed = server.close();
+      // SDK clients keep sockets alive; without this close() would wait for them to time out.
+      server.httpServer?.closeAllConnections();
+      await closed;
+      if (!directory) await rm(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}

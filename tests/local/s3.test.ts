@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { startS3, type LocalS3 } from '../../local/s3/server.ts';
+
+const BUCKET = 'voices';
+
+describe('local S3 (s3rver)', () => {
+  let s3: LocalS3;
+  let client: S3Client;
+
+  before(async () => {
+    s3 = await startS3({ buckets: [BUCKET] });
+    client = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+  });
+
+  after(async () => {
+    client.destroy();
+    await s3.close();
+  });
+
+  test('listens on 127.0.0.1 with a random port', () => {
+    assert.match(s3.endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.notEqual(s3.endpoint, 'http://127.0.0.1:4568');
+  });
+
+  test('stores an object put with the S3 client and gives it back', async () => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'a/b.txt', Body: 'hello', ContentType: 'text/plain' }));
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'a/b.txt' }));
+    assert.equal(await got.Body?.transformToString(), 'hello');
+  });
+
+  test('accepts a lib-storage Upload of a stream and serves it through a presigned GET URL', async () => {
+    const bytes = Buffer.alloc(6 * 1024 * 1024, 7); // above the 5 MB part size: a multipart upload
+    await new Upload({
+      client,
+      params: { Bucket: BUCKET, Key: 'voice.ogg', Body: Readable.from([bytes.subarray(0, 1000), bytes.subarray(1000)]), ContentType: 'audio/ogg' },
+    }).done();
+    const url = await getSignedUrl(client, new GetObjectCommand({ Bucket: BUCKET, Key: 'voice.ogg' }), { expiresIn: 60 });
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'audio/ogg');
+    assert.deepEqual(Buffer.from(await response.arrayBuffer()), bytes);
+  });
+
+  test('serves unsigned GETs too, unlike a private S3 bucket (s3rver has no access control)', async () => {
+    // So bucket privacy can only be checked in Terraform, not against this stand-in.
+    const response = await fetch(`${s3.endpoint}/${BUCKET}/voice.ogg`);
+    await response.arrayBuffer();
+    assert.equal(response.status, 200);
+  });
+
+  test('honours If-None-Match: * on PutObject like S3: the second conditional put gets 412 and changes nothing', async () => {
+    const put = (body: string) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'marker', Body: body, IfNoneMatch: '*' }));
+    await put('first');
+    const second = await put('second').then(
+      () => 'stored',
+      (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode,
+    );
+    assert.equal(second, 412);
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'marker' }));
+    assert.equal(await got.Body?.transformToString(), 'first');
+  });
+
+  test('lets exactly one of many concurrent conditional puts to one key through', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'race', Body: `writer ${i}`, IfNoneMatch: '*' }))),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  });
+});

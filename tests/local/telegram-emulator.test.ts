@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { encodeOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
+import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
+
+const TOKEN = '123456:TEST-token_abc';
+const SECRET = 'webhook-secret_1';
+
+/** A second of a 440 Hz tone (or longer, at a higher bitrate) as real Ogg Opus. */
+function tone(seconds: number, bitrateKbps = 32): Buffer {
+  const pcm = Int16Array.from({ length: seconds * 48_000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 48_000)));
+  return encodeOggOpus(pcm, { bitrateKbps });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server): Promise<void> {
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+describe('Telegram emulator', () => {
+  let telegram: TelegramEmulator;
+  let files: Server;
+  let filesUrl: string;
+  let webhookServer: Server;
+  let webhookUrl: string;
+  /** Statuses the webhook answers with, one per request; 200 once empty. */
+  let webhookStatuses: number[] = [];
+  let webhookRequests: { headers: IncomingMessage['headers']; body: unknown }[] = [];
+  const bigVoice = tone(40, 256);
+  const smallVoice = tone(2);
+
+  const api = async (method: string, params: object = {}, token = TOKEN) => {
+    const response = await fetch(`${telegram.url}/bot${token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    return { status: response.status, body: (await response.json()) as { ok: boolean; result?: any; error_code?: number; description?: string; parameters?: { retry_after?: number } } };
+  };
+
+  before(async () => {
+    files = createServer((request, response) => {
+      const routes: Record<string, [string, Buffer]> = {
+        '/voice.ogg': ['audio/ogg', smallVoice],
+        '/big.ogg': ['audio/ogg', bigVoice],
+        '/page.html': ['text/html', Buffer.from('<html></html>')],
+        '/fake.ogg': ['audio/ogg', Buffer.from('not an ogg file at all')],
+      };
+      const route = routes[request.url ?? ''];
+      if (!route) return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': route[0], 'content-length': route[1].length }).end(route[1]);
+    });
+    filesUrl = await listen(files);
+    webhookServer = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        webhookRequests.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+        response.writeHead(webhookStatuses.shift() ?? 200).end();
+      });
+    });
+    webhookUrl = await listen(webhookServer);
+  });
+
+  after(async () => {
+    await close(files);
+    await close(webhookServer);
+  });
+
+  beforeEach(async () => {
+    await telegram?.close();
+    telegram = await startTelegramEmulator({ token: TOKEN, redelivery: { attempts: 3, delayMs: 10 } });
+    webhookStatuses = [];
+    webhookRequests = [];
+  });
+
+  after(() => telegram.close());
+
+  test('answers a wrong token with 401 Unauthorized and an unknown method with 404 Not Found', async () => {
+    assert.deepEqual(await api('getMe', {}, '123456:wrong'), { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
+    assert.deepEqual(await api('sendTelepathy'), { status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } });
+  });
+
+  test('introduces the bot through getMe, whatever the method name’s case', async () => {
+    const { body } = await api('getme');
+    assert.equal(body.ok, true);
+    assert.equal(body.result.username, 'voicebot_demo_bot');
+    assert.equal(body.result.id, 123456);
+    assert.equal(telegram.calls.at(-1)?.method, 'getMe');
+  });
+
+  test('delivers a user’s message to the webhook with the secret header and a bot_command entity', async () => {
+    await api('setWebhook', { url: `${webhookUrl}/hook`, secret_token: SECRET });
+    const { update, deliveries } = await telegram.sendUserMessage({ chatId: 42, text: '/start hello' });
+    assert.deepEqual(deliveries.map((delivery) => delivery.status), [200]);
+    assert.equal(webhookRequests[0]?.headers['x-telegram-bot-api-secret-token'], SECRET);
+    assert.deepEqual(webhookRequests[0]?.body, update);
+    assert.deepEqual(update.message?.entities, [{ type: 'bot_command', offset: 0, length: 6 }]);
+    assert.equal(update.message?.chat.type, 'private');
+    assert.equal(update.message?.from?.is_bot, false);
+    const next = await telegram.sendUserMessage({ chatId: 42, text: 'plain' });
+    assert.equal(next.update.update_id, update.update_id + 1);
+    assert.equal(next.update.message?.entities, undefined);
+  });
+
+  test('redelivers an update after the webhook answers 500, and records the error', async () => {
+    await api('setWebhook', { url: webhookUrl });
+    webhookStatuses = [500];
+    const { deliveries } = await telegram.sendUserMessage({ chatId: 7, text: 'hi' });
+    assert.deepEqual(deliveries.map((delivery) => delivery.status), [500, 200]);
+    assert.equal(webhookRequests.length, 2);
+    const info = await api('getWebhookInfo');
+    assert.equal(info.body.result.url, webhookUrl);
+    assert.match(info.body.result.last_error_message, /500/);
+    assert.equal(info.body.result.secret_token, undefined);
+  });
+
+  test('gives up after the configured attempts when the webhook is unreachable', async () => {
+    const gone = createServer();
+    const goneUrl = await listen(gone);
+    await close(gone); // nothing listens there any more
+    await api('setWebhook', { url: goneUrl });
+    const { deliveries } = await telegram.sendUserMessage({ chatId: 7, text: 'hi' });
+    assert.deepEqual(deliveries.map((delivery) => delivery.status), [0, 0, 0]);
+  });
+
+  test('takes parameters as JSON, urlencoded form and query string, and replies to a message', async () => {
+    const { update } = await telegram.sendUserMessage({ chatId: 5, text: 'a & b' });
+    const messageId = update.message!.message_id;
+    const form = await fetch(`${telegram.url}/bot${TOKEN}/sendMessage`, { method: 'POST', body: new URLSearchParams({ chat_id: '5', text: 'x & y # z\nnext', reply_parameters: JSON.stringify({ message_id: messageId }) }) });
+    assert.equal(form.status, 200);
+    const query = await fetch(`${telegram.url}/bot${TOKEN}/sendMessage?chat_id=5&text=${encodeURIComponent('from the query')}`);
+    assert.equal(query.status, 200);
+    await api('sendMessage', { chat_id: 5, text: 'json', reply_to_message_id: messageId });
+    assert.deepEqual(
+      telegram.sent.map(({ kind, text, reply_to_message_id }) => ({ kind, text, reply_to_message_id })),
+      [
+        { kind: 'text', text: 'x & y # z\nnext', reply_to_message_id: messageId },
+        { kind: 'text', text: 'from the query', reply_to_message_id: undefined },
+        { kind: 'text', text: 'json', reply_to_message_id: messageId },
+      ],
+    );
+  });
+
+  test('refuses texts Telegram refuses: unknown chat, empty, over 4096 characters, missing reply target', async () => {
+    await telegram.sendUserMessage({ chatId: 5, text: 'hi' });
+    assert.equal((await api('sendMessage', { chat_id: 999, text: 'x' })).body.description, 'Bad Request: chat not found');
+    assert.equal((await api('sendMessage', { chat_id: 5, text: '' })).body.description, 'Bad Request: message text is empty');
+    assert.equal((await api('sendMessage', { chat_id: 5, text: 'я'.repeat(4097) })).body.description, 'Bad Request: message is too long');
+    assert.equal((await api('sendMessage', { chat_id: 5, text: 'я'.repeat(4096) })).status, 200);
+    assert.equal((await api('sendMessage', { chat_id: 5, text: 'x', reply_parameters: { message_id: 9999 } })).body.description, 'Bad Request: message to be replied not found');
+  });
+
+  test('fetches a voice URL like Telegram and records the decoded Ogg Opus', async () => {
+    await telegram.sendUserMessage({ chatId: 8, text: 'speak' });
+    const { status, body } = await api('sendVoice', { chat_id: 8, voice: `${filesUrl}/voice.ogg`, reply_parameters: { message_id: 1 } });
+    assert.equal(status, 200);
+    assert.equal(body.result.voice.mime_type, 'audio/ogg');
+    assert.equal(body.result.voice.duration, 2);
+    assert.equal(body.result.voice.file_size, smallVoice.length);
+    const sent = await telegram.waitForSent((message) => message.kind === 'voice', 1000);
+    assert.equal(sent.via, 'url');
+    assert.equal(sent.reply_to_message_id, 1);
+    assert.equal(sent.audio?.sampleRate, 48_000);
+    assert.ok(Math.abs((sent.audio?.durationSeconds ?? 0) - 2) < 0.05);
+    assert.deepEqual(sent.audio?.bytes, smallVoice);
+  });
+
+  test('rejects a voice URL that is not audio/ogg, not Ogg Opus, or unreachable', async () => {
+    await telegram.sendUserMessage({ chatId: 8, text: 'speak' });
+    assert.deepEqual((await api('sendVoice', { chat_id: 8, voice: `${filesUrl}/page.html` })).body, { ok: false, error_code: 400, description: 'Bad Request: wrong type of the web page content' });
+    assert.equal((await api('sendVoice', { chat_id: 8, voice: `${filesUrl}/fake.ogg` })).status, 400);
+    assert.equal((await api('sendVoice', { chat_id: 8, voice: `${filesUrl}/missing.ogg` })).body.description, 'Bad Request: failed to get HTTP URL content');
+    assert.equal(telegram.sent.length, 0);
+  });
+
+  test('turns a voice URL over 1 MB into a file, not a voice, as Telegram documents', async () => {
+    assert.ok(bigVoice.length > 1024 * 1024);
+    await telegram.sendUserMessage({ chatId: 8, text: 'speak' });
+    const { status, body } = await api('sendVoice', { chat_id: 8, voice: `${filesUrl}/big.ogg` });
+    assert.equal(status, 200);
+    assert.equal(body.result.voice, undefined);
+    assert.equal(body.result.document.file_size, bigVoice.length);
+    assert.equal(telegram.sent[0]?.kind, 'document');
+  });
+
+  test('accepts a voice uploaded as multipart/form-data, then the same file by its file_id', async () => {
+    await telegram.sendUserMessage({ chatId: 9, text: 'speak' });
+    const form = new FormData();
+    form.set('chat_id', '9');
+    form.set('voice', new Blob([new Uint8Array(bigVoice)], { type: 'audio/ogg' }), 'voice.ogg');
+    const upload = await fetch(`${telegram.url}/bot${TOKEN}/sendVoice`, { method: 'POST', body: form });
+    const uploaded = (await upload.json()) as { result: { voice: { file_id: string; duration: number } } };
+    assert.equal(upload.status, 200);
+    assert.equal(uploaded.result.voice.duration, 40);
+    assert.deepEqual(telegram.calls.at(-1)?.files.map(({ field, filename, contentType, bytes }) => ({ field, filename, contentType, size: bytes.length })), [{ field: 'voice', filename: 'voice.ogg', contentType: 'audio/ogg', size: bigVoice.length }]);
+    const again = await api('sendVoice', { chat_id: 9, voice: uploaded.result.voice.file_id });
+    assert.equal(again.status, 200);
+    assert.deepEqual(telegram.sent.map((message) => [message.kind, message.via]), [['voice', 'upload'], ['voice', 'file_id']]);
+    assert.equal((await api('sendVoice', { chat_id: 9, voice: 'no-such-file-id' })).body.description, 'Bad Request: wrong file identifier/HTTP URL specified');
+  });
+
+  test('answers sendVoice with VOICE_MESSAGES_FORBIDDEN for a chat that forbids voices', async () => {
+    await telegram.sendUserMessage({ chatId: 10, text: 'speak' });
+    telegram.forbidVoices(10);
+    assert.deepEqual((await api('sendVoice', { chat_id: 10, voice: `${filesUrl}/voice.ogg` })).body, { ok: false, error_code: 400, description: 'Bad Request: VOICE_MESSAGES_FORBIDDEN' });
+  });
+
+  test('answers 429 with parameters.retry_after when told, then works again', async () => {
+    await telegram.sendUserMessage({ chatId: 11, text: 'hi' });
+    telegram.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 3', retry_after: 3 });
+    assert.deepEqual(await api('sendMessage', { chat_id: 11, text: 'one' }), {
+      status: 429,
+      body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } },
+    });
+    assert.equal((await api('sendMessage', { chat_id: 11, text: 'two' })).status, 200);
+    assert.deepEqual(telegram.calls.map((call) => call.status), [429, 200]);
+  });
+
+  test('drops the connection when told, as if Telegram were unreachable', async () => {
+    telegram.dropNext('getMe');
+    await assert.rejects(api('getMe'));
+    assert.equal((await api('getMe')).status, 200);
+  });
+
+  test('queues updates for getUpdates without a webhook, and refuses getUpdates while one is set', async () => {
+    await telegram.sendUserMessage({ chatId: 12, text: 'first' });
+    const first = await api('getUpdates');
+    assert.deepEqual(first.body.result.map((update: { message: { text: string } }) => update.message.text), ['first']);
+    const confirmed = await api('getUpdates', { offset: first.body.result[0].update_id + 1 });
+    assert.deepEqual(confirmed.body.result, []);
+    const polling = api('getUpdates', { timeout: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await telegram.sendUserMessage({ chatId: 12, text: 'second' });
+    assert.equal((await polling).body.result[0].message.text, 'second');
+    await api('setWebhook', { url: webhookUrl });
+    assert.deepEqual((await api('getUpdates')).body, {
+      ok: false,
+      error_code: 409,
+      description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+    });
+  });
+
+  test('validates setWebhook like Telegram and keeps the registration for inspection', async () => {
+    assert.equal((await api('setWebhook', { url: webhookUrl, secret_token: 'bad token!' })).status, 400);
+    assert.equal((await api('setWebhook', { url: webhookUrl, max_connections: 101 })).status, 400);
+    assert.equal(telegram.webhook, null);
+    const set = await api('setWebhook', { url: webhookUrl, secret_token: SECRET, max_connections: 5, allowed_updates: ['message'] });
+    assert.deepEqual(set.body, { ok: true, result: true, description: 'Webhook was set' });
+    assert.deepEqual(telegram.webhook, { url: webhookUrl, secret_token: SECRET, max_connections: 5, allowed_updates: ['message'] });
+    assert.deepEqual((await api('deleteWebhook')).body, { ok: true, result: true, description: 'Webhook was deleted' });
+    assert.equal(telegram.webhook, null);
+  });
+});
