@@ -50,6 +50,10 @@ module "function" {
 
   voice_name    = var.voice_name
   start_message = var.start_message
+
+  max_text_length       = var.max_text_length
+  rate_limit_per_minute = var.rate_limit_per_minute
+  allowed_chat_ids      = var.allowed_chat_ids
 }
 
 module "api" {

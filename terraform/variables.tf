@@ -62,6 +62,24 @@ variable "start_message" {
   default     = null
 }
 
+variable "max_text_length" {
+  description = "Longest text read aloud, in characters. Longer texts get a polite refusal. 1-4096."
+  type        = number
+  default     = 4096
+}
+
+variable "rate_limit_per_minute" {
+  description = "Messages the bot answers per chat per minute, a cap on what one chat can cost; 0 turns it off."
+  type        = number
+  default     = 10
+}
+
+variable "allowed_chat_ids" {
+  description = "Telegram chat ids the bot serves (groups are negative); empty serves everyone. Others get one polite refusal."
+  type        = list(number)
+  default     = []
+}
+
 variable "log_level" {
   description = "Function log level (LOG_LEVEL): DEBUG, INFO, WARN or ERROR."
   type        = string

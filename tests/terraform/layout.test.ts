@@ -93,7 +93,8 @@ describe('the Lambda function', () => {
   test('gets exactly the environment of the contract, START_MESSAGE only when set', () => {
     const env = String(mods.function!.locals.environment!.value);
     const keys = [...env.matchAll(/([A-Z][A-Z0-9_]+)\s*=/g)].map((m) => m[1]).sort();
-    assert.deepEqual(keys, ['BOT_SECRET_ARN', 'LOG_LEVEL', 'NODE_OPTIONS', 'S3_BUCKET_NAME', 'START_MESSAGE', 'VOICE_NAME']);
+    assert.deepEqual(keys, ['ALLOWED_CHAT_IDS', 'BOT_SECRET_ARN', 'LOG_LEVEL', 'MAX_TEXT_LENGTH', 'NODE_OPTIONS', 'RATE_LIMIT_PER_MINUTE', 'S3_BUCKET_NAME', 'START_MESSAGE', 'VOICE_NAME']);
+    assert.match(env, /length\(var\.allowed_chat_ids\) == 0 \? \{\} :/);
     assert.match(env, /var\.start_message == null \? \{\} :/);
     assert.match(env, /var\.include_source_map \? \{ NODE_OPTIONS = "--enable-source-maps" \}/);
     assert.equal(mods.function!.variables.voice_name!.body.default, 'Maxim');

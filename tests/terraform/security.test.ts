@@ -61,10 +61,12 @@ describe('IAM', () => {
     const actions = nested(doc.body, 'statement').flatMap((s) => s.actions as string[]).sort();
     assert.deepEqual(actions, [
       'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'polly:SynthesizeSpeech',
-      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject', 'secretsmanager:GetSecretValue',
+      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'secretsmanager:GetSecretValue',
     ]);
     const s3 = nested(doc.body, 'statement').find((s) => s.sid === 'AudioObjects')!;
     assert.deepEqual(s3.resources, ['${var.bucket_arn}/*']);
+    const list = nested(doc.body, 'statement').find((s) => s.sid === 'ListBucket')!;
+    assert.deepEqual(list.resources, ['${var.bucket_arn}'], 'listing is granted on this bucket only');
   });
 });
 

@@ -10,8 +10,12 @@ locals {
       VOICE_NAME     = var.voice_name
       BOT_SECRET_ARN = var.secret_arn
       LOG_LEVEL      = var.log_level
+      # Abuse and cost limits (see the README's "Limits"); 0 turns the rate limit off.
+      MAX_TEXT_LENGTH       = tostring(var.max_text_length)
+      RATE_LIMIT_PER_MINUTE = tostring(var.rate_limit_per_minute)
     },
     var.start_message == null ? {} : { START_MESSAGE = var.start_message },
+    length(var.allowed_chat_ids) == 0 ? {} : { ALLOWED_CHAT_IDS = join(",", var.allowed_chat_ids) },
     var.include_source_map ? { NODE_OPTIONS = "--enable-source-maps" } : {},
   )
 
@@ -73,8 +77,8 @@ data "aws_iam_policy_document" "this" {
     resources = ["*"]
   }
 
-  # Objects only: the function never lists the bucket. GetObject also authorises the presigned GET
-  # URLs the function hands to Telegram, since they are signed with this role.
+  # GetObject also authorises the presigned GET URLs the function hands to Telegram, since they are
+  # signed with this role.
   statement {
     sid = "AudioObjects"
     actions = [
@@ -84,6 +88,14 @@ data "aws_iam_policy_document" "this" {
       "s3:AbortMultipartUpload",
     ]
     resources = ["${var.bucket_arn}/*"]
+  }
+
+  # Listing counts a chat's update markers for the rate limit. It also makes a missing cached audio
+  # file answer 404 instead of 403, which is how the function tells a cache miss from a failure.
+  statement {
+    sid       = "ListBucket"
+    actions   = ["s3:ListBucket"]
+    resources = [var.bucket_arn]
   }
 
   statement {

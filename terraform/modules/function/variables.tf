@@ -139,6 +139,39 @@ variable "start_message" {
   }
 }
 
+variable "max_text_length" {
+  description = "Longest text read aloud, in characters (MAX_TEXT_LENGTH). Longer texts get a polite refusal. 1-4096."
+  type        = number
+  default     = 4096
+
+  validation {
+    condition     = var.max_text_length >= 1 && var.max_text_length <= 4096 && floor(var.max_text_length) == var.max_text_length
+    error_message = "max_text_length must be a whole number from 1 to 4096 (Telegram's message limit)."
+  }
+}
+
+variable "rate_limit_per_minute" {
+  description = "Messages the bot answers per chat per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. 0-1000."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.rate_limit_per_minute >= 0 && var.rate_limit_per_minute <= 1000 && floor(var.rate_limit_per_minute) == var.rate_limit_per_minute
+    error_message = "rate_limit_per_minute must be a whole number from 0 to 1000."
+  }
+}
+
+variable "allowed_chat_ids" {
+  description = "Telegram chat ids the bot serves (ALLOWED_CHAT_IDS); others get one polite refusal. Empty serves everyone."
+  type        = list(number)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_chat_ids : floor(id) == id])
+    error_message = "allowed_chat_ids must be whole numbers (Telegram chat ids; groups are negative)."
+  }
+}
+
 variable "tags" {
   description = "Tags added to every resource of the module (on top of the provider's default_tags)."
   type        = map(string)
