@@ -2,9 +2,10 @@
  * A local S3 (s3rver) for tests and the demo: path-style, signed with its fixed credentials,
  * storing objects in a temporary directory that disappears on close.
  *
- * s3rver ignores `If-None-Match: *` on PutObject, which real S3 honours (412 when the key exists)
- * and the bot relies on for exactly-once markers. A small proxy in front of s3rver adds it:
- * conditional puts to one key are serialised, and the key is checked before the put goes through.
+ * A small proxy in front of s3rver adds two things real S3 does and the bot relies on:
+ * - `If-None-Match: *` on PutObject (412 when the key exists), for exactly-once markers: conditional
+ *   puts to one key are serialised, and the key is checked before the put goes through;
+ * - suffix ranges (`Range: bytes=-N`, the last N bytes), which s3rver reads as `bytes=0-N`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,16 +51,24 @@ async function startConditionalWriteProxy(upstreamPort: number, port: number): P
       });
       req.pipe(upstream);
     });
-  const exists = (path: string) =>
-    new Promise<boolean>((resolve, reject) => {
+  /** The object's size, or undefined when there is no such object. */
+  const sizeOf = (path: string) =>
+    new Promise<number | undefined>((resolve, reject) => {
       request({ host: '127.0.0.1', port: upstreamPort, method: 'HEAD', path }, (answer) => {
         answer.resume();
-        resolve(answer.statusCode === 200);
+        resolve(answer.statusCode === 200 ? Number(answer.headers['content-length']) : undefined);
       })
         .on('error', reject)
         .end();
     });
-  const proxy = createServer((req, res) => {
+  const exists = async (path: string) => (await sizeOf(path)) !== undefined;
+  const proxy = createServer(async (req, res) => {
+    const suffix = req.method === 'GET' ? /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '')) : null;
+    if (suffix) {
+      const size = await sizeOf((req.url ?? '/').split('?')[0]!).catch(() => undefined);
+      if (size) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
+      return void forward(req, res);
+    }
     const conditional = req.method === 'PUT' && req.headers['if-none-match'] === '*';
     if (!conditional) return void forward(req, res);
     const path = (req.url ?? '/').split('?')[0]!;

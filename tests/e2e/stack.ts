@@ -24,6 +24,8 @@ export interface Stack {
   telegram: TelegramEmulator;
   handler: ProxyHandler;
   gateway: LocalApiGateway;
+  /** A cold start: a fresh instance of the bundle takes over, with nothing in its memory. */
+  restart(): Promise<void>;
   /** A person writes to the bot: the emulator builds the update and delivers it through the local API Gateway. */
   say(chatId: number, text: string, options?: { chatType?: 'private' | 'group' | 'supergroup'; replyTo?: number; fromId?: number }): Promise<{ update: Update; statuses: number[] }>;
   /** Every structured log line the bundle wrote, parsed. */
@@ -54,7 +56,7 @@ function captureLogs(): void {
   }) as typeof process.stdout.write;
 }
 
-export async function startStack({ env = {}, polly: pollyOptions = {} }: { env?: Record<string, string>; polly?: PollyOptions } = {}): Promise<Stack> {
+export async function startStack({ env: extraEnv = {}, polly: pollyOptions = {} }: { env?: Record<string, string>; polly?: PollyOptions } = {}): Promise<Stack> {
   captureLogs();
   const [s3, polly, telegram] = await Promise.all([
     startS3({ buckets: [BUCKET] }),
@@ -62,7 +64,7 @@ export async function startStack({ env = {}, polly: pollyOptions = {} }: { env?:
     startTelegramEmulator({ token: BOT_TOKEN }),
   ]);
   const firstLog = captured.length;
-  const handler = await loadHandler(BUNDLE, {
+  const env = {
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: s3.accessKeyId,
     AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
@@ -76,9 +78,10 @@ export async function startStack({ env = {}, polly: pollyOptions = {} }: { env?:
     START_MESSAGE,
     VOICE_NAME: 'Maxim',
     LOG_LEVEL: 'INFO',
-    ...env,
-  });
-  const gateway = await startApiGateway({ handler });
+    ...extraEnv,
+  };
+  let handler = await loadHandler(BUNDLE, env);
+  const gateway = await startApiGateway({ handler: (event, context) => handler(event, context) });
   await registerWebhook(telegram.url, `${gateway.url}/webhook`);
   const s3Client = new S3Client({ region: 'eu-west-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
   const rawLogs = () => captured.slice(firstLog).join('');
@@ -86,8 +89,13 @@ export async function startStack({ env = {}, polly: pollyOptions = {} }: { env?:
     s3,
     polly,
     telegram,
-    handler,
+    get handler() {
+      return handler;
+    },
     gateway,
+    async restart() {
+      handler = await loadHandler(BUNDLE, env);
+    },
     async say(chatId, text, { chatType, replyTo, fromId } = {}) {
       const { update, deliveries } = await telegram.sendUserMessage({ chatId, text, ...(chatType && { chatType }), ...(replyTo !== undefined && { replyTo }), ...(fromId !== undefined && { fromId }) });
       return { update, statuses: deliveries.map((d) => d.status) };

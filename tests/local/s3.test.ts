@@ -70,6 +70,13 @@ describe('local S3 (s3rver)', () => {
     assert.equal(await got.Body?.transformToString(), 'first');
   });
 
+  test('answers a suffix range with the last bytes of the object, like S3', async () => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tail', Body: '0123456789' }));
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tail', Range: 'bytes=-4' }));
+    assert.equal(await got.Body?.transformToString(), '6789');
+    assert.equal(got.ContentRange, 'bytes 6-9/10');
+  });
+
   test('lets exactly one of many concurrent conditional puts to one key through', async () => {
     const results = await Promise.allSettled(
       Array.from({ length: 8 }, (_, i) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'race', Body: `writer ${i}`, IfNoneMatch: '*' }))),

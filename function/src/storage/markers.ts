@@ -13,7 +13,7 @@ export class MarkerStore {
   /** True when this call created the marker; false when it existed already or another writer is creating it. */
   async claim(key: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: '', IfNoneMatch: '*' }), { abortSignal: signal });
+      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: '', ContentLength: 0, IfNoneMatch: '*' }), { abortSignal: signal });
       return true;
     } catch (error) {
       // 412: the object exists. 409: a concurrent conditional write to the same key is in flight.
