@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { BOT_TOKEN, startStack, textUpdate, type Stack } from './stack.ts';
+import { BOT_TOKEN, chatIds, type Stack, startStack, textUpdate } from './stack.ts';
 
 let stack: Stack;
-let chat = 5000;
-const newChat = () => ++chat;
+const newChat = chatIds(5000);
 
 before(async () => {
   stack = await startStack();
 });
 after(() => stack.close());
 
-const sentTo = (chatId: number) => stack.telegram.sent.filter((m) => m.chat_id === chatId);
-const voicesTo = (chatId: number) => sentTo(chatId).filter((m) => m.kind === 'voice');
 const lastLine = (updateId: number) => stack.logs.findLast((l) => l.update_id === updateId);
 
 describe('delivering the voice when Telegram objects', () => {
@@ -22,14 +19,14 @@ describe('delivering the voice when Telegram objects', () => {
     const started = Date.now();
     assert.equal((await stack.say(chatId, 'Rate limited words')).statuses[0], 200);
     assert.ok(Date.now() - started >= 1_000);
-    assert.equal(voicesTo(chatId).length, 1);
+    assert.equal(stack.voicesTo(chatId).length, 1);
   });
 
   test('uploads the audio itself when Telegram cannot use the URL', async () => {
     const chatId = newChat();
     stack.telegram.failNext('sendVoice', { error_code: 400, description: 'Bad Request: wrong file identifier/HTTP URL specified' });
     await stack.say(chatId, 'Upload me instead');
-    const voices = voicesTo(chatId);
+    const voices = stack.voicesTo(chatId);
     assert.equal(voices.length, 1);
     assert.equal(voices[0]!.via, 'upload');
   });
@@ -38,7 +35,7 @@ describe('delivering the voice when Telegram objects', () => {
     const chatId = newChat();
     stack.telegram.forbidVoices(chatId);
     const { update } = await stack.say(chatId, 'Privacy first');
-    const sent = sentTo(chatId);
+    const sent = stack.sentTo(chatId);
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.kind, 'document');
     assert.match(sent[0]!.caption ?? '', /privacy/i);
@@ -50,7 +47,7 @@ describe('delivering the voice when Telegram objects', () => {
     stack.telegram.failNext('sendVoice', { error_code: 500, description: 'Internal Server Error' });
     const { update, statuses } = await stack.say(chatId, 'Doomed words');
     assert.deepEqual(statuses, [200]);
-    const sent = sentTo(chatId);
+    const sent = stack.sentTo(chatId);
     assert.equal(sent.filter((m) => m.kind === 'voice').length, 0);
     assert.equal(sent.filter((m) => m.kind === 'text').length, 1);
     assert.equal(lastLine(update.update_id!)?.outcome, 'failed');
@@ -62,7 +59,7 @@ describe('when Polly fails', () => {
     const chatId = newChat();
     stack.polly.failNext({ status: 400, type: 'ThrottlingException', message: 'Rate exceeded' });
     await stack.say(chatId, 'Throttled once');
-    assert.equal(voicesTo(chatId).length, 1);
+    assert.equal(stack.voicesTo(chatId).length, 1);
   });
 
   test('a Polly that keeps failing ends in one short apology, never a stack trace', async () => {
@@ -70,7 +67,7 @@ describe('when Polly fails', () => {
     stack.polly.failNext({ status: 500, type: 'ServiceFailureException', message: 'boom' }, 10);
     const { update, statuses } = await stack.say(chatId, 'Polly is down');
     assert.deepEqual(statuses, [200]);
-    const sent = sentTo(chatId);
+    const sent = stack.sentTo(chatId);
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.kind, 'text');
     assert.doesNotMatch(sent[0]!.text ?? '', /Exception|Error|at /);
@@ -87,8 +84,8 @@ describe('when Polly fails', () => {
       const took = Date.now() - started;
       assert.equal(result.statusCode, 200);
       assert.ok(took < 6_000, `answered after ${took} ms`);
-      assert.equal(voicesTo(chatId).length, 0);
-      assert.equal(sentTo(chatId).filter((m) => m.kind === 'text').length, 2, 'the /help answer and one apology');
+      assert.equal(stack.voicesTo(chatId).length, 0);
+      assert.equal(stack.sentTo(chatId).filter((m) => m.kind === 'text').length, 2, 'the /help answer and one apology');
     } finally {
       stack.polly.setLatency(0);
     }
@@ -107,7 +104,7 @@ describe('big audio', () => {
     const chatId = newChat();
     const text = 'This is a long text that will produce a lot of audio at a high bitrate. '.repeat(40);
     await loud.say(chatId, text);
-    const voices = loud.telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
+    const voices = loud.voicesTo(chatId);
     assert.equal(voices.length, 1);
     assert.equal(voices[0]!.via, 'upload');
     assert.ok(voices[0]!.audio!.bytes.length > 1_000_000, `${voices[0]!.audio!.bytes.length} bytes`);

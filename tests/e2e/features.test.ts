@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import type { InlineKeyboardMarkup, Update } from '@grammyjs/types';
 import { after, before, describe, test } from 'node:test';
-import { startStack, type Stack } from './stack.ts';
+import { chatIds, type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
-let chat = 9000;
-const newChat = () => ++chat;
+const newChat = chatIds(9000);
 
 before(async () => {
   stack = await startStack();
 });
 after(() => stack.close());
 
-const sentTo = (s: Stack, chatId: number) => s.telegram.sent.filter((m) => m.chat_id === chatId);
-const voicesTo = (s: Stack, chatId: number) => sentTo(s, chatId).filter((m) => m.kind === 'voice');
 const pollyCallsDuring = async (work: () => Promise<unknown>) => {
   const before = stack.polly.requests.length;
   await work();
@@ -38,13 +35,13 @@ describe('voices and languages', () => {
     assert.equal(russian?.Engine, 'standard');
     assert.ok(english && english.VoiceId !== 'Maxim', `English read by ${english?.VoiceId}`);
     assert.equal(english?.Engine, 'neural');
-    assert.equal(voicesTo(stack, chatId).length, 2);
+    assert.equal(stack.voicesTo(chatId).length, 2);
   });
 
   test('the /voice keyboard choice is kept per chat and survives a cold start', async () => {
     const chatId = newChat();
     await stack.say(chatId, '/voice');
-    const menu = sentTo(stack, chatId).at(-1)!;
+    const menu = stack.sentTo(chatId).at(-1)!;
     const keyboard = (menu.message.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat();
     const matthew = keyboard.find((b) => 'callback_data' in b && b.callback_data === 'voice:Matthew');
     assert.ok(matthew, `the English menu offers Matthew: ${keyboard.map((b) => b.text).join(', ')}`);
@@ -65,11 +62,11 @@ describe('voices and languages', () => {
   test('/voice with a name sets it directly, and an unknown name gets a helpful answer', async () => {
     const chatId = newChat();
     await stack.say(chatId, '/voice Amy');
-    assert.match(sentTo(stack, chatId).at(-1)!.text ?? '', /Amy/);
+    assert.match(stack.sentTo(chatId).at(-1)!.text ?? '', /Amy/);
     const [request] = await pollyCallsDuring(() => stack.say(chatId, 'Lovely weather for a cup of tea in the garden, isn\'t it?'));
     assert.equal(request?.VoiceId, 'Amy');
     await stack.say(chatId, '/voice Gandalf');
-    assert.match(sentTo(stack, chatId).at(-1)!.text ?? '', /don't know a voice called “Gandalf”.*Try one of/);
+    assert.match(stack.sentTo(chatId).at(-1)!.text ?? '', /don't know a voice called “Gandalf”.*Try one of/);
   });
 });
 
@@ -81,10 +78,10 @@ describe('the audio cache', () => {
     assert.equal((await pollyCallsDuring(() => stack.say(b, phrase))).length, 0, 'warm: Telegram file_id or S3');
     await stack.restart();
     assert.equal((await pollyCallsDuring(() => stack.say(c, phrase))).length, 0, 'cold: from S3');
-    for (const chatId of [a, b, c]) assert.equal(voicesTo(stack, chatId).length, 1);
-    const viaFileId = voicesTo(stack, b)[0]!.via;
+    for (const chatId of [a, b, c]) assert.equal(stack.voicesTo(chatId).length, 1);
+    const viaFileId = stack.voicesTo(b)[0]!.via;
     assert.equal(viaFileId, 'file_id');
-    assert.equal(voicesTo(stack, c)[0]!.message.voice!.duration, voicesTo(stack, a)[0]!.message.voice!.duration, 'the cached voice keeps its duration');
+    assert.equal(stack.voicesTo(c)[0]!.message.voice!.duration, stack.voicesTo(a)[0]!.message.voice!.duration, 'the cached voice keeps its duration');
   });
 });
 
@@ -98,7 +95,7 @@ describe('exactly one voice per update', () => {
     } as Update;
     const requests = await pollyCallsDuring(() => Promise.all([stack.post(update), stack.post(update)]));
     assert.equal(requests.length, 1);
-    assert.equal(voicesTo(stack, chatId).length, 1);
+    assert.equal(stack.voicesTo(chatId).length, 1);
     const results = stack.logs.filter((l) => l.update_id === update.update_id && l.message === 'update handled').map((l) => l.reason ?? l.outcome);
     assert.deepEqual(results.sort(), ['duplicate delivery', 'voice_sent']);
   });
@@ -108,13 +105,13 @@ describe('groups', () => {
   test('plain text is ignored, /say and /say as a reply are read aloud', async () => {
     const group = -newChat();
     await stack.say(group, 'Just chatting with friends here.', { chatType: 'supergroup' });
-    assert.equal(sentTo(stack, group).length, 0);
+    assert.equal(stack.sentTo(group).length, 0);
     const { update } = await stack.say(group, 'Please read this one, it is important.', { chatType: 'supergroup' });
     await stack.say(group, '/say', { chatType: 'supergroup', replyTo: update.message!.message_id });
     await stack.say(group, '/say@voicebot_demo_bot Hello group, this is the bot speaking.', { chatType: 'supergroup' });
-    assert.equal(voicesTo(stack, group).length, 2);
+    assert.equal(stack.voicesTo(group).length, 2);
     await stack.say(group, '/say', { chatType: 'supergroup' });
-    assert.match(sentTo(stack, group).at(-1)!.text ?? '', /reply \/say/);
+    assert.match(stack.sentTo(group).at(-1)!.text ?? '', /reply \/say/);
   });
 });
 
@@ -129,7 +126,7 @@ describe('limits', () => {
   test('a chat outside the allowlist hears one polite refusal, then silence', async () => {
     await limited.say(5555, 'Hello?');
     await limited.say(5555, 'Hello again?');
-    const sent = sentTo(limited, 5555);
+    const sent = limited.sentTo(5555);
     assert.equal(sent.length, 1);
     assert.match(sent[0]!.text ?? '', /private/);
     assert.equal(limited.polly.requests.length, 0);
@@ -144,7 +141,7 @@ describe('limits', () => {
       const update = { update_id: 99_000_000 + i, message: { message_id: 1, date, chat: { id: chatId, type: 'private', first_name: 'T' }, from: { id: chatId, is_bot: false, first_name: 'T' }, text: '/help' } } as Update;
       assert.equal((await limited.post(update)).statusCode, 200);
     }
-    const texts = sentTo(limited, chatId).map((m) => m.text ?? '');
+    const texts = limited.sentTo(chatId).map((m) => m.text ?? '');
     assert.equal(texts.length, 1 + 3 + 1, 'the first /help, three answers, one warning');
     assert.match(texts.at(-1)!, /up to 3 a minute/);
   });
@@ -152,7 +149,7 @@ describe('limits', () => {
   test('a text over MAX_TEXT_LENGTH gets a refusal instead of a voice', async () => {
     const chatId = allowed[0]!;
     await limited.say(chatId, `/say ${'word '.repeat(30)}`, { chatType: 'group' });
-    const sent = sentTo(limited, chatId);
+    const sent = limited.sentTo(chatId);
     assert.equal(sent.length, 1);
     assert.match(sent[0]!.text ?? '', /at most 100 characters/);
   });

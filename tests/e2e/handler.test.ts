@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
-import { BOT_TOKEN, START_MESSAGE, startStack, textUpdate, WEBHOOK_SECRET, type Stack } from './stack.ts';
+import { BOT_TOKEN, chatIds, type Stack, START_MESSAGE, startStack, textUpdate, WEBHOOK_SECRET } from './stack.ts';
 
 let stack: Stack;
-let chat = 100;
-/** Each test talks in its own chat, so what it finds in the emulator is its own. */
-const newChat = () => ++chat;
+const newChat = chatIds(100);
 
 before(async () => {
   stack = await startStack();
 });
 after(() => stack.close());
 
-const sentTo = (chatId: number) => stack.telegram.sent.filter((m) => m.chat_id === chatId);
-const voicesTo = (chatId: number) => sentTo(chatId).filter((m) => m.kind === 'voice');
 
 async function decode(bytes: Uint8Array) {
   const decoder = new OggOpusDecoder();
@@ -44,7 +40,7 @@ describe('the webhook door', () => {
     await stack.say(chatId, '/help'); // the chat now exists for the emulator
     const result = await stack.post(textUpdate('/help', { chatId }), { secret: null, headers: { 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET } });
     assert.equal(result.statusCode, 200);
-    assert.equal(sentTo(chatId).length, 2);
+    assert.equal(stack.sentTo(chatId).length, 2);
   });
 
   test('answers 405 to an authenticated request that is not a POST', async () => {
@@ -58,7 +54,7 @@ describe('commands', () => {
     for (const text of ['/start', '/start@voicebot_demo_bot', '/start some-payload']) {
       const chatId = newChat();
       assert.deepEqual((await stack.say(chatId, text)).statuses, [200]);
-      const [reply, ...rest] = sentTo(chatId);
+      const [reply, ...rest] = stack.sentTo(chatId);
       assert.equal(rest.length, 0, text);
       assert.equal(reply?.kind, 'text');
       assert.equal(reply?.text, START_MESSAGE);
@@ -70,10 +66,10 @@ describe('commands', () => {
   test('/help explains the bot, and a command for another bot is ignored', async () => {
     const chatId = newChat();
     await stack.say(chatId, '/help');
-    assert.match(sentTo(chatId)[0]?.text ?? '', /voice message/);
+    assert.match(stack.sentTo(chatId)[0]?.text ?? '', /voice message/);
     const other = newChat();
     assert.deepEqual((await stack.say(other, '/start@some_other_bot')).statuses, [200]);
-    assert.equal(sentTo(other).length, 0);
+    assert.equal(stack.sentTo(other).length, 0);
   });
 });
 
@@ -84,7 +80,7 @@ describe('speaking text', () => {
     const { update, statuses } = await stack.say(chatId, 'Привет! Это проверка голосового сообщения.');
     assert.deepEqual(statuses, [200]);
 
-    const [voice, ...others] = voicesTo(chatId);
+    const [voice, ...others] = stack.voicesTo(chatId);
     assert.equal(others.length, 0);
     assert.ok(voice);
     assert.equal(voice.via, 'url');
@@ -118,8 +114,8 @@ describe('speaking text', () => {
   test('the same text from two users makes two separate voices', async () => {
     const [a, b] = [newChat(), newChat()];
     await Promise.all([stack.say(a, 'Same words from two people'), stack.say(b, 'Same words from two people')]);
-    assert.equal(voicesTo(a).length, 1);
-    assert.equal(voicesTo(b).length, 1);
+    assert.equal(stack.voicesTo(a).length, 1);
+    assert.equal(stack.voicesTo(b).length, 1);
   });
 
   test('a text over Polly\'s 3,000 characters arrives as one voice made of parts synthesized together', async () => {
@@ -132,7 +128,7 @@ describe('speaking text', () => {
     assert.equal(requests.length, 2);
     assert.ok(requests.every((r) => r.Text.length <= 3000));
     assert.equal(requests.map((r) => r.Text).join(' '), text);
-    const voices = voicesTo(chatId);
+    const voices = stack.voicesTo(chatId);
     assert.equal(voices.length, 1);
     const joined = await decode(voices[0]!.audio!.bytes);
     assert.deepEqual(joined.errors, []);
@@ -144,7 +140,7 @@ describe('speaking text', () => {
   test('answers whitespace-only and invisible-only text with a hint instead of a voice', async () => {
     const chatId = newChat();
     await stack.say(chatId, ' \u200b\u200c\n ');
-    const sent = sentTo(chatId);
+    const sent = stack.sentTo(chatId);
     assert.equal(sent.length, 1);
     assert.equal(sent[0]!.kind, 'text');
   });
@@ -166,14 +162,14 @@ describe('updates that are not text', () => {
       const result = await stack.post(typeof body === 'string' ? body : JSON.stringify(body));
       assert.equal(result.statusCode, 200, JSON.stringify(body));
     }
-    assert.equal(voicesTo(chatId).length, 0);
+    assert.equal(stack.voicesTo(chatId).length, 0);
   });
 
   test('a base64-encoded body is decoded like a plain one', async () => {
     const chatId = newChat();
     await stack.say(chatId, '/help');
     assert.equal((await stack.post(textUpdate('/help', { chatId }), { base64: true })).statusCode, 200);
-    assert.equal(sentTo(chatId).length, 2);
+    assert.equal(stack.sentTo(chatId).length, 2);
   });
 });
 

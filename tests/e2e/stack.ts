@@ -10,7 +10,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaContext, loadHandler, proxyEvent, startApiGateway, type LocalApiGateway, type ProxyHandler } from '../../local/apigateway/adapter.ts';
 import { startPolly, type LocalPolly, type PollyOptions } from '../../local/polly/server.ts';
 import { startS3, type LocalS3 } from '../../local/s3/server.ts';
-import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
+import { startTelegramEmulator, type SentMessage, type TelegramEmulator } from '../../local/telegram/emulator.ts';
 
 export const BUNDLE = resolve(import.meta.dirname, '../../dist/index.mjs');
 export const BOT_TOKEN = '987654321:AAE2e-TestTokenThatMustNeverBeLogged';
@@ -34,6 +34,9 @@ export interface Stack {
   rawLogs(): string;
   /** Delivers an update (or any body) the way API Gateway would; `secret: null` sends no secret header. */
   post(body: Update | string, options?: { secret?: string | null; method?: string; headers?: Record<string, string>; lambdaTimeoutMs?: number; base64?: boolean }): Promise<APIGatewayProxyResult>;
+  /** What the bot sent to a chat, and just the voices of it. */
+  sentTo(chatId: number): SentMessage[];
+  voicesTo(chatId: number): SentMessage[];
   audioObjects(): Promise<{ key: string; contentType: string | undefined; bytes: number }[]>;
   close(): Promise<void>;
 }
@@ -115,6 +118,12 @@ export async function startStack({ env: extraEnv = {}, polly: pollyOptions = {} 
       if (base64) Object.assign(event, { body: Buffer.from(text).toString('base64'), isBase64Encoded: true });
       return handler(event, lambdaContext(lambdaTimeoutMs));
     },
+    sentTo(chatId) {
+      return telegram.sent.filter((m) => m.chat_id === chatId);
+    },
+    voicesTo(chatId) {
+      return telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
+    },
     async audioObjects() {
       const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
       return Promise.all(
@@ -142,6 +151,12 @@ async function registerWebhook(telegramUrl: string, url: string): Promise<void> 
   });
   const answer = (await response.json()) as { ok: boolean; description?: string };
   if (!answer.ok) throw new Error(`setWebhook failed: ${answer.description}`);
+}
+
+/** Chat ids no other test in the file uses, so what a test finds in the emulator is its own. */
+export function chatIds(first: number): () => number {
+  let next = first;
+  return () => next++;
 }
 
 let nextUpdateId = 1000;
