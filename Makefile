@@ -27,3 +27,4 @@ test: install typecheck build ## Run every test (unit, end-to-end, Terraform che
 
 -include terraform/terraform.mk
 -include bench/bench.mk
+-include local/demo.mk

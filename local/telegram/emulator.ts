@@ -54,6 +54,13 @@ export interface WebhookRegistration {
   last_error_message?: string;
 }
 
+/** A sendChatAction the bot made: Telegram shows it for up to 5 s or until the bot's next message. */
+export interface ChatAction {
+  chat_id: number;
+  action: string;
+  at: number;
+}
+
 export interface Delivery {
   /** HTTP status from the webhook; 0 for a network error. */
   status: number;
@@ -61,7 +68,7 @@ export interface Delivery {
 }
 
 export interface TelegramEmulator {
-  /** Base URL for TELEGRAM_API_URL: calls go to `${url}/bot${token}/${method}`. */
+  /** Base URL for TELEGRAM_API_URL: calls go to `${url}/bot${token}/${method}`, files (see getFile) to `${url}/file/bot${token}/${file_path}`. */
   url: string;
   readonly webhook: WebhookRegistration | null;
   calls: RecordedCall[];
@@ -71,6 +78,8 @@ export interface TelegramEmulator {
   dropNext(method: string, times?: number): void;
   forbidVoices(chatId: number): void;
   sendUserMessage(message: UserMessage): Promise<{ update: Update; deliveries: Delivery[] }>;
+  /** The user taps an inline keyboard button of one of the bot's messages: a callback_query update. */
+  pressButton(press: { chatId: number; messageId: number; data: string }): Promise<{ update: Update; deliveries: Delivery[] }>;
   deliverUpdate(update: Update | Record<string, unknown>, options?: { secretToken?: string }): Promise<Delivery[]>;
   waitForSent(predicate: (message: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   close(): Promise<void>;
@@ -89,6 +98,7 @@ const PARSE_MODES = new Set(['HTML', 'Markdown', 'MarkdownV2']);
 interface StoredFile {
   file_id: string;
   file_unique_id: string;
+  file_path: string;
   bytes: Buffer;
   voice?: DecodedVoice;
 }
@@ -106,6 +116,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
   const faults = new Map<string, Fault[]>();
   const forbiddenVoiceChats = new Set<number>();
   const files = new Map<string, StoredFile>();
+  const filesByPath = new Map<string, StoredFile>();
   /** Chats the bot may write to (someone wrote to it), with their messages by id. */
   const chats = new Map<number, { chat: Message['chat']; messages: Map<number, Message>; nextMessageId: number }>();
   const pendingUpdates: Update[] = [];
@@ -148,8 +159,10 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
 
   function storeFile(bytes: Buffer, voice?: DecodedVoice): StoredFile {
     const unique = randomBytes(8).toString('base64url');
-    const file: StoredFile = { file_id: `AwACAgIAAxk${unique}${randomBytes(12).toString('base64url')}`, file_unique_id: `AgAD${unique}`, bytes, ...(voice ? { voice } : {}) };
+    const path = `${voice ? 'voice' : 'documents'}/file_${files.size}.${voice ? 'oga' : 'ogg'}`;
+    const file: StoredFile = { file_id: `AwACAgIAAxk${unique}${randomBytes(12).toString('base64url')}`, file_unique_id: `AgAD${unique}`, file_path: path, bytes, ...(voice ? { voice } : {}) };
     files.set(file.file_id, file);
+    filesByPath.set(path, file);
     return file;
   }
 
@@ -233,14 +246,16 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       if ([...text].length > MAX_TEXT) throw telegramErrors.textTooLong();
       if (params.parse_mode !== undefined && params.parse_mode !== '' && !PARSE_MODES.has(String(params.parse_mode))) throw telegramErrors.unsupportedParseMode(String(params.parse_mode));
       const replyTo = replyTarget(chat, params);
-      const message = record(chat, { text }, replyTo);
+      const markup = objectParam<object>(params.reply_markup);
+      const message = record(chat, { text, ...(markup ? { reply_markup: markup } : {}) }, replyTo);
       remember({ message_id: message.message_id, chat_id: chat.chat.id, kind: 'text', text, ...(replyTo ? { reply_to_message_id: replyTo.message_id } : {}), message });
       return { result: message };
     },
 
     async sendChatAction({ params }) {
-      chatOf(params.chat_id);
+      const chat = chatOf(params.chat_id);
       if (!CHAT_ACTIONS.has(String(params.action ?? ''))) throw telegramErrors.wrongAction();
+      events.emit('action', { chat_id: chat.chat.id, action: String(params.action), at: Date.now() } satisfies ChatAction);
       return { result: true };
     },
 
@@ -284,6 +299,12 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       return { result: true };
     },
 
+    async getFile({ params }) {
+      const file = files.get(String(params.file_id ?? ''));
+      if (!file) throw telegramErrors.wrongFileId();
+      return { result: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path } };
+    },
+
     async getUpdates({ params }) {
       if (webhook) throw telegramErrors.webhookActive();
       const offset = integerParam(params.offset);
@@ -324,6 +345,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
+    if (request.method === 'GET' && url.pathname.startsWith(`/file/bot${token}/`)) return serveFile(url.pathname.slice(`/file/bot${token}/`.length), response);
     if (!match) return answer(404, telegramErrors.notFound().toJSON());
     if (match[1] !== token) return answer(401, telegramErrors.unauthorized().toJSON());
     const method = methodsByLowerName.get(match[2]!.toLowerCase());
@@ -352,6 +374,13 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       if (!(error instanceof TelegramApiError)) throw error;
       answer(error.errorCode, error.toJSON(), call);
     }
+  }
+
+  /** Telegram's file download: the bytes behind a file_path that getFile gave out. */
+  function serveFile(path: string, response: ServerResponse): void {
+    const file = filesByPath.get(decodeURIComponent(path));
+    if (!file) return void response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(telegramErrors.notFound().toJSON()));
+    response.writeHead(200, { 'content-type': file.voice ? 'audio/ogg' : 'application/octet-stream', 'content-length': file.bytes.length }).end(file.bytes);
   }
 
   const server = createServer((request, response) => {
@@ -438,6 +467,15 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       const message = userMessage(input, chat.nextMessageId++, replyTo);
       chat.messages.set(message.message_id, message);
       const update = { update_id: nextUpdateId++, message } as Update;
+      return { update, deliveries: await deliver(update) };
+    },
+    async pressButton({ chatId, messageId, data }) {
+      const chat = chats.get(chatId);
+      const message = chat?.messages.get(messageId);
+      const buttons = (message as { reply_markup?: { inline_keyboard?: { callback_data?: string }[][] } } | undefined)?.reply_markup?.inline_keyboard?.flat() ?? [];
+      if (!chat || !message || !buttons.some((button) => button.callback_data === data)) throw new Error(`message ${messageId} in chat ${chatId} has no button with callback_data ${JSON.stringify(data)}`);
+      const from = userMessage({ chatId, text: '' }, 0).from;
+      const update = { update_id: nextUpdateId++, callback_query: { id: randomBytes(8).readBigUInt64BE().toString(), from, message, chat_instance: String(chatId), data } } as Update;
       return { update, deliveries: await deliver(update) };
     },
     deliverUpdate(update, { secretToken } = {}) {

@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../local/demo/stack.ts';
+import { DEMO_START_MESSAGE, startDemo, type Demo } from '../../local/demo/stack.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
@@ -19,53 +18,46 @@ const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed
 let demo: Demo;
 let browser: Browser;
 let page: Page;
-let profile: string;
 
 before(async () => {
   if (missing) return;
   demo = await startDemo();
-  profile = await mkdtemp(join(tmpdir(), 'voicebot-chromium-'));
-  // This machine's network is closed: no background or first-run traffic, or Chromium stalls on it.
+  // Headless, with a fresh profile that playwright creates and removes. The network may be closed:
+  // no background or first-run traffic, or Chromium stalls on it.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 720, height: 640 }, deviceScaleFactor: 1 });
+  page = await browser.newPage({ viewport: { width: 1180, height: 700 }, deviceScaleFactor: 1 });
   await page.goto(demo.chatUrl);
 });
 
 after(async () => {
   await browser?.close();
   await demo?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
-/** Types a message as a person would and waits for the voice that answers it. */
-async function sendAndWaitForVoice(text: string, expectedVoice: RegExp) {
-  const voices = page.locator('.row.bot .voice');
-  const before = await voices.count();
+/** Types a message and presses Enter, as a person would. */
+async function send(text: string): Promise<void> {
   await page.fill('#text', text);
   await page.press('#text', 'Enter');
-  const voice = voices.nth(before);
-  await voice.waitFor({ timeout: 15_000 });
-  await page.waitForFunction((index) => {
-    const audio = document.querySelectorAll<HTMLAudioElement>('.row.bot .voice audio')[index];
-    return audio !== undefined && Number.isFinite(audio.duration) && audio.duration > 0;
-  }, before, { timeout: 10_000 });
-  await assert.doesNotReject(voice.locator('.voice-by', { hasText: expectedVoice }).waitFor({ timeout: 5_000 }), `the voice is labelled ${expectedVoice}`);
-  return voice;
 }
 
-test('the chat page shows "recording voice…" and then a Russian and an English voice that play', { skip: missing }, async () => {
-  await page.fill('#text', 'Привет! Я читаю твои сообщения вслух.');
-  await page.press('#text', 'Enter');
-  await page.locator('#status', { hasText: 'recording voice…' }).waitFor({ timeout: 10_000 });
+/** Waits for the bot's nth voice to be playable (its <audio> knows its duration) and labelled with the voice that read it. */
+async function waitForVoice(index: number, label: RegExp): Promise<void> {
+  await page.locator('.row.bot .voice').nth(index).locator('.voice-by', { hasText: label }).waitFor({ timeout: 15_000 });
+  await page.waitForFunction((i) => (document.querySelectorAll<HTMLAudioElement>('.row.bot .voice audio')[i]?.duration ?? 0) > 0, index, { timeout: 10_000 });
+}
 
-  const russian = page.locator('.row.bot .voice').first();
-  await russian.waitFor({ timeout: 15_000 });
-  await page.waitForFunction(() => (document.querySelector<HTMLAudioElement>('.row.bot .voice audio')?.duration ?? 0) > 0, null, { timeout: 10_000 });
-  await russian.locator('.voice-by', { hasText: /Maxim · Russian/ }).waitFor({ timeout: 5_000 });
-  await sendAndWaitForVoice('Hello! This bot reads every message aloud, in the language you write in.', /English/);
+test('the chat page shows the bot\'s text, "recording voice…", and a Russian and an English voice that play', { skip: missing }, async () => {
+  await send('/start');
+  await page.locator('.row.bot .text', { hasText: DEMO_START_MESSAGE }).waitFor({ timeout: 10_000 });
+
+  await send('Привет! Я читаю твои сообщения вслух.');
+  await page.locator('#status', { hasText: 'recording voice…' }).waitFor({ timeout: 10_000 });
+  await waitForVoice(0, /^Maxim · Russian/);
+  await send('Hello! This bot reads every message aloud, in the language you write in.');
+  await waitForVoice(1, /English/);
 
   const durations = await page.locator('.row.bot .voice audio').evaluateAll((audios) => audios.map((audio) => (audio as HTMLAudioElement).duration));
   assert.equal(durations.length, 2);
@@ -74,6 +66,8 @@ test('the chat page shows "recording voice…" and then a Russian and an English
   const heights = await page.locator('.row.bot .voice').first().locator('.wave span').evaluateAll((bars) => new Set(bars.map((bar) => (bar as HTMLElement).style.height)).size);
   assert.ok(heights > 5, `the waveform has ${heights} different bar heights`);
 
+  await page.click('#log-toggle');
+  await page.locator('#log-lines li', { hasText: 'voice=Maxim' }).waitFor({ timeout: 5_000 });
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'demo-chat.png') });
 });

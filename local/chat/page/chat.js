@@ -1,0 +1,215 @@
+// The demo chat: renders what the Telegram emulator sees in the one private chat, and sends what
+// the user types. Events arrive from /events in order; a reconnect replays them all after a reset.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const messages = $('messages');
+const statusLine = $('status');
+const toast = $('toast');
+const logLines = $('log-lines');
+const WAVE_BARS = 48;
+// Telegram shows a chat action for at most 5 s, or until the bot's next message.
+const ACTION_MS = 5000;
+const ACTIONS = { record_voice: 'recording voice…', upload_voice: 'sending voice…', typing: 'typing…', upload_document: 'sending file…' };
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+
+let state;
+function reset() {
+  messages.replaceChildren();
+  logLines.replaceChildren();
+  // user message_id by update_id; voice label by the user message it answers; rendered rows by message_id
+  state = { messageOfUpdate: new Map(), labels: new Map(), rows: new Map(), actionTimer: undefined };
+  setStatus();
+}
+
+function setStatus(action) {
+  clearTimeout(state.actionTimer);
+  statusLine.textContent = action ? ACTIONS[action] ?? `${action}…` : 'bot';
+  statusLine.classList.toggle('active', Boolean(action));
+  if (action) state.actionTimer = setTimeout(() => setStatus(), ACTION_MS);
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const clock = (unixSeconds) => new Date(unixSeconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+const minutes = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+
+function renderMessage(from, message) {
+  const row = el('div', `row ${from}`);
+  row.dataset.messageId = message.message_id;
+  const bubble = el('div', 'bubble');
+  const quoted = message.reply_to_message;
+  if (quoted?.text) bubble.append(el('div', 'reply', quoted.text));
+  if (message.voice) bubble.append(renderVoice(message.voice, quoted?.message_id));
+  else if (message.document) bubble.append(renderDocument(message.document));
+  const text = message.text ?? message.caption;
+  if (text) bubble.append(el('span', 'text', text));
+  bubble.append(el('span', 'meta', clock(message.date)));
+  row.append(bubble);
+  if (message.reply_markup?.inline_keyboard) row.append(renderKeyboard(message));
+  state.rows.set(message.message_id, row);
+  messages.append(row);
+  messages.scrollTop = messages.scrollHeight;
+}
+
+function renderKeyboard(message) {
+  const keyboard = el('div', 'keyboard');
+  for (const line of message.reply_markup.inline_keyboard) {
+    const lineNode = el('div', 'line');
+    for (const button of line) {
+      const node = el('button', '', button.text);
+      node.type = 'button';
+      node.dataset.callback = button.callback_data ?? '';
+      node.addEventListener('click', () => post('/press', { messageId: message.message_id, data: button.callback_data }));
+      lineNode.append(node);
+    }
+    keyboard.append(lineNode);
+  }
+  return keyboard;
+}
+
+const PLAY = '<svg viewBox="0 0 24 24"><path fill="currentColor" d="M8 5v14l11-7z"/></svg>';
+const PAUSE = '<svg viewBox="0 0 24 24"><path fill="currentColor" d="M6 5h4v14H6zm8 0h4v14h-4z"/></svg>';
+
+function renderVoice(voice, answersMessageId) {
+  const box = el('div', 'voice');
+  const play = el('button', 'play');
+  play.type = 'button';
+  play.innerHTML = PLAY;
+  play.setAttribute('aria-label', 'Play voice');
+  const wave = el('div', 'wave');
+  const bars = Array.from({ length: WAVE_BARS }, () => wave.appendChild(el('span')));
+  const info = el('div', 'voice-info');
+  const length = el('span', 'duration', minutes(voice.duration));
+  const by = el('span', 'voice-by');
+  info.append(length, by);
+  const audio = el('audio');
+  audio.preload = 'metadata';
+  box.append(play, wave, info, audio);
+  if (answersMessageId !== undefined) {
+    box.dataset.answers = answersMessageId;
+    showLabel(box, state.labels.get(answersMessageId));
+  }
+
+  play.addEventListener('click', () => (audio.paused ? audio.play() : audio.pause()));
+  audio.addEventListener('play', () => (play.innerHTML = PAUSE));
+  audio.addEventListener('pause', () => (play.innerHTML = PLAY));
+  audio.addEventListener('ended', () => (audio.currentTime = 0));
+  audio.addEventListener('timeupdate', () => {
+    const done = audio.duration ? audio.currentTime / audio.duration : 0;
+    bars.forEach((bar, i) => bar.classList.toggle('played', i < done * bars.length));
+    length.textContent = minutes(audio.paused ? audio.duration : audio.currentTime);
+  });
+  audio.addEventListener('loadedmetadata', () => Number.isFinite(audio.duration) && (length.textContent = minutes(audio.duration)));
+  wave.addEventListener('click', (event) => {
+    if (!audio.duration) return;
+    audio.currentTime = ((event.clientX - wave.getBoundingClientRect().left) / wave.clientWidth) * audio.duration;
+  });
+  loadVoice(voice.file_id, audio, bars);
+  return box;
+}
+
+/** One fetch feeds both the player (a blob URL is seekable, so the duration is known) and the waveform. */
+async function loadVoice(fileId, audio, bars) {
+  const response = await fetch(`/file/${encodeURIComponent(fileId)}`);
+  const bytes = await response.arrayBuffer();
+  audio.src = URL.createObjectURL(new Blob([bytes], { type: 'audio/ogg' }));
+  try {
+    const context = new OfflineAudioContext(1, 1, 48000);
+    const decoded = await context.decodeAudioData(bytes.slice(0));
+    drawWave(decoded.getChannelData(0), bars);
+  } catch {
+    bars.forEach((bar) => (bar.style.height = '30%')); // no waveform, still playable
+  }
+}
+
+function drawWave(samples, bars) {
+  const step = Math.max(1, Math.floor(samples.length / bars.length));
+  const peaks = bars.map((_, i) => {
+    let peak = 0;
+    for (let j = i * step; j < Math.min(samples.length, (i + 1) * step); j++) peak = Math.max(peak, Math.abs(samples[j]));
+    return peak;
+  });
+  const loudest = Math.max(...peaks) || 1;
+  bars.forEach((bar, i) => (bar.style.height = `${Math.max(8, (peaks[i] / loudest) * 100)}%`));
+}
+
+function renderDocument(document) {
+  const box = el('div', 'document');
+  const link = el('a', '', `📎 ${document.file_name ?? 'file'}`);
+  link.href = `/file/${encodeURIComponent(document.file_id)}`;
+  link.download = document.file_name ?? 'file';
+  box.append(link, el('span', 'size', `${Math.ceil((document.file_size ?? 0) / 1024)} KB`));
+  return box;
+}
+
+/** The function's log line names the voice and language it chose; show them on the voice that answered. */
+function labelFromLog(line) {
+  const answered = state.messageOfUpdate.get(line.update_id);
+  if (answered === undefined || !line.voice) return;
+  const language = line.language ? ` · ${languageNames.of(line.language) ?? line.language}` : '';
+  const label = `${line.voice}${language}`;
+  state.labels.set(answered, label);
+  for (const box of messages.querySelectorAll(`.voice[data-answers="${answered}"]`)) showLabel(box, label);
+}
+
+function showLabel(box, label) {
+  if (label) box.querySelector('.voice-by').textContent = label;
+}
+
+function renderLog(line) {
+  const { level, message, timestamp, ...fields } = line;
+  const item = el('li', level);
+  item.textContent = `${level} ${message} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')}`;
+  item.title = JSON.stringify(line, null, 2);
+  logLines.append(item);
+  logLines.parentElement.scrollTop = logLines.parentElement.scrollHeight;
+}
+
+function showToast(text) {
+  toast.textContent = text;
+  toast.hidden = false;
+  clearTimeout(showToast.timer);
+  showToast.timer = setTimeout(() => (toast.hidden = true), 2500);
+}
+
+async function post(path, body) {
+  const response = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!response.ok) showToast(await response.text());
+}
+
+const handlers = {
+  reset,
+  message({ from, update_id, message }) {
+    if (from === 'user') state.messageOfUpdate.set(update_id, message.message_id);
+    else setStatus();
+    renderMessage(from, message);
+  },
+  action: ({ action }) => setStatus(action),
+  toast: ({ text }) => showToast(text),
+  log({ line }) {
+    renderLog(line);
+    labelFromLog(line);
+  },
+};
+
+reset();
+new EventSource('/events').addEventListener('message', (event) => {
+  const data = JSON.parse(event.data);
+  handlers[data.type]?.(data);
+});
+
+$('composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('text');
+  const text = input.value;
+  if (!text.trim()) return;
+  input.value = '';
+  post('/send', { text });
+});
+$('log-toggle').addEventListener('click', () => ($('log').hidden = !$('log').hidden));

@@ -1,0 +1,149 @@
+/**
+ * The demo's chat page: a browser plays the user of one private chat with the bot. The page is
+ * plain HTML/CSS/JS from ./page; this server feeds it what happens in the Telegram emulator as
+ * server-sent events and turns its clicks into user messages and button presses.
+ * Audio comes through the Bot API's own getFile + file download path, as a Telegram client's would.
+ */
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Update } from '@grammyjs/types';
+import type { RecordedCall, SentMessage, TelegramEmulator, ChatAction } from '../telegram/emulator.ts';
+
+export type LogSubscription = (listener: (line: Record<string, unknown>) => void) => () => void;
+
+export interface ChatPageOptions {
+  telegram: TelegramEmulator;
+  token: string;
+  chatId: number;
+  /** The function's log lines, shown in the page's log panel and used to label voices. */
+  onLog: LogSubscription;
+  port?: number;
+}
+
+export interface ChatPage {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** What the page is told, in order; a page that (re)connects gets the whole history first. */
+type PageEvent =
+  | { type: 'message'; from: 'user' | 'bot'; update_id?: number; message: unknown }
+  | { type: 'action'; action: string }
+  | { type: 'toast'; text: string }
+  | { type: 'log'; line: Record<string, unknown> };
+
+const PAGE_DIR = join(import.meta.dirname, 'page');
+const STATIC: Record<string, [file: string, type: string]> = {
+  '/': ['index.html', 'text/html; charset=utf-8'],
+  '/chat.css': ['chat.css', 'text/css; charset=utf-8'],
+  '/chat.js': ['chat.js', 'text/javascript; charset=utf-8'],
+};
+const MAX_TEXT = 4096;
+const MAX_BODY_BYTES = 64 * 1024;
+
+export async function startChatPage({ telegram, token, chatId, onLog, port = 0 }: ChatPageOptions): Promise<ChatPage> {
+  const history: PageEvent[] = [];
+  const pages = new Set<ServerResponse>();
+  const publish = (event: PageEvent) => {
+    history.push(event);
+    const frame = `data: ${JSON.stringify(event)}\n\n`;
+    for (const page of pages) page.write(frame);
+  };
+
+  const onUpdate = (update: Update) => {
+    if (update.message?.chat.id === chatId) publish({ type: 'message', from: 'user', update_id: update.update_id, message: update.message });
+  };
+  const onSent = (sent: SentMessage) => {
+    if (sent.chat_id === chatId) publish({ type: 'message', from: 'bot', message: sent.message });
+  };
+  const onAction = (action: ChatAction) => {
+    if (action.chat_id === chatId) publish({ type: 'action', action: action.action });
+  };
+  const onCall = (call: RecordedCall) => {
+    if (call.method === 'answerCallbackQuery' && call.status === 200 && call.params.text) publish({ type: 'toast', text: String(call.params.text) });
+  };
+  telegram.events.on('update', onUpdate).on('sent', onSent).on('action', onAction).on('call', onCall);
+  const unsubscribe = onLog((line) => publish({ type: 'log', line }));
+
+  const api = async (method: string, params: object) => {
+    const response = await fetch(`${telegram.url}/bot${token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
+    return (await response.json()) as { ok: boolean; result?: { file_path?: string }; description?: string };
+  };
+
+  /** The bytes of a voice or document, fetched the way a Telegram client does: getFile, then the file path. */
+  async function serveFile(fileId: string, response: ServerResponse): Promise<void> {
+    const file = await api('getFile', { file_id: fileId });
+    if (!file.ok || !file.result?.file_path) return void response.writeHead(404).end(file.description ?? 'no such file');
+    const download = await fetch(`${telegram.url}/file/bot${token}/${file.result.file_path}`);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    response.writeHead(download.status, { 'content-type': download.headers.get('content-type') ?? 'application/octet-stream', 'content-length': bytes.length }).end(bytes);
+  }
+
+  function openEvents(response: ServerResponse): void {
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    response.write(`data: ${JSON.stringify({ type: 'reset' })}\n\n`);
+    for (const event of history) response.write(`data: ${JSON.stringify(event)}\n\n`);
+    pages.add(response);
+    response.on('close', () => pages.delete(response));
+  }
+
+  /** Delivery takes as long as the function runs; the page learns the outcome from the events. */
+  function inBackground(work: Promise<unknown>): void {
+    work.catch((error: unknown) => publish({ type: 'toast', text: `Not delivered: ${error instanceof Error ? error.message : String(error)}` }));
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const route = `${request.method} ${pathname}`;
+    const asset = request.method === 'GET' ? STATIC[pathname] : undefined;
+    if (asset) return void response.writeHead(200, { 'content-type': asset[1], 'cache-control': 'no-store' }).end(await readFile(join(PAGE_DIR, asset[0])));
+    if (route === 'GET /events') return openEvents(response);
+    if (request.method === 'GET' && pathname.startsWith('/file/')) return serveFile(decodeURIComponent(pathname.slice('/file/'.length)), response);
+    if (route === 'POST /send') {
+      const { text } = (await readJson(request)) as { text?: unknown };
+      if (typeof text !== 'string' || text.trim() === '' || [...text].length > MAX_TEXT) return void response.writeHead(400).end(`text must be 1-${MAX_TEXT} characters`);
+      inBackground(telegram.sendUserMessage({ chatId, text }));
+      return void response.writeHead(202).end();
+    }
+    if (route === 'POST /press') {
+      const { messageId, data } = (await readJson(request)) as { messageId?: unknown; data?: unknown };
+      if (typeof messageId !== 'number' || typeof data !== 'string') return void response.writeHead(400).end('messageId (number) and data (string) are required');
+      inBackground(telegram.pressButton({ chatId, messageId, data }));
+      return void response.writeHead(202).end();
+    }
+    response.writeHead(404).end('not found');
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(error instanceof SyntaxError ? 400 : 500);
+      response.end(error instanceof Error ? error.message : 'failed');
+    });
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        unsubscribe();
+        telegram.events.off('update', onUpdate).off('sent', onSent).off('action', onAction).off('call', onCall);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new SyntaxError('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}

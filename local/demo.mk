@@ -1,0 +1,13 @@
+# Included by the Makefile: run the bot on this machine. See docs/demo.md.
+.PHONY: demo dev bundle-quietly
+
+# The same bundle as `make build`, with tsup's chatter kept out of the demo's few lines (errors still show).
+bundle-quietly: install
+	@echo "building dist/index.mjs…" >&2
+	@npm run --silent build > /dev/null
+
+demo: bundle-quietly ## Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)
+	@node --import tsx local/demo/main.ts
+
+dev: bundle-quietly ## Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
+	@node --import tsx local/dev/main.ts
