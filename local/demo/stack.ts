@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { loadHandler, startApiGateway, type LocalApiGateway } from '../apigateway/adapter.ts';
 import { startChatPage, type ChatPage } from '../chat/server.ts';
+import { localFunctionEnv } from '../function-env.ts';
 import { startPolly, type LocalPolly } from '../polly/server.ts';
 import { startS3, type LocalS3 } from '../s3/server.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../telegram/emulator.ts';
@@ -73,21 +74,10 @@ export async function startDemo({ ports = {}, bundle = DEFAULT_BUNDLE, progress 
     const logs: LogLine[] = [];
     const unsubscribe = onHandlerLog((line) => logs.push(line));
     closers.push(async () => unsubscribe());
-    const handler = await loadHandler(bundle, {
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_POLLY: polly.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      S3_BUCKET_NAME: DEMO_BUCKET,
-      TELEGRAM_API_URL: telegram.url,
-      TELEGRAM_BOT_TOKEN: DEMO_TOKEN,
-      TELEGRAM_WEBHOOK_SECRET: webhookSecret,
-      START_MESSAGE: DEMO_START_MESSAGE,
-      VOICE_NAME: 'Maxim',
-      LOG_LEVEL: 'INFO',
-    });
+    const handler = await loadHandler(
+      bundle,
+      localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: DEMO_BUCKET, botToken: DEMO_TOKEN, webhookSecret, startMessage: DEMO_START_MESSAGE }),
+    );
     progress(`function ${bundle} loaded`);
     const gateway = await startApiGateway({ handler, ...(ports.api !== undefined && { port: ports.api }) });
     closers.push(() => gateway.close());

@@ -8,6 +8,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import type { Update } from '@grammyjs/types';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaContext, loadHandler, proxyEvent, startApiGateway, type LocalApiGateway, type ProxyHandler } from '../../local/apigateway/adapter.ts';
+import { localFunctionEnv } from '../../local/function-env.ts';
 import { startPolly, type LocalPolly, type PollyOptions } from '../../local/polly/server.ts';
 import { startS3, type LocalS3 } from '../../local/s3/server.ts';
 import { startTelegramEmulator, type SentMessage, type TelegramEmulator } from '../../local/telegram/emulator.ts';
@@ -68,19 +69,7 @@ export async function startStack({ env: extraEnv = {}, polly: pollyOptions = {} 
   ]);
   const firstLog = captured.length;
   const env = {
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: s3.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: s3.endpoint,
-    AWS_ENDPOINT_URL_POLLY: polly.endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    S3_BUCKET_NAME: BUCKET,
-    TELEGRAM_API_URL: telegram.url,
-    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    START_MESSAGE,
-    VOICE_NAME: 'Maxim',
-    LOG_LEVEL: 'INFO',
+    ...localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET, startMessage: START_MESSAGE }),
     ...extraEnv,
   };
   let handler = await loadHandler(BUNDLE, env);
