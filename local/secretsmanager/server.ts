@@ -12,6 +12,8 @@ export interface LocalSecretsManager {
   put(name: string, secretString: string): string;
   /** How many GetSecretValue calls arrived, per secret id. */
   reads: Map<string, number>;
+  /** Every call: its X-Amz-Target, the SecretId asked for, and the SigV4 Authorization header. */
+  requests: { target: string; secretId: string | undefined; authorization: string }[];
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ const ACCOUNT = '000000000000';
 export async function startSecretsManager({ port = 0, region = 'eu-west-1' } = {}): Promise<LocalSecretsManager> {
   const secrets = new Map<string, { name: string; value: string }>();
   const reads = new Map<string, number>();
+  const requests: LocalSecretsManager['requests'] = [];
   const server = createServer(async (req, res) => {
     const parts: Buffer[] = [];
     for await (const part of req) parts.push(part as Buffer);
@@ -27,10 +30,12 @@ export async function startSecretsManager({ port = 0, region = 'eu-west-1' } = {
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(body));
     };
-    if (req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
-      return reply(400, { __type: 'UnknownOperationException', message: `unsupported operation ${req.headers['x-amz-target']}` });
-    }
+    const target = String(req.headers['x-amz-target']);
     const { SecretId } = JSON.parse(Buffer.concat(parts).toString('utf8') || '{}') as { SecretId?: string };
+    requests.push({ target, secretId: SecretId, authorization: String(req.headers.authorization) });
+    if (target !== 'secretsmanager.GetSecretValue') {
+      return reply(400, { __type: 'UnknownOperationException', message: `unsupported operation ${target}` });
+    }
     const found = [...secrets.entries()].find(([arn, secret]) => arn === SecretId || secret.name === SecretId);
     if (!SecretId || !found) {
       return reply(400, { __type: 'ResourceNotFoundException', Message: "Secrets Manager can't find the specified secret." });
@@ -43,6 +48,7 @@ export async function startSecretsManager({ port = 0, region = 'eu-west-1' } = {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     reads,
+    requests,
     put(name, value) {
       const arn = `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:${name}-AbCdEf`;
       secrets.set(arn, { name, value });

@@ -1,7 +1,6 @@
 // scripts/refresh-voices.mjs against a local stand-in for Polly's DescribeVoices (GET /v1/voices), run as a
 // child process exactly as a developer runs it, writing to a temporary file.
 import http from 'node:http';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath as toPath } from 'node:url';
+import { runScript } from './run-script.ts';
 
 process.chdir(toPath(new URL('../..', import.meta.url)));
 
@@ -31,27 +31,9 @@ const PAGES: PollyVoice[][] = [
   [voice('Kajal', 'en-IN', 'Female', ['neural', 'generative'], ['hi-IN']), voice('Maxim', 'ru-RU', 'Male', ['standard'])],
 ];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/refresh-voices.mjs', ...args], {
-      // A clean environment: no profile or real credentials from the developer's shell leak in.
-      env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** No profile or real credentials from the developer's shell: test ones, and the stub's endpoint. */
+const run = (args: string[], env: Record<string, string>) =>
+  runScript('scripts/refresh-voices.mjs', args, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-central-1', ...env });
 
 describe('scripts/refresh-voices.mjs', () => {
   let server: http.Server;

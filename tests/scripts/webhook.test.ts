@@ -1,11 +1,10 @@
 // scripts/webhook.mjs against the local Telegram Bot API emulator, run as a child process exactly as
 // Terraform's local-exec and the local demo run it.
-import http from 'node:http';
-import { spawn } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSecretsManager, type LocalSecretsManager } from '../../local/secretsmanager/server.ts';
 import { startTelegramEmulator } from '../../local/telegram/emulator.ts';
+import { runScript, type ScriptRun } from './run-script.ts';
 import { fileURLToPath as toPath } from 'node:url';
 
 // Paths below are relative to the repository root, wherever the runner was started.
@@ -16,24 +15,8 @@ const SECRET = 'test_webhook-secret_0123456789';
 const URL_ = 'https://example.execute-api.eu-central-1.amazonaws.com/live/webhook';
 
 type Emulator = Awaited<ReturnType<typeof startTelegramEmulator>>;
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string | undefined>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // A clean environment: nothing from the developer's shell (BOT_SECRET_ARN, AWS_PROFILE...) leaks in.
-    const child = spawn(process.execPath, ['scripts/webhook.mjs', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Run = ScriptRun;
+const run = (args: string[], env: Record<string, string | undefined>) => runScript('scripts/webhook.mjs', args, env);
 
 function assertNoSecrets(r: Run, ...secrets: string[]) {
   for (const s of secrets) {
@@ -135,42 +118,23 @@ describe('scripts/webhook.mjs', () => {
 });
 
 describe('scripts/webhook.mjs with Secrets Manager', () => {
-  // A stand-in for the Secrets Manager JSON API: answers GetSecretValue for one ARN.
-  const ARN = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:voicebot-bot-abc123';
-  let sm: http.Server;
-  let smUrl: string;
+  let sm: LocalSecretsManager;
+  let ARN: string;
   let tg: Emulator;
-  const seen: { target?: string; secretId?: string; authorization?: string } = {};
 
   before(async () => {
-    sm = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
-      req.on('end', () => {
-        seen.target = String(req.headers['x-amz-target']);
-        seen.authorization = String(req.headers.authorization);
-        seen.secretId = JSON.parse(body).SecretId;
-        res.setHeader('content-type', 'application/x-amz-json-1.1');
-        if (seen.secretId !== ARN) {
-          res.statusCode = 400;
-          res.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." }));
-          return;
-        }
-        res.end(JSON.stringify({ ARN, Name: 'voicebot-bot-abc123', VersionId: 'v1', SecretString: JSON.stringify({ bot_token: TOKEN, webhook_secret: SECRET }) }));
-      });
-    });
-    await new Promise<void>((r) => sm.listen(0, '127.0.0.1', r));
-    smUrl = `http://127.0.0.1:${(sm.address() as AddressInfo).port}`;
+    sm = await startSecretsManager({ region: 'eu-central-1' });
+    ARN = sm.put('voicebot-bot', JSON.stringify({ bot_token: TOKEN, webhook_secret: SECRET }));
     tg = await startTelegramEmulator({ token: TOKEN });
   });
   after(async () => {
     await tg.close();
-    await new Promise((r) => sm.close(r));
+    await sm.close();
   });
 
   const awsEnv = () => ({
     TELEGRAM_API_URL: tg.url,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: smUrl,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,
     AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'example-secret-key',
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -179,9 +143,10 @@ describe('scripts/webhook.mjs with Secrets Manager', () => {
   test('set reads token and webhook secret by ARN, taking the region from the ARN', async () => {
     const r = await run(['set', '--url', URL_, '--secret-arn', ARN], awsEnv());
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(seen.target, 'secretsmanager.GetSecretValue');
-    assert.equal(seen.secretId, ARN);
-    assert.match(seen.authorization ?? '', /\/eu-central-1\/secretsmanager\/aws4_request/);
+    const [request] = sm.requests.slice(-1);
+    assert.equal(request?.target, 'secretsmanager.GetSecretValue');
+    assert.equal(request?.secretId, ARN);
+    assert.match(request?.authorization ?? '', /\/eu-central-1\/secretsmanager\/aws4_request/);
     assert.equal(tg.webhook?.secret_token, SECRET);
     assertNoSecrets(r, TOKEN, SECRET);
   });
