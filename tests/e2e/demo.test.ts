@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
+import { localFunctionEnv } from '../../local/function-env.ts';
 import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
 import { startS3, type LocalS3 } from '../../local/s3/server.ts';
 import { DEMO_START_MESSAGE, startDemo, type Demo } from '../../local/demo/stack.ts';
@@ -144,17 +145,9 @@ describe('make dev', () => {
 
   before(async () => {
     [s3, polly, telegram] = await Promise.all([startS3({ buckets: ['voicebot-dev'] }), startPolly(), startTelegramEmulator({ token: TOKEN })]);
-    Object.assign(process.env, {
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_URL: telegram.url,
-      AWS_REGION: 'eu-west-1',
-      AWS_ACCESS_KEY_ID: s3.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_POLLY: polly.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      S3_BUCKET_NAME: 'voicebot-dev',
-    });
+    // What a developer has in the shell for `make dev`; the runner makes up its own webhook secret.
+    const { TELEGRAM_WEBHOOK_SECRET: _unused, ...devEnv } = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: 'voicebot-dev', botToken: TOKEN, webhookSecret: '', startMessage: 'hi' });
+    Object.assign(process.env, devEnv);
   });
   after(async () => {
     await dev?.stop();
