@@ -4,7 +4,7 @@ import { help } from './commands/help.ts';
 import { say } from './commands/say.ts';
 import { speak } from './commands/speak.ts';
 import { start } from './commands/start.ts';
-import { replyText } from './commands/text.ts';
+import { apologize, replyText } from './commands/text.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import type { Config } from './config.ts';
 import { DEADLINE_RESERVE_MS, UPDATE_MARKER_PREFIX } from './constants.ts';
@@ -60,17 +60,22 @@ export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<
   const { allowedChatIds, rateLimitPerMinute } = ctx.config;
   if (allowedChatIds && !allowedChatIds.has(chatId)) return refuse(ctx, intent, chatId);
 
+  const message = intent.kind === 'callback' ? intent.query.message : intent.message;
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
   const { key, window } = markerFor(update.update_id, intent, chatId);
-  if (!(await ctx.trace.time('s3', ctx.markers.claim(key, signal)))) return { outcome: 'ignored', reason: 'duplicate delivery' };
-
-  if (window && rateLimitPerMinute > 0) {
-    const count = await ctx.trace.time('s3', ctx.markers.count(window, signal));
-    if (count > rateLimitPerMinute) {
-      // Said once, on the first message over the limit; the rest of the minute is silent.
-      if (count === rateLimitPerMinute + 1) await replyText(ctx, intent.kind === 'callback' ? intent.query.message : intent.message, MESSAGES.rateLimited(rateLimitPerMinute));
-      return { outcome: 'ignored', reason: 'rate limited' };
-    }
+  let count = 0;
+  try {
+    if (!(await ctx.trace.time('s3', ctx.markers.claim(key, signal)))) return { outcome: 'ignored', reason: 'duplicate delivery' };
+    if (window && rateLimitPerMinute > 0) count = await ctx.trace.time('s3', ctx.markers.count(window, signal));
+  } catch (error) {
+    // S3 is unreachable: nothing can be stored or sent, but the user hears why.
+    if (intent.kind !== 'callback') await apologize(ctx, message);
+    throw error;
+  }
+  if (count > rateLimitPerMinute) {
+    // Said once, on the first message over the limit; the rest of the minute is silent.
+    if (count === rateLimitPerMinute + 1) await replyText(ctx, message, MESSAGES.rateLimited(rateLimitPerMinute));
+    return { outcome: 'ignored', reason: 'rate limited' };
   }
   return dispatch(ctx, intent);
 }
@@ -78,8 +83,10 @@ export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<
 async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<Handled> {
   switch (intent.kind) {
     case 'callback':
-      if (!intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return { outcome: 'ignored', reason: 'unknown callback data' };
-      return { outcome: await voiceButton(ctx, intent.query), reason: 'voice button' };
+      if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return { outcome: await voiceButton(ctx, intent.query), reason: 'voice button' };
+      // An answer, even an empty one, stops the button's spinner in the user's app.
+      await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: intent.query.id }, { deadline: ctx.deadline }));
+      return { outcome: 'ignored', reason: 'unknown callback data' };
     case 'not-text':
       await replyText(ctx, intent.message, MESSAGES.notText);
       return { outcome: 'text_sent', reason: 'not text' };
@@ -90,7 +97,8 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
       if (command.botUsername && !(await isAddressedToUs(ctx, command.botUsername))) {
         return { outcome: 'ignored', reason: 'command for another bot' };
       }
-      const run = COMMANDS[command.name];
+      // Own properties only: "/constructor" must not find Object.prototype.constructor.
+      const run = Object.hasOwn(COMMANDS, command.name) ? COMMANDS[command.name] : undefined;
       if (run) return { outcome: await run(ctx, message, command), reason: `/${command.name}` };
       if (message.chat.type !== 'private') return { outcome: 'ignored', reason: 'unknown command in a group' };
       await replyText(ctx, message, MESSAGES.unknownCommand(command.name));

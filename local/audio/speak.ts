@@ -32,10 +32,13 @@ export async function speak(text: string, languageCode: string): Promise<Pcm> {
   return { samples, sampleRate: espeak.get_samplerate() };
 }
 
+/** Polly language codes eSpeak NG knows by another name. */
+const ESPEAK_LANGUAGE: Record<string, string> = { arb: 'ar', 'cmn-cn': 'cmn', 'yue-cn': 'yue' };
+
 /** eSpeak names some regional voices ("en-us", "pt-br") and others only by language ("en", "ru"). */
 function selectLanguage(espeak: ESpeakNGWorker, languageCode: string): void {
   const regional = languageCode.toLowerCase();
-  const language = regional.split('-')[0]!;
+  const language = ESPEAK_LANGUAGE[regional] ?? regional.split('-')[0]!;
   if (espeak.set_voice(regional) !== 0 && espeak.set_voice(language) !== 0) {
     throw new Error(`eSpeak NG has no voice for ${languageCode}`);
   }

@@ -27,7 +27,42 @@ export interface LocalS3 {
   endpoint: string;
   accessKeyId: 'S3RVER';
   secretAccessKey: 'S3RVER';
+  /** Every request the proxy received, in order: method, path with query, and the status answered (0 until answered). */
+  requests: RecordedS3Request[];
+  /**
+   * The next `times` requests with this method (`'*'`: any) whose path matches `path` get S3's error
+   * answer instead of reaching s3rver, e.g. `failNext('PUT', 503, 'SlowDown')`.
+   */
+  failNext(method: string, status: number, code: string, options?: { times?: number; path?: RegExp }): void;
+  /** Forgets faults queued with failNext that no request has met yet. */
+  clearFaults(): void;
   close(): Promise<void>;
+}
+
+export interface RecordedS3Request {
+  method: string;
+  path: string;
+  status: number;
+}
+
+interface S3Fault {
+  method: string;
+  status: number;
+  code: string;
+  path?: RegExp;
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** S3's REST error document; HEAD answers carry no body. */
+function sendS3Error(req: IncomingMessage, res: ServerResponse, { status, code }: S3Fault): void {
+  const body =
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${escapeXml(code)}</Code><Message>Injected fault: ${escapeXml(code)}</Message>` +
+    `<RequestId>LOCALFAULT</RequestId><HostId>local</HostId></Error>`;
+  req.resume();
+  const answer = () => (req.method === 'HEAD' ? res.writeHead(status).end() : res.writeHead(status, { 'content-type': 'application/xml' }).end(body));
+  if (req.readableEnded) answer();
+  else req.once('end', answer).once('error', () => res.destroy());
 }
 
 const PRECONDITION_FAILED =
@@ -35,7 +70,7 @@ const PRECONDITION_FAILED =
   '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
 
 /** Listens on `port` (0: any) and forwards everything to s3rver, enforcing `If-None-Match: *` on puts. */
-async function startConditionalWriteProxy(upstreamPort: number, port: number): Promise<Server> {
+async function startConditionalWriteProxy(upstreamPort: number, port: number, requests: RecordedS3Request[], faults: S3Fault[]): Promise<Server> {
   const locks = new Map<string, Promise<unknown>>();
   const forward = (req: IncomingMessage, res: ServerResponse) =>
     new Promise<void>((resolve) => {
@@ -63,6 +98,11 @@ async function startConditionalWriteProxy(upstreamPort: number, port: number): P
     });
   const exists = async (path: string) => (await sizeOf(path)) !== undefined;
   const proxy = createServer(async (req, res) => {
+    const recorded: RecordedS3Request = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
+    requests.push(recorded);
+    res.once('finish', () => (recorded.status = res.statusCode));
+    const faultIndex = faults.findIndex((f) => (f.method === '*' || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)));
+    if (faultIndex >= 0) return sendS3Error(req, res, faults.splice(faultIndex, 1)[0]!);
     const suffix = req.method === 'GET' ? /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '')) : null;
     if (suffix) {
       const size = await sizeOf((req.url ?? '/').split('?')[0]!).catch(() => undefined);
@@ -102,11 +142,20 @@ export async function startS3({ port = 0, directory, buckets }: S3Options): Prom
     configureBuckets: buckets.map((name) => ({ name })),
   });
   const address = await server.run();
-  const proxy = await startConditionalWriteProxy(address.port, port);
+  const requests: RecordedS3Request[] = [];
+  const faults: S3Fault[] = [];
+  const proxy = await startConditionalWriteProxy(address.port, port, requests, faults);
   return {
     endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
+    requests,
+    failNext(method, status, code, { times = 1, path } = {}) {
+      for (let i = 0; i < times; i++) faults.push({ method: method.toUpperCase(), status, code, ...(path && { path }) });
+    },
+    clearFaults() {
+      faults.length = 0;
+    },
     async close() {
       await new Promise<void>((resolve) => {
         proxy.close(() => resolve());

@@ -132,10 +132,13 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
   }
 
   function replyTarget(chat: ReturnType<typeof chatOf>, params: Record<string, ParamValue>): Message | undefined {
-    const id = objectParam<{ message_id?: number }>(params.reply_parameters)?.message_id ?? integerParam(params.reply_to_message_id);
+    const reply = objectParam<{ message_id?: number; allow_sending_without_reply?: boolean }>(params.reply_parameters);
+    const id = reply?.message_id ?? integerParam(params.reply_to_message_id);
     if (id === undefined) return undefined;
     const target = chat.messages.get(id);
-    if (!target) throw telegramErrors.replyNotFound();
+    // Like Telegram: a missing message is an error unless the bot allowed sending without the reply.
+    const allowMissing = reply?.allow_sending_without_reply ?? String(params.allow_sending_without_reply) === 'true';
+    if (!target && !allowMissing) throw telegramErrors.replyNotFound();
     return target;
   }
 

@@ -10,7 +10,7 @@ import { normalizeForSpeech, splitForSpeech } from '../speech/text.ts';
 import { audioKey, type CachedAudio } from '../storage/audio.ts';
 import { TelegramError, type Upload } from '../telegram/client.ts';
 import type { Outcome } from '../trace.ts';
-import { replyText } from './text.ts';
+import { apologize, replyText } from './text.ts';
 
 export class AudioTooLargeError extends Error {
   override name = 'AudioTooLargeError';
@@ -132,11 +132,3 @@ async function deliverVoice(ctx: UpdateContext, message: Message, audio: CachedA
 
 const isBadRequest = (error: unknown): error is TelegramError => error instanceof TelegramError && error.errorCode === 400;
 const isVoiceForbidden = (error: unknown) => isBadRequest(error) && error.description.includes('VOICE_MESSAGES_FORBIDDEN');
-
-async function apologize(ctx: UpdateContext, message: Message): Promise<void> {
-  try {
-    await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', { chat_id: message.chat.id, text: MESSAGES.failed }, { deadline: ctx.deadline }));
-  } catch (error) {
-    ctx.log.error('apology not delivered', { update_id: ctx.trace.updateId, error });
-  }
-}

@@ -1,7 +1,10 @@
 import { POLLY_MAX_CHARACTERS } from '../constants.ts';
 
-/** Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen. */
-const INVISIBLE = /[\u00ad\u200b-\u200d\u2060\ufeff]/g;
+/**
+ * Characters that render as nothing (Unicode's default-ignorable code points): zero-width space and
+ * joiners, bidi marks and isolates, BOM, soft hyphen, Hangul fillers… Polly would bill them as silence.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 /** Control characters other than tab and newline make Polly refuse the request. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 

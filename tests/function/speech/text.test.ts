@@ -9,6 +9,8 @@ describe('normalizing text for speech', () => {
 
   test('leaves nothing of a text made only of invisible characters and whitespace', () => {
     assert.equal(normalizeForSpeech('\u200b\u200c \n\t\u2060'), '');
+    assert.equal(normalizeForSpeech('\u200e\u200f\u202e\u202c\u2066\u2069\u061c'), '', 'bidi marks and isolates');
+    assert.equal(normalizeForSpeech('\u3164\u3164 \u115f'), '', 'Hangul fillers');
   });
 
   test('keeps emoji, right-to-left scripts and punctuation such as & # ? %', () => {
