@@ -8,10 +8,15 @@
  * as an interval [request event, response 'finish'] on this process's clock, tagged with the update
  * it belongs to, so "time inside the fakes" is measured from the fakes' side.
  *
- * Tags: Telegram and S3 requests carry the chat id (JSON/multipart `chat_id`, and the S3 key
- * `audio/<date>/<chat id>/...`); the benchmark gives every update its own chat id. Polly requests carry
- * it in the text ("#<id>"). Polly answers with a fixed real Ogg Opus file, or with audio prepared per
- * text (`prepare`) when realistic sizes matter.
+ * Tags: Telegram requests carry the chat id (JSON/multipart `chat_id`), and so do S3's per-chat keys
+ * (`updates/chats/<chat id>/…`, `settings/<chat id>.json`); the benchmark gives every update its own chat
+ * id. Polly requests carry it in the text ("#<id>"). Audio keys are content hashes with no chat id: since
+ * the benchmark sends updates one at a time, an untagged request belongs to the update of the last tagged
+ * one. Polly answers with a fixed real Ogg Opus file, or with audio prepared per text (`prepare`) when
+ * realistic sizes matter.
+ *
+ * The fake S3 does what the handler relies on: conditional puts (`If-None-Match: *` → 412), suffix
+ * ranges (`Range: bytes=-N` → 206), ListObjectsV2 counts, and 404 NoSuchKey.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -51,6 +56,7 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
   const objects = new Map<string, Buffer>();
   const prepared = new Map<string, Buffer>();
   let pollyLatency = 0;
+  let lastTag: number | undefined;
 
   /** Wraps a request handler so that every request is recorded as one tagged interval. */
   const timed =
@@ -59,7 +65,10 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
       const start = performance.now();
       // Filled in by the handler before it answers, so 'finish' always sees it.
       const meta: Meta = { tag: undefined, detail: '' };
-      res.on('finish', () => intervals.push({ service, tag: meta.tag, start, end: performance.now(), detail: meta.detail }));
+      res.on('finish', () => {
+        if (meta.tag !== undefined) lastTag = meta.tag;
+        intervals.push({ service, tag: meta.tag ?? lastTag, start, end: performance.now(), detail: meta.detail });
+      });
       readBody(req)
         .then((body) => handle(req, body, res, meta))
         .catch((error: unknown) => {
@@ -85,16 +94,22 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
     timed('s3', async (req, body, res, meta) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const key = decodeURIComponent(url.pathname);
-      const tag = tagOf(/\/audio\/[^/]+\/(-?\d+)\//.exec(key)?.[1]);
+      const tag = tagOf(/\/(?:updates\/chats|settings)\/(-?\d+)/.exec(key)?.[1]);
       const payload = req.headers['x-amz-decoded-content-length'] !== undefined ? decodeAwsChunked(body) : body;
       const etag = `"${createHash('md5').update(payload).digest('hex')}"`;
       Object.assign(meta, { tag, detail: `${req.method} ${payload.length} B` });
       if (req.method === 'PUT' && url.searchParams.has('uploadId')) {
         uploads.get(url.searchParams.get('uploadId')!)![Number(url.searchParams.get('partNumber')) - 1] = payload;
         res.writeHead(200, { etag }).end();
+      } else if (req.method === 'PUT' && req.headers['if-none-match'] === '*' && objects.has(key)) {
+        xml(res, '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>', 412);
       } else if (req.method === 'PUT') {
         objects.set(key, payload);
         res.writeHead(200, { etag }).end();
+      } else if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
+        const prefix = `${key.replace(/\/$/, '')}/${url.searchParams.get('prefix') ?? ''}`;
+        const keys = [...objects.keys()].filter((k) => k.startsWith(prefix));
+        xml(res, `<ListBucketResult><KeyCount>${keys.length}</KeyCount><IsTruncated>false</IsTruncated>${keys.map((k) => `<Contents><Key>${k}</Key></Contents>`).join('')}</ListBucketResult>`);
       } else if (req.method === 'POST' && url.searchParams.has('uploads')) {
         const id = randomUUID();
         uploads.set(id, []);
@@ -109,8 +124,14 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
         res.writeHead(204).end();
       } else if (req.method === 'GET' || req.method === 'HEAD') {
         const object = objects.get(key);
+        const suffix = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? ''));
         if (!object) xml(res, '<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>', 404);
-        else {
+        else if (suffix) {
+          const from = Math.max(0, object.length - Number(suffix[1]));
+          const tail = object.subarray(from);
+          res.writeHead(206, { 'content-type': 'audio/ogg', 'content-length': tail.length, 'content-range': `bytes ${from}-${object.length - 1}/${object.length}` });
+          res.end(req.method === 'GET' ? tail : undefined);
+        } else {
           res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': object.length, etag: `"${createHash('md5').update(object).digest('hex')}"` });
           res.end(req.method === 'GET' ? object : undefined);
         }
