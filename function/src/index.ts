@@ -31,19 +31,24 @@ const stores = {
   fileIds: new FileIdMemory(),
 };
 /** Clients that need the bot token; made again only if a rotation changed it. */
-let deps: BotDeps | undefined;
-let depsToken: string | undefined;
+let deps: { botToken: string; value: BotDeps } | undefined;
+
+function depsFor(botToken: string): BotDeps {
+  if (deps?.botToken !== botToken) deps = { botToken, value: { config, polly, log, ...stores, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
+  return deps.value;
+}
 
 const respond = (statusCode: number): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body: '' });
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
+  const receivedSecret = header(event, SECRET_TOKEN_HEADER);
   let current: BotCredentials;
   try {
     current = await credentials.current();
     log.redact(current.botToken, current.webhookSecret);
     // A mismatch right after a rotation must not lock Telegram out until the container is recycled.
-    if (!isValidSecret(header(event, SECRET_TOKEN_HEADER), current.webhookSecret) && (await credentials.refresh())) {
+    if (!isValidSecret(receivedSecret, current.webhookSecret) && (await credentials.refresh())) {
       current = await credentials.current();
       log.redact(current.botToken, current.webhookSecret);
     }
@@ -53,7 +58,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(500);
   }
 
-  if (!isValidSecret(header(event, SECRET_TOKEN_HEADER), current.webhookSecret)) {
+  if (!isValidSecret(receivedSecret, current.webhookSecret)) {
     log.warn('request rejected', { outcome: 'unauthorized', method: event.httpMethod, source_ip: event.requestContext?.identity?.sourceIp });
     return respond(401);
   }
@@ -73,13 +78,9 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(200);
   }
 
-  if (depsToken !== current.botToken) {
-    deps = { config, polly, log, ...stores, telegram: new TelegramClient(config.telegramApiUrl, current.botToken) };
-    depsToken = current.botToken;
-  }
   const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
   try {
-    const { outcome, reason } = await handleUpdate({ ...deps!, deadline, trace }, update);
+    const { outcome, reason } = await handleUpdate({ ...depsFor(current.botToken), deadline, trace }, update);
     log.info('update handled', trace.finish(outcome, reason));
   } catch (error) {
     log.error('update failed', { ...trace.finish('failed'), error });

@@ -32,7 +32,9 @@ export async function speak(ctx: UpdateContext, message: Message, rawText: strin
     ctx.trace.set({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
     const key = audioKey({ engine: choice.engine, voice: choice.voice, text });
     if (await sendKnownFileId(ctx, message, key)) return 'voice_sent';
-    const audio = (await ctx.trace.time('s3', ctx.store.find(key, ctx.deadline.signal(DEADLINE_RESERVE_MS)))) ?? (await synthesizeAndStore(ctx, message, text, choice, key));
+    const cached = await ctx.trace.time('s3', ctx.store.find(key, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+    if (cached) ctx.trace.set({ cache: 's3' });
+    const audio = cached ?? (await synthesizeAndStore(ctx, message, text, choice, key));
     ctx.trace.set({ audio_bytes: audio.bytes, duration_s: Math.round(audio.durationSeconds * 10) / 10 });
     await deliverVoice(ctx, message, audio);
     return 'voice_sent';
