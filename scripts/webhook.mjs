@@ -98,7 +98,8 @@ async function readCredentials(secretArn) {
   if (arn) {
     // Imported only when needed, so the local demo runs without touching the AWS SDK.
     const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const client = new SecretsManagerClient({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? regionOf(arn) });
+    // The secret lives in the ARN's region, whatever the shell's default region is.
+    const client = new SecretsManagerClient({ region: regionOf(arn) });
     let value;
     try {
       const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));

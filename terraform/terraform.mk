@@ -51,7 +51,7 @@ apply: ## Build, then apply the fresh plan file or plan and ask
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	plan=$(TF_DIR)/$(TF_PLAN); \
-	if [ -f "$$plan" ] && [ -z "$$(find $(TF_DIR) scripts/webhook.mjs \( -name '*.tf' -o -name '*.tfvars' -o -name 'webhook.mjs' \) -not -path '*/.terraform/*' -newer "$$plan" | head -n 1)" ]; then \
+	if [ -f "$$plan" ] && [ -z "$$(find $(TF_DIR) scripts/webhook.mjs \( -name '*.tf' -o -name '*.tfvars' -o -name '*.tf.json' -o -name '*.tfvars.json' -o -name 'webhook.mjs' \) -not -path '*/.terraform/*' -newer "$$plan" | head -n 1)" ]; then \
 	  echo "Applying saved plan $$plan"; \
 	  status=0; $(TF) -chdir=$(TF_DIR) apply -input=false $(TF_PLAN) || status=$$?; \
 	  rm -f "$$plan"; exit $$status; \
@@ -60,7 +60,8 @@ apply: ## Build, then apply the fresh plan file or plan and ask
 	  $(TF) -chdir=$(TF_DIR) apply; \
 	fi
 
-destroy: ## Destroy the deployment (deletes the webhook first)
+# `install`: the webhook's destroy-time delete needs the Secrets Manager client from node_modules.
+destroy: install ## Destroy the deployment (deletes the webhook first)
 	@set -e; $(tf_ensure_token); \
 	$(TF) -chdir=$(TF_DIR) destroy
 

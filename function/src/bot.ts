@@ -7,7 +7,7 @@ import { start } from './commands/start.ts';
 import { apologize, replyText } from './commands/text.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import type { Config } from './config.ts';
-import { DEADLINE_RESERVE_MS, UPDATE_MARKER_PREFIX } from './constants.ts';
+import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS, UPDATE_MARKER_PREFIX } from './constants.ts';
 import type { Deadline } from './deadline.ts';
 import type { Logger } from './log.ts';
 import { MESSAGES } from './messages.ts';
@@ -55,6 +55,9 @@ type ActionableIntent = Exclude<Intent, { kind: 'ignore' }>;
 export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
   const intent = classifyUpdate(update);
   if (intent.kind === 'ignore') return { outcome: 'ignored', reason: intent.reason };
+  // Other bots' commands and group chatter must not be claimed or counted against the chat's limit.
+  const notForUs = await notForUsReason(ctx, intent);
+  if (notForUs) return { outcome: 'ignored', reason: notForUs };
   const chatId = intent.kind === 'callback' ? intent.query.message.chat.id : intent.message.chat.id;
 
   const { allowedChatIds, rateLimitPerMinute } = ctx.config;
@@ -85,7 +88,7 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
     case 'callback':
       if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return { outcome: await voiceButton(ctx, intent.query), reason: 'voice button' };
       // An answer, even an empty one, stops the button's spinner in the user's app.
-      await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: intent.query.id }, { deadline: ctx.deadline }));
+      await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: intent.query.id }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
       return { outcome: 'ignored', reason: 'unknown callback data' };
     case 'not-text':
       await replyText(ctx, intent.message, MESSAGES.notText);
@@ -94,13 +97,8 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
       return { outcome: await speak(ctx, intent.message, intent.text) };
     case 'command': {
       const { message, command } = intent;
-      if (command.botUsername && !(await isAddressedToUs(ctx, command.botUsername))) {
-        return { outcome: 'ignored', reason: 'command for another bot' };
-      }
-      // Own properties only: "/constructor" must not find Object.prototype.constructor.
-      const run = Object.hasOwn(COMMANDS, command.name) ? COMMANDS[command.name] : undefined;
+      const run = commandHandler(command.name);
       if (run) return { outcome: await run(ctx, message, command), reason: `/${command.name}` };
-      if (message.chat.type !== 'private') return { outcome: 'ignored', reason: 'unknown command in a group' };
       await replyText(ctx, message, MESSAGES.unknownCommand(command.name));
       return { outcome: 'text_sent', reason: 'unknown command' };
     }
@@ -125,7 +123,17 @@ async function refuse(ctx: UpdateContext, intent: ActionableIntent, chatId: numb
   return { outcome: firstTime ? 'text_sent' : 'ignored', reason: 'chat not allowed' };
 }
 
-async function isAddressedToUs(ctx: UpdateContext, username: string): Promise<boolean> {
-  const me = await ctx.telegram.username({ deadline: ctx.deadline });
-  return me.toLowerCase() === username.toLowerCase();
+/** Own properties only: "/constructor" must not find Object.prototype.constructor. */
+const commandHandler = (name: string) => (Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
+
+/** Why a command is none of our business: addressed to another bot, or unknown in a group. */
+async function notForUsReason(ctx: UpdateContext, intent: ActionableIntent): Promise<string | undefined> {
+  if (intent.kind !== 'command') return undefined;
+  const { command, message } = intent;
+  if (command.botUsername) {
+    const me = await ctx.telegram.username({ deadline: ctx.deadline });
+    if (me.toLowerCase() !== command.botUsername.toLowerCase()) return 'command for another bot';
+  }
+  if (!commandHandler(command.name) && message.chat.type !== 'private') return 'unknown command in a group';
+  return undefined;
 }

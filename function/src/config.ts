@@ -6,6 +6,7 @@ import {
   TELEGRAM_MAX_TEXT_LENGTH,
 } from './constants.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
+import { affordable, findVoice } from './speech/voices.ts';
 
 /** Where the bot token and webhook secret come from. */
 export type CredentialSource =
@@ -67,7 +68,11 @@ export function readConfig(env: Env): Config {
 
   const bucket = check('S3_BUCKET_NAME', BUCKET_NAME, 'a valid S3 bucket name');
   const region = check('AWS_REGION', /^[a-z]{2}(-[a-z]+)+-\d+$/, 'an AWS region such as eu-west-1');
-  const voice = check('VOICE_NAME', VOICE_ID, 'a Polly voice id such as Maxim or Joanna', DEFAULT_VOICE);
+  const voiceName = check('VOICE_NAME', VOICE_ID, 'a Polly voice id such as Maxim or Joanna', DEFAULT_VOICE);
+  const voice = findVoice(voiceName);
+  if (voiceName && VOICE_ID.test(voiceName) && !(voice && affordable(voice))) {
+    problems.push(`VOICE_NAME ${voiceName} is not a standard or neural Polly voice (see function/src/speech/voices.json; refresh it with scripts/refresh-voices.mjs)`);
+  }
   const telegramApiUrl = (value('TELEGRAM_API_URL') ?? DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(telegramApiUrl)) problems.push('TELEGRAM_API_URL is not an http(s) URL');
 
@@ -88,7 +93,7 @@ export function readConfig(env: Env): Config {
   return {
     bucket,
     region,
-    voice,
+    voice: voice?.id ?? voiceName,
     // START_MESSAGE keeps its line breaks and spaces: it is sent as written.
     startMessage: env.START_MESSAGE?.trim() ? env.START_MESSAGE : DEFAULT_START_MESSAGE,
     telegramApiUrl,

@@ -6,13 +6,13 @@ export const POLLY_MAX_CHARACTERS = 3000;
 export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
 /** Telegram fetches a voice from a URL only up to 1 MB; bigger voices are uploaded. */
 export const TELEGRAM_VOICE_URL_MAX_BYTES = 1_000_000;
-/** Telegram accepts uploads of up to 50 MB from bots. */
-export const TELEGRAM_UPLOAD_MAX_BYTES = 50_000_000;
 /** API Gateway REST integrations answer 504 after 29 s; Telegram then redelivers the update. */
 export const API_GATEWAY_TIMEOUT_MS = 29_000;
 /** Time kept back from the deadline so an apology can still be sent and the answer returned. */
 export const DEADLINE_RESERVE_MS = 2_500;
-/** A Telegram 429 is retried only while the wait leaves this much room; more retries are not useful. */
+/** Time kept back by the last text of an update, so the handler returns before it is cut off. */
+export const FINAL_REPLY_RESERVE_MS = 400;
+/** Attempts of one Bot API call: the first, and retries after a 429 whose retry_after fits the time left. */
 export const TELEGRAM_MAX_ATTEMPTS = 3;
 /** Presigned URLs only need to live until Telegram has fetched the audio. */
 export const PRESIGNED_URL_TTL_SECONDS = 300;

@@ -59,7 +59,8 @@ export function credentialStore(source: CredentialSource, region: string, now = 
 }
 
 async function fetchSecret(secretArn: string, region: string): Promise<BotCredentials> {
-  const client = new SecretsManagerClient({ region });
+  // Bounded, unlike the SDK's default: a hung fetch must not hold the webhook until Lambda's timeout.
+  const client = new SecretsManagerClient({ region, requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 } });
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     return parseSecret(SecretString);

@@ -47,7 +47,7 @@ export type Intent =
   | { kind: 'speak'; message: Message; text: string }
   | { kind: 'callback'; query: CallbackQuery & { data: string; message: Message } }
   | { kind: 'not-text'; message: Message }
-  | { kind: 'ignore'; reason: string; chatId?: number };
+  | { kind: 'ignore'; reason: string };
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,32}))?(?:\s+([\s\S]*))?$/;
 
@@ -75,14 +75,13 @@ export function classifyUpdate(update: Update): Intent {
     return { kind: 'ignore', reason: `unsupported update: ${kind}` };
   }
   if (typeof message.chat?.id !== 'number') return { kind: 'ignore', reason: 'message without chat' };
-  const chatId = message.chat.id;
-  if (message.from?.is_bot) return { kind: 'ignore', reason: 'message from a bot', chatId };
+  if (message.from?.is_bot) return { kind: 'ignore', reason: 'message from a bot' };
   const isPrivate = message.chat.type === 'private';
   const text = typeof message.text === 'string' ? message.text : undefined;
   const caption = typeof message.caption === 'string' ? message.caption : undefined;
   const command = parseCommand(text ?? caption ?? '');
   if (command && (text !== undefined || command.name === 'say')) return { kind: 'command', message, command };
-  if (text === undefined) return isPrivate ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'group message without /say', chatId };
-  if (!isPrivate) return { kind: 'ignore', reason: 'group message without /say', chatId };
+  if (text === undefined) return isPrivate ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'group message without /say' };
+  if (!isPrivate) return { kind: 'ignore', reason: 'group message without /say' };
   return { kind: 'speak', message, text };
 }

@@ -42,6 +42,16 @@ describe('delivering the voice when Telegram objects', () => {
     assert.equal(lastLine(update.update_id!)?.delivery, 'document');
   });
 
+  test('a phrase Telegram already holds reaches a user who refuses voices as a file, not an apology', async () => {
+    const [first, refusing] = [newChat(), newChat()];
+    await stack.say(first, 'Common words for everyone.');
+    assert.equal(stack.voicesTo(first)[0]?.via, 'url');
+    stack.telegram.forbidVoices(refusing);
+    await stack.say(refusing, 'Common words for everyone.');
+    const sent = stack.sentTo(refusing);
+    assert.deepEqual(sent.map((m) => m.kind), ['document']);
+  });
+
   test('tells the user once, with no voice, when Telegram keeps failing', async () => {
     const chatId = newChat();
     stack.telegram.failNext('sendVoice', { error_code: 500, description: 'Internal Server Error' });

@@ -115,6 +115,17 @@ describe('groups', () => {
   });
 });
 
+describe("other bots' commands in a group", () => {
+  test('are neither counted against the rate limit nor answered', async () => {
+    const group = -newChat();
+    for (let i = 0; i < 12; i++) await stack.say(group, `/stats@some_other_bot ${i}`, { chatType: 'supergroup' });
+    await stack.say(group, '/unknown_to_us', { chatType: 'supergroup' });
+    assert.equal(stack.sentTo(group).length, 0);
+    await stack.say(group, '/say Still allowed to speak here.', { chatType: 'supergroup' });
+    assert.equal(stack.voicesTo(group).length, 1);
+  });
+});
+
 describe('limits', () => {
   let limited: Stack;
   const allowed = [-4242, 4243];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, readConfig } from '../../function/src/config.ts';
 import { DEFAULT_START_MESSAGE, DEFAULT_TELEGRAM_API_URL } from '../../function/src/constants.ts';
+import { VOICES } from '../../function/src/speech/voices.ts';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const local = { S3_BUCKET_NAME: 'voice-bucket', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: 'hook_secret-1' };
@@ -40,6 +41,14 @@ describe('reading the configuration', () => {
       assert.match(error.message, new RegExp(name));
     }
     assert.doesNotMatch(error.message, /oops-token|bad secret!/);
+  });
+
+  test('accepts only a VOICE_NAME the bot can speak with: in the voice table, with a standard or neural engine', () => {
+    assert.equal(readConfig({ ...local, VOICE_NAME: 'Joanna' }).voice, 'Joanna');
+    assert.throws(() => readConfig({ ...local, VOICE_NAME: 'Joana' }), /VOICE_NAME Joana is not a standard or neural Polly voice/);
+    const generativeOnly = VOICES.find((v) => !v.engines.includes('standard') && !v.engines.includes('neural'));
+    assert.ok(generativeOnly, 'the table has a generative-only voice to try');
+    assert.throws(() => readConfig({ ...local, VOICE_NAME: generativeOnly.id }), /is not a standard or neural Polly voice/);
   });
 
   test('asks for credentials when neither the ARN nor both local values are set', () => {

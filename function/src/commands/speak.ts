@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Message } from '@grammyjs/types';
 import type { UpdateContext } from '../bot.ts';
-import { AUDIO_CONTENT_TYPE, DEADLINE_RESERVE_MS, TELEGRAM_UPLOAD_MAX_BYTES, TELEGRAM_VOICE_URL_MAX_BYTES } from '../constants.ts';
+import { AUDIO_CONTENT_TYPE, DEADLINE_RESERVE_MS, TELEGRAM_VOICE_URL_MAX_BYTES } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
 import { chooseVoice, type VoiceChoice } from '../speech/choose.ts';
 import { joinOggOpus, type JoinedAudio } from '../speech/ogg.ts';
@@ -10,11 +10,7 @@ import { normalizeForSpeech, splitForSpeech } from '../speech/text.ts';
 import { audioKey, type CachedAudio } from '../storage/audio.ts';
 import { TelegramError, type Upload } from '../telegram/client.ts';
 import type { Outcome } from '../trace.ts';
-import { apologize, replyText } from './text.ts';
-
-export class AudioTooLargeError extends Error {
-  override name = 'AudioTooLargeError';
-}
+import { apologize, replyText, replyTo } from './text.ts';
 
 /**
  * Reads a text aloud: picks the voice, then serves the voice from what Telegram or the bucket
@@ -54,8 +50,10 @@ async function sendKnownFileId(ctx: UpdateContext, message: Message, key: string
     ctx.trace.set({ delivery: 'file_id', cache: 'telegram' });
     return true;
   } catch (error) {
-    if (!isBadRequest(error) || isVoiceForbidden(error)) throw error;
-    ctx.fileIds.forget(key); // Telegram no longer knows it; fall back to the bucket
+    if (!isBadRequest(error)) throw error;
+    // Refused for certain (an unknown file_id, or a user who takes no voices): the bucket's copy
+    // goes the ordinary way, which also knows how to send it as a file.
+    if (!isVoiceForbidden(error)) ctx.fileIds.forget(key);
     return false;
   }
 }
@@ -72,9 +70,14 @@ async function synthesizeAndStore(ctx: UpdateContext, message: Message, text: st
     const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
     const requests = parts.map((part) => synthesize(ctx.polly, { text: part, voice: choice.voice, engine: choice.engine, signal }));
     const streams = await ctx.trace.time('polly', allOrDestroy(requests));
-    const joined: JoinedAudio = { durationSeconds: 0 };
-    const stored = await ctx.trace.time('s3', ctx.store.save(key, joinOggOpus(streams, joined), signal));
-    return { ...stored, durationSeconds: joined.durationSeconds };
+    try {
+      const joined: JoinedAudio = { durationSeconds: 0 };
+      const stored = await ctx.trace.time('s3', ctx.store.save(key, joinOggOpus(streams, joined), signal));
+      return { ...stored, durationSeconds: joined.durationSeconds };
+    } finally {
+      // Parts the joiner never reached, when an earlier one failed, still hold a Polly connection.
+      for (const stream of streams) stream.destroy();
+    }
   } finally {
     await recording;
   }
@@ -89,11 +92,6 @@ async function allOrDestroy(requests: Promise<Readable>[]): Promise<Readable[]> 
   throw failure.reason;
 }
 
-const replyTo = (message: Message) => ({
-  chat_id: message.chat.id,
-  reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
-});
-
 /**
  * Small voices go by presigned URL: Telegram fetches them straight from S3. Bigger ones, or any
  * URL Telegram refuses, are uploaded from S3 as multipart. A user who refuses voice messages
@@ -101,7 +99,6 @@ const replyTo = (message: Message) => ({
  * voice is never sent twice.
  */
 async function deliverVoice(ctx: UpdateContext, message: Message, audio: CachedAudio): Promise<void> {
-  if (audio.bytes > TELEGRAM_UPLOAD_MAX_BYTES) throw new AudioTooLargeError(`audio of ${audio.bytes} bytes exceeds Telegram's upload limit`);
   const options = { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS };
   const voice = { ...replyTo(message), duration: Math.max(1, Math.round(audio.durationSeconds)) };
   const file: Upload = {

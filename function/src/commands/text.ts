@@ -1,28 +1,24 @@
 import type { Message } from '@grammyjs/types';
 import type { UpdateContext } from '../bot.ts';
+import { FINAL_REPLY_RESERVE_MS } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
+
+/** reply_parameters that thread our answer under the user's message, even if it was deleted meanwhile. */
+export const replyTo = (message: Message) => ({
+  chat_id: message.chat.id,
+  reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+});
 
 /** Sends a text message to the message's chat; `thread` makes it a reply to that message. */
 export async function replyText(ctx: UpdateContext, message: Message, text: string, thread = true): Promise<void> {
-  await ctx.trace.time(
-    'telegram',
-    ctx.telegram.call(
-      'sendMessage',
-      {
-        chat_id: message.chat.id,
-        text,
-        ...(thread && { reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } }),
-      },
-      { deadline: ctx.deadline },
-    ),
-  );
+  const target = thread ? replyTo(message) : { chat_id: message.chat.id };
+  // A small reserve even for the last words: the handler must still return before Lambda's timeout.
+  await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', { ...target, text }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
 }
 
 /** The one short text a user gets when no voice can be made; its own failure is only logged. */
 export async function apologize(ctx: UpdateContext, message: Message): Promise<void> {
-  try {
-    await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', { chat_id: message.chat.id, text: MESSAGES.failed }, { deadline: ctx.deadline }));
-  } catch (error) {
-    ctx.log.error('apology not delivered', { update_id: ctx.trace.updateId, error });
-  }
+  await replyText(ctx, message, MESSAGES.failed, false).catch((error: unknown) =>
+    ctx.log.error('apology not delivered', { update_id: ctx.trace.updateId, error }),
+  );
 }

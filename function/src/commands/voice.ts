@@ -1,9 +1,9 @@
 import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
 import type { UpdateContext } from '../bot.ts';
-import { DEADLINE_RESERVE_MS } from '../constants.ts';
+import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
 import { languageFromHint } from '../speech/language.ts';
-import { engineFor, findVoice, voicesFor, type Voice } from '../speech/voices.ts';
+import { affordable, findVoice, voicesFor, type Voice } from '../speech/voices.ts';
 import type { Outcome } from '../trace.ts';
 import type { Command } from '../webhook.ts';
 import { replyText } from './text.ts';
@@ -14,19 +14,14 @@ const AUTOMATIC = 'auto';
 const MENU_COLUMNS = 3;
 const MENU_MAX_VOICES = 12;
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
-const languageName = (code: string) => languageNames.of(code) ?? code;
+// Made on first use: most containers never show a voice menu, and Intl objects cost cold-start time.
+let languageNames: Intl.DisplayNames | undefined;
+const languageName = (code: string) => (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
 
 /** A voice the bot can use: in our table and with an engine we pay for. */
 function usableVoice(name: string): Voice | undefined {
   const voice = findVoice(name);
-  if (!voice) return undefined;
-  try {
-    engineFor(voice);
-    return voice;
-  } catch {
-    return undefined;
-  }
+  return voice && affordable(voice) ? voice : undefined;
 }
 
 /** /voice shows the voices of the chat's language as buttons; /voice <name> (or "auto") sets one directly. */
@@ -53,7 +48,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
     ctx.telegram.call(
       'sendMessage',
       { chat_id: chatId, text: MESSAGES.voiceMenu(languageName(language), current?.id ?? MESSAGES.voiceAutomatic), reply_markup: { inline_keyboard: rows } },
-      { deadline: ctx.deadline },
+      { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS },
     ),
   );
   return 'text_sent';
@@ -63,7 +58,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
 export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
   const name = query.data.slice(VOICE_CALLBACK_PREFIX.length);
   const text = await choose(ctx, query.message.chat.id, name, findVoice(name)?.languageCode ?? 'en-US');
-  await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: query.id, text }, { deadline: ctx.deadline }));
+  await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: query.id, text }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
   return 'text_sent';
 }
 

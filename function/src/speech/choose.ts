@@ -1,5 +1,5 @@
 import { detectLanguage } from './language.ts';
-import { defaultVoiceFor, engineFor, findVoice, type AffordableEngine, type Voice } from './voices.ts';
+import { defaultVoiceFor, engineFor, findVoice, VoiceError, type AffordableEngine, type Voice } from './voices.ts';
 
 export interface VoiceChoice {
   voice: string;
@@ -21,7 +21,8 @@ export interface ChoiceInputs {
 }
 
 const baseLanguage = (code: string) => code.split('-')[0]!.toLowerCase();
-const speaks = (voice: Voice, language: string) =>
+/** Whether a voice reads a language, region aside: Amy (en-GB) reads English detected as en-US. */
+const readsLanguage = (voice: Voice, language: string) =>
   [voice.languageCode, ...voice.additionalLanguageCodes].some((code) => baseLanguage(code) === baseLanguage(language));
 
 /**
@@ -31,12 +32,12 @@ const speaks = (voice: Voice, language: string) =>
 export function chooseVoice({ text, languageHint, chatVoice, defaultVoice }: ChoiceInputs): VoiceChoice {
   const { language } = detectLanguage(text, languageHint);
   const chosen = chatVoice ? findVoice(chatVoice) : undefined;
-  if (chosen && (!language || speaks(chosen, language))) return pick(chosen, 'chat', language);
+  if (chosen && (!language || readsLanguage(chosen, language))) return pick(chosen, 'chat', language);
   const forLanguage = language ? defaultVoiceFor(language, defaultVoice) : undefined;
   if (forLanguage) return pick(forLanguage, 'language', language);
   const fallback = findVoice(defaultVoice);
-  // A voice newer than our table still works: Polly knows it, and every voice speaks standard or neural.
-  return fallback ? pick(fallback, 'default', language) : { voice: defaultVoice, engine: 'standard', source: 'default', ...(language && { language }) };
+  if (!fallback) throw new VoiceError(`${defaultVoice} is not in the voice table`); // config.ts checks VOICE_NAME at cold start
+  return pick(fallback, 'default', language);
 }
 
 function pick(voice: Voice, source: VoiceChoice['source'], language: string | undefined): VoiceChoice {

@@ -19,8 +19,9 @@ export function normalizeForSpeech(text: string): string {
     .trim();
 }
 
-const sentences = new Intl.Segmenter(undefined, { granularity: 'sentence' });
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: only texts longer than one Polly request need them, and they cost cold-start time.
+let sentences: Intl.Segmenter | undefined;
+let graphemes: Intl.Segmenter | undefined;
 
 /**
  * Splits text into parts of at most `limit` UTF-16 units (never fewer code points than Polly bills),
@@ -39,6 +40,7 @@ export function splitForSpeech(text: string, limit = POLLY_MAX_CHARACTERS): stri
     if (current.trim()) parts.push(current.trim());
     current = piece;
   };
+  sentences ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
   for (const { segment } of sentences.segment(text)) {
     if (segment.length <= limit) push(segment);
     else for (const piece of splitLongSentence(segment, limit)) push(piece);
@@ -60,6 +62,7 @@ function splitLongSentence(sentence: string, limit: number): string[] {
 function splitByGraphemes(word: string, limit: number): string[] {
   const pieces: string[] = [];
   let current = '';
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of graphemes.segment(word)) {
     if (current.length + segment.length > limit) {
       pieces.push(current);

@@ -47,9 +47,10 @@ export function engineFor(voice: Voice): AffordableEngine {
   throw new VoiceError(`${voice.id} speaks only with the ${voice.engines.join(' or ')} engine, which this bot does not use`);
 }
 
-const affordable = (voice: Voice) => voice.engines.includes('neural') || voice.engines.includes('standard');
+/** A voice this bot can use: one with the neural or standard engine. */
+export const affordable = (voice: Voice) => voice.engines.includes('neural') || voice.engines.includes('standard');
 
-function speaks(voice: Voice, code: string): 'native' | 'additional' | undefined {
+function fluency(voice: Voice, code: string): 'native' | 'additional' | undefined {
   if (voice.languageCode.toLowerCase() === code) return 'native';
   return voice.additionalLanguageCodes.some((c) => c.toLowerCase() === code) ? 'additional' : undefined;
 }
@@ -60,8 +61,8 @@ function speaks(voice: Voice, code: string): 'native' | 'additional' | undefined
  */
 export function voicesFor(languageCode: string): Voice[] {
   const code = languageCode.trim().toLowerCase();
-  const rank = (voice: Voice) => (speaks(voice, code) === 'native' ? 0 : 2) + (voice.engines.includes('neural') ? 0 : 1);
-  return VOICES.filter((voice) => affordable(voice) && speaks(voice, code))
+  const rank = (voice: Voice) => (fluency(voice, code) === 'native' ? 0 : 2) + (voice.engines.includes('neural') ? 0 : 1);
+  return VOICES.filter((voice) => affordable(voice) && fluency(voice, code))
     .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : 1));
 }
 

@@ -1,8 +1,10 @@
-import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
- * Empty objects used as atomic flags, shared by every container: an S3 conditional write
- * (`If-None-Match: *`) succeeds for exactly one writer of a key.
+ * Small objects used as atomic flags, shared by every container: an S3 conditional write
+ * (`If-None-Match: *`) succeeds for exactly one writer of a key. Each claim writes its own nonce, so
+ * the SDK retrying a put whose answer was lost (the object was written) is recognised as ours.
  */
 export class MarkerStore {
   constructor(
@@ -12,14 +14,17 @@ export class MarkerStore {
 
   /** True when this call created the marker; false when it existed already or another writer is creating it. */
   async claim(key: string, signal?: AbortSignal): Promise<boolean> {
+    const nonce = randomUUID();
     try {
-      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: '', ContentLength: 0, IfNoneMatch: '*' }), { abortSignal: signal });
+      await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: nonce, IfNoneMatch: '*' }), { abortSignal: signal });
       return true;
     } catch (error) {
       // 412: the object exists. 409: a concurrent conditional write to the same key is in flight.
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412 || status === 409) return false;
-      throw error;
+      if (status === 409) return false;
+      if (status !== 412) throw error;
+      const existing = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+      return (await existing.Body?.transformToString()) === nonce;
     }
   }
 

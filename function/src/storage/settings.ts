@@ -7,18 +7,26 @@ export interface ChatSettings {
   voice?: string;
 }
 
-/** Per-chat settings in the bucket, read at most once per chat by a warm container. */
+/** How long a container trusts its copy: another container may have taken the chat's /voice choice. */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_CHATS = 1000;
+
+/**
+ * Per-chat settings in the bucket. A warm container reads a chat's settings at most once a minute,
+ * and keeps the most recent chats only, since it may live for hours.
+ */
 export class SettingsStore {
-  private readonly cache = new Map<number, ChatSettings>();
+  private readonly cache = new Map<number, { settings: ChatSettings; readAt: number }>();
 
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async get(chatId: number, signal?: AbortSignal): Promise<ChatSettings> {
     const cached = this.cache.get(chatId);
-    if (cached) return cached;
+    if (cached && this.now() - cached.readAt < CACHE_TTL_MS) return cached.settings;
     let settings: ChatSettings = {};
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: settingsKey(chatId) }), { abortSignal: signal });
@@ -26,7 +34,7 @@ export class SettingsStore {
     } catch (error) {
       if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
     }
-    this.cache.set(chatId, settings);
+    this.remember(chatId, settings);
     return settings;
   }
 
@@ -35,7 +43,13 @@ export class SettingsStore {
       new PutObjectCommand({ Bucket: this.bucket, Key: settingsKey(chatId), Body: JSON.stringify(settings), ContentType: 'application/json' }),
       { abortSignal: signal },
     );
-    this.cache.set(chatId, settings);
+    this.remember(chatId, settings);
+  }
+
+  private remember(chatId: number, settings: ChatSettings): void {
+    this.cache.delete(chatId);
+    this.cache.set(chatId, { settings, readAt: this.now() });
+    if (this.cache.size > CACHE_MAX_CHATS) this.cache.delete(this.cache.keys().next().value!);
   }
 }
 

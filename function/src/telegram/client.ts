@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApiMethods, Message, Opts } from '@grammyjs/types';
 import { TELEGRAM_MAX_ATTEMPTS } from '../constants.ts';
@@ -39,7 +40,7 @@ export interface Upload {
   field: string;
   filename: string;
   contentType: string;
-  open: () => Promise<{ stream: AsyncIterable<Uint8Array>; bytes: number }>;
+  open: () => Promise<{ stream: Readable; bytes: number }>;
 }
 
 interface BotApiAnswer {
@@ -93,6 +94,8 @@ export class TelegramClient {
       return {
         body: multipart.body,
         headers: { 'content-type': multipart.contentType, 'content-length': String(multipart.contentLength) },
+        // A failed attempt may leave the file unread, holding its S3 connection.
+        release: () => stream.destroy(),
       };
     }) as Promise<Message>;
   }
@@ -100,16 +103,19 @@ export class TelegramClient {
   private async withRetries(
     method: string,
     { deadline, reserveMs = 0 }: CallOptions,
-    request: () => Promise<{ body: string | AsyncIterable<Uint8Array>; headers: Record<string, string> }>,
+    request: () => Promise<{ body: string | AsyncIterable<Uint8Array>; headers: Record<string, string>; release?: () => void }>,
   ): Promise<unknown> {
     for (let attempt = 1; ; attempt++) {
+      const prepared = await request();
       try {
-        return await this.send(method, await request(), deadline.signal(reserveMs));
+        return await this.send(method, prepared, deadline.signal(reserveMs));
       } catch (error) {
         const waitMs = error instanceof TelegramError && error.retryAfterSeconds !== undefined ? error.retryAfterSeconds * 1000 : undefined;
         const fits = waitMs !== undefined && waitMs < deadline.remainingMs(reserveMs) - 1000;
         if (!fits || attempt >= TELEGRAM_MAX_ATTEMPTS) throw error;
         await sleep(waitMs);
+      } finally {
+        prepared.release?.();
       }
     }
   }

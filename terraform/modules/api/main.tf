@@ -90,7 +90,8 @@ resource "aws_iam_role_policy_attachment" "cloudwatch" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
 }
 
-# Account- and region-wide singleton. Destroying it leaves the setting in place (there is no API to unset it).
+# Account- and region-wide singleton. Since provider 6.0, destroying it resets the setting to empty, which
+# stops access logging for every REST API of the account in this region (see this module's README).
 resource "aws_api_gateway_account" "this" {
   count = var.manage_account_cloudwatch_role ? 1 : 0
 

@@ -143,6 +143,8 @@ resource "aws_lambda_function" "this" {
   logging_config {
     log_format = "JSON"
     log_group  = aws_cloudwatch_log_group.this.name
+    # Lambda filters JSON lines by their "level" (INFO when unset), so DEBUG needs saying here too.
+    application_log_level = var.log_level
   }
 
   tags = var.tags

@@ -29,7 +29,4 @@ describe('choosing the voice for a text', () => {
     assert.deepEqual(chooseVoice({ ...defaults, text: '12345 👍' }), { voice: 'Maxim', engine: 'standard', source: 'default' });
   });
 
-  test('keeps a VOICE_NAME newer than the voice table working with the standard engine', () => {
-    assert.deepEqual(chooseVoice({ defaultVoice: 'Brandnewvoice', text: '12345' }), { voice: 'Brandnewvoice', engine: 'standard', source: 'default' });
-  });
 });

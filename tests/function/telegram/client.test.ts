@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Deadline } from '../../../function/src/deadline.ts';
 import { TelegramClient, TelegramError, TelegramNetworkError } from '../../../function/src/telegram/client.ts';
@@ -107,7 +108,7 @@ describe('the Bot API client', () => {
     await client.upload(
       'sendVoice',
       { chat_id: 5, duration: 2, reply_parameters: { message_id: 4 } },
-      { field: 'voice', filename: 'voice.ogg', contentType: 'audio/ogg', open: async () => ({ stream: (async function* () { yield audio; })(), bytes: audio.length }) },
+      { field: 'voice', filename: 'voice.ogg', contentType: 'audio/ogg', open: async () => ({ stream: Readable.from([audio]), bytes: audio.length }) },
       { deadline: deadline() },
     );
     const request = seen[0]!;
