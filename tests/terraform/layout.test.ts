@@ -71,7 +71,8 @@ describe('the Lambda function', () => {
     assert.equal(fn.handler, 'index.handler');
     assert.equal(mods.function!.variables.runtime!.body.default, 'nodejs22.x');
     assert.deepEqual(fn.architectures, ['arm64']);
-    assert.deepEqual(fn.logging_config, [{ log_format: 'JSON', log_group: '${aws_cloudwatch_log_group.this.name}' }]);
+    // application_log_level: Lambda drops JSON lines below INFO unless told the function's own level.
+    assert.deepEqual(fn.logging_config, [{ log_format: 'JSON', log_group: '${aws_cloudwatch_log_group.this.name}', application_log_level: '${var.log_level}' }]);
     assert.match(String(res('function', 'aws_cloudwatch_log_group').retention_in_days), /var\.log_retention_days/);
   });
 
