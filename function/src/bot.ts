@@ -58,12 +58,12 @@ export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<
   // Other bots' commands and group chatter must not be claimed or counted against the chat's limit.
   const notForUs = await notForUsReason(ctx, intent);
   if (notForUs) return { outcome: 'ignored', reason: notForUs };
-  const chatId = intent.kind === 'callback' ? intent.query.message.chat.id : intent.message.chat.id;
+  const message = intent.kind === 'callback' ? intent.query.message : intent.message;
+  const chatId = message.chat.id;
 
   const { allowedChatIds, rateLimitPerMinute } = ctx.config;
   if (allowedChatIds && !allowedChatIds.has(chatId)) return refuse(ctx, intent, chatId);
 
-  const message = intent.kind === 'callback' ? intent.query.message : intent.message;
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
   const { key, window } = markerFor(update.update_id, intent, chatId);
   let count = 0;

@@ -8,9 +8,9 @@ import type { Message, Update } from '@grammyjs/types';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaContext, proxyEvent } from '../../local/apigateway/adapter.ts';
 import type { RecordedCall, SentMessage } from '../../local/telegram/emulator.ts';
-import { BOT_TOKEN, WEBHOOK_SECRET, type Stack } from '../e2e/stack.ts';
+import { BOT_TOKEN, chatIds, WEBHOOK_SECRET, type Stack } from '../e2e/stack.ts';
 
-export { BOT_TOKEN, WEBHOOK_SECRET };
+export { BOT_TOKEN, chatIds, WEBHOOK_SECRET };
 
 /** Telegram sends at most this; the stand-in header name as Telegram writes it. */
 export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
@@ -18,12 +18,6 @@ export const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
 /** Update ids far from the emulator's (100,000,001…) and the e2e helpers' (1,001…). */
 let nextUpdateId = 700_000_000;
 export const newUpdateId = () => ++nextUpdateId;
-
-/** Chat ids no other test of the file uses, so everything the emulator holds for one is that test's. */
-export function chatIds(first: number): () => number {
-  let next = first;
-  return () => next++;
-}
 
 export type ChatType = 'private' | 'group' | 'supergroup';
 

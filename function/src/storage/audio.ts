@@ -5,6 +5,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AUDIO_CONTENT_TYPE, AUDIO_KEY_PREFIX, PRESIGNED_URL_TTL_SECONDS } from '../constants.ts';
 import { oggDurationFromTail } from '../speech/ogg.ts';
+import { isMissingObject } from './errors.ts';
 
 export class StorageError extends Error {
   override name = 'StorageError';
@@ -100,7 +101,7 @@ export class AudioStore {
     try {
       object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=-${TAIL_BYTES}` }), { abortSignal: signal });
     } catch (error) {
-      if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
     const total = Number(/\/(\d+)$/.exec(object.ContentRange ?? '')?.[1] ?? object.ContentLength);

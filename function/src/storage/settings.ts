@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SETTINGS_KEY_PREFIX } from '../constants.ts';
+import { isMissingObject } from './errors.ts';
 
 /** What a chat chose. Stored as a small JSON object per chat, which the lifecycle rule keeps. */
 export interface ChatSettings {
@@ -32,7 +33,7 @@ export class SettingsStore {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: settingsKey(chatId) }), { abortSignal: signal });
       settings = parseSettings(await object.Body!.transformToString());
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
+      if (!isMissingObject(error)) throw error;
     }
     this.remember(chatId, settings);
     return settings;
