@@ -32,10 +32,8 @@ module "secret" {
 module "function" {
   source = "./modules/function"
 
-  name               = var.name
-  source_dir         = "${local.repo_root}/dist"
-  package_path       = "${path.root}/build/${var.name}-function.zip"
-  include_source_map = var.lambda_include_source_map
+  name         = var.name
+  package_path = "${local.repo_root}/dist/function.zip"
 
   memory_size                    = var.lambda_memory_size
   timeout                        = var.lambda_timeout

@@ -8,7 +8,7 @@
 #
 # The bot token comes from TF_VAR_bot_token or a prompt with echo off; it is never echoed or written
 # to a file. Terraform keeps it out of plan and state (ephemeral variable + write-only argument), so
-# it must be given again for every plan, apply and destroy.
+# it must be given again for every plan and apply; destroy does not need it.
 
 TF ?= terraform
 TF_DIR := terraform
@@ -17,7 +17,6 @@ TF_PLAN := build/voicebot.tfplan
 BACKEND_CONFIG ?=
 TF_INIT_ARGS ?=
 LOGS_SINCE ?= 10m
-TFCHECK := node --import tsx tests/terraform/lib/cli.ts
 
 # Shell snippet: make sure TF_VAR_bot_token is set, prompting without echo when it is not.
 # stty rather than bash's `read -s`, because make runs recipes with /bin/sh.
@@ -60,25 +59,19 @@ apply: ## Build, then apply the fresh plan file or plan and ask
 	  $(TF) -chdir=$(TF_DIR) apply; \
 	fi
 
-# `install`: the webhook's destroy-time delete needs the Secrets Manager client from node_modules.
-destroy: install ## Destroy the deployment (deletes the webhook first)
-	@set -e; $(tf_ensure_token); \
+# `build`: the webhook's destroy-time delete runs the built script, and the function module checks
+# that its package exists. No token: the webhook script reads it from Secrets Manager.
+destroy: build ## Destroy the deployment (deletes the webhook first); needs no bot token
 	$(TF) -chdir=$(TF_DIR) destroy
 
 fmt: ## Format the .tf files
 	$(TF) fmt -recursive $(TF_DIR)
 
-# The offline checker always runs (it is also part of `make test`); terraform's own checks run when
-# terraform is installed, and `terraform validate` only after `make init` (it needs the providers).
-validate: ## terraform fmt -check + validate (if installed) and the offline checker
-	@status=0; \
-	if command -v $(TF) >/dev/null 2>&1; then \
-	  $(TF) fmt -check -recursive -diff $(TF_DIR) || status=1; \
-	  if [ -d $(TF_DIR)/.terraform ]; then $(TF) -chdir=$(TF_DIR) validate || status=1; \
-	  else echo "skipping terraform validate: run 'make init' first (it downloads the providers)"; fi; \
-	else echo "skipping terraform fmt -check and validate: $(TF) is not on PATH"; fi; \
-	$(TFCHECK) $(TF_DIR) || status=1; \
-	exit $$status
+# `make test` runs these and much more (terraform test, a deploy against a local AWS) on a copy;
+# this target checks the working tree itself. validate needs `make init` (it needs the providers).
+validate: ## terraform fmt -check and terraform validate
+	$(TF) fmt -check -recursive -diff $(TF_DIR)
+	$(TF) -chdir=$(TF_DIR) validate
 
 logs: ## Tail the Lambda log group (aws logs tail --follow)
 	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \

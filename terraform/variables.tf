@@ -30,8 +30,9 @@ variable "tags" {
 # --- bot secret -------------------------------------------------------------------------------
 
 variable "bot_token" {
-  description = "Telegram bot token from @BotFather. Sensitive and ephemeral: give it via TF_VAR_bot_token (or the `make` prompt) on every plan/apply; it is written to Secrets Manager through a write-only argument and never stored in plan or state."
+  description = "Telegram bot token from @BotFather (\"<bot id>:<secret>\"). Sensitive and ephemeral: give it via TF_VAR_bot_token (or the `make` prompt) on every plan/apply; it is written to Secrets Manager through a write-only argument and never stored in plan or state. Not needed for destroy."
   type        = string
+  default     = null
   sensitive   = true
   ephemeral   = true
 }
@@ -102,12 +103,6 @@ variable "lambda_reserved_concurrency" {
   description = "Reserved (and maximum) concurrent executions of the function, a cost cap. null (default) reserves nothing, which new accounts with a concurrency quota of 10 require."
   type        = number
   default     = null
-}
-
-variable "lambda_include_source_map" {
-  description = "Ship dist/index.mjs.map and enable --enable-source-maps for readable stack traces."
-  type        = bool
-  default     = false
 }
 
 variable "log_retention_days" {

@@ -2,18 +2,12 @@ terraform {
   # Write-only arguments (the bot token) need Terraform 1.11; ephemeral values need 1.10.
   required_version = ">= 1.11"
 
+  # Only the AWS provider: the build zips the function itself and the webhook secret comes from
+  # Terraform's built-in uuid(), so nothing else has to be downloaded.
   required_providers {
     aws = {
       source  = "hashicorp/aws"
       version = "~> 6.25"
-    }
-    archive = {
-      source  = "hashicorp/archive"
-      version = "~> 2.7"
-    }
-    random = {
-      source  = "hashicorp/random"
-      version = ">= 3.7.1, < 4.0.0"
     }
   }
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The demo chat page in a real browser: Debian's Chromium, driven by playwright-core. A person
  * types, sees "recording voice…", and gets voice bubbles that play; the screenshot lands in

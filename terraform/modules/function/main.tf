@@ -1,8 +1,6 @@
 data "aws_partition" "current" {}
 
 locals {
-  package_files = var.include_source_map ? ["index.mjs", "index.mjs.map"] : ["index.mjs"]
-
   # Optional settings are left out rather than set empty, so the function's own defaults apply.
   environment = merge(
     {
@@ -16,27 +14,9 @@ locals {
     },
     var.start_message == null ? {} : { START_MESSAGE = var.start_message },
     length(var.allowed_chat_ids) == 0 ? {} : { ALLOWED_CHAT_IDS = join(",", var.allowed_chat_ids) },
-    var.include_source_map ? { NODE_OPTIONS = "--enable-source-maps" } : {},
   )
 
   kms_key_arns = compact([var.bucket_kms_key_arn, var.secret_kms_key_arn])
-}
-
-# Zips only the bundle (and optionally its map) out of dist/, whatever else the build leaves there.
-# The zip has fixed timestamps and modes, so its hash changes only when the code does.
-data "archive_file" "package" {
-  type             = "zip"
-  source_dir       = var.source_dir
-  excludes         = setsubtract(fileset(var.source_dir, "**"), local.package_files)
-  output_path      = var.package_path
-  output_file_mode = "0644"
-
-  lifecycle {
-    precondition {
-      condition     = alltrue([for f in local.package_files : fileexists("${var.source_dir}/${f}")])
-      error_message = "The function bundle is missing from source_dir: run `npm ci && npm run build` (or `make build`) first."
-    }
-  }
 }
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -126,8 +106,10 @@ resource "aws_lambda_function" "this" {
   description   = "Telegram bot that answers text with a Polly voice message"
   role          = aws_iam_role.this.arn
 
-  filename         = data.archive_file.package.output_path
-  source_code_hash = data.archive_file.package.output_base64sha256
+  # The build writes a deterministic zip (fixed timestamps and modes), so the hash changes only
+  # when the code does. fileexists() keeps a missing build to the precondition's message below.
+  filename         = var.package_path
+  source_code_hash = fileexists(var.package_path) ? filebase64sha256(var.package_path) : null
   handler          = "index.handler"
   runtime          = var.runtime
   architectures    = ["arm64"]
@@ -148,6 +130,13 @@ resource "aws_lambda_function" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = fileexists(var.package_path)
+      error_message = "The function package ${var.package_path} is missing: run `npm ci && npm run build` (or `make build`) first."
+    }
+  }
 
   # The role must be able to write logs before the first invocation, and the log group must exist
   # with its retention before Lambda would create one without.

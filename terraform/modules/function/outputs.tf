@@ -28,12 +28,7 @@ output "log_group_name" {
   value       = aws_cloudwatch_log_group.this.name
 }
 
-output "package_path" {
-  description = "Path of the zip that was deployed."
-  value       = data.archive_file.package.output_path
-}
-
 output "source_code_hash" {
-  description = "Base64 SHA-256 of the deployed zip."
-  value       = data.archive_file.package.output_base64sha256
+  description = "Base64 SHA-256 of the deployed zip (equal to `openssl dgst -sha256 -binary dist/function.zip | base64`)."
+  value       = aws_lambda_function.this.source_code_hash
 }

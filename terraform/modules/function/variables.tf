@@ -8,20 +8,14 @@ variable "name" {
   }
 }
 
-variable "source_dir" {
-  description = "Directory with the built bundle (`npm run build` writes dist/index.mjs and dist/index.mjs.map)."
-  type        = string
-}
-
 variable "package_path" {
-  description = "Where to write the deployment zip (a gitignored build directory)."
+  description = "Path of the Lambda zip that `npm run build` writes (dist/function.zip): index.mjs at its root, deterministic bytes."
   type        = string
-}
 
-variable "include_source_map" {
-  description = "Ship index.mjs.map in the zip and set NODE_OPTIONS=--enable-source-maps, for readable stack traces at the cost of a bigger package and slower cold starts."
-  type        = bool
-  default     = false
+  validation {
+    condition     = endswith(var.package_path, ".zip")
+    error_message = "package_path must name a .zip file (npm run build writes dist/function.zip)."
+  }
 }
 
 variable "runtime" {

@@ -6,12 +6,14 @@ resource "aws_secretsmanager_secret" "this" {
   tags                    = var.tags
 }
 
-# A fresh random value on every run, never stored anywhere by Terraform. Only the run that writes a
-# new secret version (create, or a secret_version bump) persists it, inside Secrets Manager.
-ephemeral "random_password" "webhook_secret" {
-  length           = var.webhook_secret_length
-  special          = true
-  override_special = "_-"
+locals {
+  # The webhook secret: two UUIDv4 from Terraform's built-in uuid() (crypto/rand), dashes removed,
+  # 64 hex characters with 244 random bits. uuid() is unknown during plan and the argument below is
+  # write-only, so the value is never in a plan file or the state, and it needs no extra provider
+  # (random) and no API call (Secrets Manager's GetRandomPassword would need one on every plan, an
+  # extra permission, and cannot be mocked by `terraform test`). Only the apply that writes a new
+  # secret version (create, or a secret_version bump) persists it, inside Secrets Manager.
+  webhook_secret = replace("${uuid()}${uuid()}", "-", "")
 }
 
 resource "aws_secretsmanager_secret_version" "this" {
@@ -20,8 +22,16 @@ resource "aws_secretsmanager_secret_version" "this" {
   # Write-only: sent to AWS, kept out of plan and state. The JSON shape is the function's contract.
   secret_string_wo = jsonencode({
     bot_token      = var.bot_token
-    webhook_secret = ephemeral.random_password.webhook_secret.result
+    webhook_secret = local.webhook_secret
   })
   # ForceNew in the provider: a new number makes a new secret version, and so a new version_id.
   secret_string_wo_version = var.secret_version
+
+  lifecycle {
+    # The token may be left out only when nothing is written, i.e. on destroy.
+    precondition {
+      condition     = var.bot_token != null
+      error_message = "The bot token is required to create or update the secret: set TF_VAR_bot_token (make plan/apply ask for it)."
+    }
+  }
 }

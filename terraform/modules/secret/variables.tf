@@ -15,13 +15,15 @@ variable "description" {
 }
 
 variable "bot_token" {
-  description = "Telegram bot token from @BotFather (\"<bot id>:<secret>\"). Ephemeral and write-only: it never reaches the plan file or the state."
+  description = "Telegram bot token from @BotFather (\"<bot id>:<secret>\"). Ephemeral and write-only: it never reaches the plan file or the state. null only for destroy."
   type        = string
+  default     = null
   sensitive   = true
   ephemeral   = true
 
   validation {
-    condition     = can(regex("^[0-9]+:[A-Za-z0-9_-]{20,}$", var.bot_token))
+    # The same rule as the function's config.ts (BOT_TOKEN).
+    condition     = var.bot_token == null || can(regex("^[0-9]+:[A-Za-z0-9_-]{20,}$", var.bot_token))
     error_message = "bot_token must look like a @BotFather token: digits, a colon, then at least 20 characters of A-Z a-z 0-9 _ -."
   }
 }
@@ -34,17 +36,6 @@ variable "secret_version" {
   validation {
     condition     = var.secret_version >= 1 && floor(var.secret_version) == var.secret_version
     error_message = "secret_version must be a whole number, at least 1."
-  }
-}
-
-variable "webhook_secret_length" {
-  description = "Length of the generated webhook secret (Telegram's secret_token accepts 1-256 characters of A-Z a-z 0-9 _ -)."
-  type        = number
-  default     = 64
-
-  validation {
-    condition     = var.webhook_secret_length >= 32 && var.webhook_secret_length <= 256
-    error_message = "webhook_secret_length must be between 32 and 256."
   }
 }
 

@@ -1,0 +1,39 @@
+# The API module against a mocked AWS provider.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name                = "voicebot"
+  function_name       = "voicebot"
+  function_invoke_arn = "arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-central-1:123456789012:function:voicebot/invocations"
+}
+
+run "takes_only_post_on_the_webhook_path_through_a_lambda_proxy" {
+  command = apply
+
+  module {
+    source = "./modules/api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method.post.http_method == "POST" && aws_api_gateway_integration.lambda.type == "AWS_PROXY"
+    error_message = "the webhook is POST through a Lambda proxy integration"
+  }
+
+  assert {
+    condition     = aws_lambda_permission.api.source_arn == "arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/live/POST/webhook"
+    error_message = "only this stage's POST /webhook may invoke the function"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.post.settings[0].logging_level == "OFF" && !aws_api_gateway_method_settings.post.settings[0].data_trace_enabled
+    error_message = "execution logging would write the secret-token header to CloudWatch: it stays off"
+  }
+
+  assert {
+    condition     = output.webhook_url == "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/live/webhook"
+    error_message = "webhook_url is the stage URL plus the path"
+  }
+}

@@ -1,0 +1,74 @@
+# The function module against a mocked AWS provider.
+
+mock_provider "aws" {
+  source = "./tests/mocks"
+}
+
+variables {
+  name         = "voicebot"
+  package_path = "../dist/function.zip"
+  bucket_name  = "voicebot-audio-20261130000000000000000001"
+  bucket_arn   = "arn:aws:s3:::voicebot-audio-20261130000000000000000001"
+  secret_arn   = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:voicebot-bot-20261130-AbCdEf"
+}
+
+run "runs_the_built_zip_on_node_22_arm64_and_reads_its_token_from_secrets_manager" {
+  command = apply
+
+  module {
+    source = "./modules/function"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.runtime == "nodejs22.x" && aws_lambda_function.this.architectures == tolist(["arm64"]) && aws_lambda_function.this.handler == "index.handler"
+    error_message = "the function runs index.handler on nodejs22.x, arm64"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256("../dist/function.zip")
+    error_message = "a code change must reach Lambda through the zip's hash"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.BOT_SECRET_ARN == var.secret_arn && aws_lambda_function.this.environment[0].variables.S3_BUCKET_NAME == var.bucket_name
+    error_message = "the function gets the secret's ARN and the bucket's name"
+  }
+
+  assert {
+    condition     = length([for k in keys(aws_lambda_function.this.environment[0].variables) : k if can(regex("TOKEN|WEBHOOK_SECRET", k))]) == 0
+    error_message = "no token or webhook secret may be in the function's environment"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 14 && aws_lambda_function.this.logging_config[0].log_group == aws_cloudwatch_log_group.this.name
+    error_message = "the function logs into its own log group with a retention"
+  }
+}
+
+run "says_how_to_build_when_the_zip_is_missing" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    package_path = "../dist/not-built-yet.zip"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "refuses_a_timeout_longer_than_api_gateway_waits" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    timeout = 30
+  }
+
+  expect_failures = [var.timeout]
+}

@@ -1,0 +1,106 @@
+/**
+ * Which IAM action an AWS request needs, from a request as moto recorded it. The service comes from
+ * the SigV4 credential scope; the action from the protocol: X-Amz-Target for JSON services, the
+ * Action parameter for query services, and method + path (+ sub-resource) for REST services. A
+ * request this table does not know maps to "<service>:UNKNOWN <method> <path>", so a policy test
+ * fails with the request to add rather than passing blind.
+ */
+import type { RecordedRequest } from './moto.ts';
+
+/** S3 bucket sub-resources → the IAM actions for GET, PUT and DELETE (the IAM names differ from the API's). */
+const S3_SUBRESOURCES: Record<string, { GET?: string; PUT?: string; DELETE?: string; POST?: string }> = {
+  policy: { GET: 'GetBucketPolicy', PUT: 'PutBucketPolicy', DELETE: 'DeleteBucketPolicy' },
+  publicAccessBlock: { GET: 'GetBucketPublicAccessBlock', PUT: 'PutBucketPublicAccessBlock', DELETE: 'PutBucketPublicAccessBlock' },
+  ownershipControls: { GET: 'GetBucketOwnershipControls', PUT: 'PutBucketOwnershipControls', DELETE: 'PutBucketOwnershipControls' },
+  encryption: { GET: 'GetEncryptionConfiguration', PUT: 'PutEncryptionConfiguration', DELETE: 'PutEncryptionConfiguration' },
+  lifecycle: { GET: 'GetLifecycleConfiguration', PUT: 'PutLifecycleConfiguration', DELETE: 'PutLifecycleConfiguration' },
+  tagging: { GET: 'GetBucketTagging', PUT: 'PutBucketTagging', DELETE: 'PutBucketTagging' },
+  acl: { GET: 'GetBucketAcl', PUT: 'PutBucketAcl' },
+  cors: { GET: 'GetBucketCORS', PUT: 'PutBucketCORS', DELETE: 'PutBucketCORS' },
+  website: { GET: 'GetBucketWebsite', PUT: 'PutBucketWebsite', DELETE: 'DeleteBucketWebsite' },
+  versioning: { GET: 'GetBucketVersioning', PUT: 'PutBucketVersioning' },
+  accelerate: { GET: 'GetAccelerateConfiguration', PUT: 'PutAccelerateConfiguration' },
+  requestPayment: { GET: 'GetBucketRequestPayment', PUT: 'PutBucketRequestPayment' },
+  logging: { GET: 'GetBucketLogging', PUT: 'PutBucketLogging' },
+  replication: { GET: 'GetReplicationConfiguration', PUT: 'PutReplicationConfiguration', DELETE: 'PutReplicationConfiguration' },
+  'object-lock': { GET: 'GetBucketObjectLockConfiguration', PUT: 'PutBucketObjectLockConfiguration' },
+  location: { GET: 'GetBucketLocation' },
+  notification: { GET: 'GetBucketNotification', PUT: 'PutBucketNotification' },
+  versions: { GET: 'ListBucketVersions' },
+  delete: { POST: 'DeleteObject' },
+};
+
+/** Lambda's REST paths (after the API version) → actions, per method. */
+const LAMBDA_ROUTES: [RegExp, Record<string, string>][] = [
+  [/^\/functions\/?$/, { POST: 'CreateFunction', GET: 'ListFunctions' }],
+  [/^\/functions\/[^/]+\/?$/, { GET: 'GetFunction', DELETE: 'DeleteFunction' }],
+  [/^\/functions\/[^/]+\/configuration$/, { GET: 'GetFunctionConfiguration', PUT: 'UpdateFunctionConfiguration' }],
+  [/^\/functions\/[^/]+\/code$/, { PUT: 'UpdateFunctionCode' }],
+  [/^\/functions\/[^/]+\/versions$/, { GET: 'ListVersionsByFunction', POST: 'PublishVersion' }],
+  [/^\/functions\/[^/]+\/policy\/?$/, { GET: 'GetPolicy', POST: 'AddPermission' }],
+  [/^\/functions\/[^/]+\/policy\/[^/]+$/, { DELETE: 'RemovePermission' }],
+  [/^\/functions\/[^/]+\/code-signing-config$/, { GET: 'GetFunctionCodeSigningConfig' }],
+  [/^\/functions\/[^/]+\/concurrency$/, { GET: 'GetFunctionConcurrency', PUT: 'PutFunctionConcurrency', DELETE: 'DeleteFunctionConcurrency' }],
+  [/^\/functions\/[^/]+\/event-invoke-config$/, { GET: 'GetFunctionEventInvokeConfig' }],
+  [/^\/functions\/[^/]+\/recursion-config$/, { GET: 'GetFunctionRecursionConfig' }],
+  [/^\/functions\/[^/]+\/url$/, { GET: 'GetFunctionUrlConfig' }],
+  [/^\/tags\/.+$/, { GET: 'ListTags', POST: 'TagResource', DELETE: 'UntagResource' }],
+];
+
+const header = (r: RecordedRequest, name: string) => Object.entries(r.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+const bodyText = (r: RecordedRequest) => (r.body_encoded ? Buffer.from(r.body ?? '', 'base64').toString('utf8') : (r.body ?? ''));
+
+/** The service a request was signed for: the third field of the SigV4 credential scope. */
+export function serviceOf(r: RecordedRequest): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(header(r, 'authorization') ?? '')?.[1];
+}
+
+function s3Action(method: string, url: URL): string {
+  const [, bucket = '', ...key] = url.pathname.split('/');
+  const subresource = [...url.searchParams.keys()].find((k) => k in S3_SUBRESOURCES);
+  if (subresource) return S3_SUBRESOURCES[subresource]![method as 'GET'] ?? `UNKNOWN ${method} ?${subresource}`;
+  if (!bucket) return method === 'GET' ? 'ListAllMyBuckets' : `UNKNOWN ${method} /`;
+  if (key.join('/')) {
+    if (url.searchParams.has('versionId') && method === 'DELETE') return 'DeleteObjectVersion';
+    return { GET: 'GetObject', HEAD: 'GetObject', PUT: 'PutObject', DELETE: 'DeleteObject' }[method] ?? `UNKNOWN ${method} object`;
+  }
+  return { PUT: 'CreateBucket', HEAD: 'ListBucket', GET: 'ListBucket', DELETE: 'DeleteBucket' }[method] ?? `UNKNOWN ${method} bucket`;
+}
+
+function lambdaAction(method: string, url: URL): string {
+  const path = decodeURIComponent(url.pathname).replace(/^\/\d{4}-\d{2}-\d{2}/, '');
+  for (const [pattern, actions] of LAMBDA_ROUTES) if (pattern.test(path) && actions[method]) return actions[method]!;
+  return `UNKNOWN ${method} ${url.pathname}`;
+}
+
+/** The IAM action ("service:Action") a recorded request needs; undefined for one that needs none. */
+export function iamActionOf(r: RecordedRequest): string | undefined {
+  const service = serviceOf(r);
+  if (!service) return undefined;
+  const url = new URL(r.url);
+  const target = header(r, 'x-amz-target');
+  let action: string;
+  if (target) action = target.split('.').at(-1)!;
+  else if (service === 'iam' || service === 'sts') action = new URLSearchParams(bodyText(r)).get('Action') ?? url.searchParams.get('Action') ?? `UNKNOWN ${r.method}`;
+  else if (service === 's3') action = s3Action(r.method, url);
+  else if (service === 'lambda') action = lambdaAction(r.method, url);
+  // API Gateway's IAM actions are the HTTP methods on its resource paths.
+  else if (service === 'apigateway') action = r.method;
+  else action = `UNKNOWN ${r.method} ${url.pathname}`;
+  // Every caller may ask who it is; no policy grants or denies it.
+  if (service === 'sts' && action === 'GetCallerIdentity') return undefined;
+  return `${service}:${action}`;
+}
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string | string[];
+}
+
+const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+
+/** The actions among `actions` that no Allow statement of the policy document names. */
+export function actionsNotAllowed(policy: { Statement: PolicyStatement[] }, actions: Iterable<string>): string[] {
+  const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat().map(glob));
+  return [...new Set(actions)].filter((a) => !allowed.some((pattern) => pattern.test(a))).sort();
+}

@@ -1,0 +1,13 @@
+// Child process of the deploy test: serves an unzipped Lambda package behind the local API Gateway
+// adapter, with exactly the environment it was started with (the function's, as Terraform configured
+// it, plus endpoint variables). Prints the gateway's URL as one line, then serves until killed.
+//
+//   node --import tsx tests/terraform/lib/serve-deployed.ts <dir with index.mjs>
+import path from 'node:path';
+import { loadHandler, startApiGateway } from '../../../local/apigateway/adapter.ts';
+
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: serve-deployed.ts <unzipped package dir>');
+const handler = await loadHandler(path.join(dir, 'index.mjs'), {});
+const gateway = await startApiGateway({ handler });
+console.log(gateway.url);
