@@ -46,12 +46,15 @@ module "function" {
   bucket_kms_key_arn = module.bucket.kms_key_arn
   secret_arn         = module.secret.secret_arn
 
-  voice_name    = var.voice_name
-  start_message = var.start_message
-
-  max_text_length       = var.max_text_length
-  rate_limit_per_minute = var.rate_limit_per_minute
-  allowed_chat_ids      = var.allowed_chat_ids
+  # The bot's settings as environment variables; null ones are left out (the function's default).
+  settings = {
+    VOICE_NAME             = var.voice_name
+    START_MESSAGE          = var.start_message
+    MAX_TEXT_LENGTH        = var.max_text_length
+    RATE_LIMIT_PER_MINUTE  = var.rate_limit_per_minute
+    ALLOWED_CHAT_IDS       = length(var.allowed_chat_ids) == 0 ? null : join(",", var.allowed_chat_ids)
+    DAILY_CHARACTER_BUDGET = var.daily_character_budget
+  }
 }
 
 module "api" {
@@ -81,4 +84,19 @@ module "webhook" {
   allowed_updates      = var.webhook_allowed_updates
   max_connections      = var.webhook_max_connections
   drop_pending_updates = var.webhook_drop_pending_updates
+}
+
+module "monitoring" {
+  source = "./modules/monitoring"
+  count  = var.monitoring_enabled ? 1 : 0
+
+  name           = var.name
+  region         = var.region
+  function_name  = module.function.function_name
+  api_name       = module.api.rest_api_name
+  api_stage_name = module.api.stage_name
+
+  alarm_email                  = var.alarm_email
+  daily_polly_characters_alarm = var.alarm_daily_polly_characters
+  polly_error_rate_percent     = var.alarm_polly_error_rate_percent
 }

@@ -42,3 +42,13 @@ output "region" {
   description = "AWS region of the deployment."
   value       = var.region
 }
+
+output "dashboard_url" {
+  description = "CloudWatch dashboard: is it up, how busy, what it costs today, where the time goes (null when monitoring_enabled = false)."
+  value       = one(module.monitoring[*].dashboard_url)
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies (null when monitoring_enabled = false)."
+  value       = one(module.monitoring[*].topic_arn)
+}

@@ -38,65 +38,91 @@ variable "bot_token" {
 }
 
 variable "bot_token_version" {
-  description = "Version of the secret's content. Terraform writes the token (and a new webhook secret) to Secrets Manager only on create and when this number changes: increase it after changing bot_token or to rotate the webhook secret."
+  description = "Version of the secret's content. Terraform writes the token (and a new webhook secret) to Secrets Manager only on create and when this number changes: increase it after changing bot_token or to rotate the webhook secret. null: the secret module's default (secret_version in modules/secret/variables.tf)."
   type        = number
-  default     = 1
+  default     = null
 }
 
 variable "secret_recovery_window_days" {
-  description = "Days a deleted secret stays recoverable (0, or 7-30). The secret's name is generated, so a destroy + apply works with any value."
+  description = "Days a deleted secret stays recoverable (0, or 7-30). The secret's name is generated, so a destroy + apply works with any value. null: the secret module's default (recovery_window_in_days in modules/secret/variables.tf)."
   type        = number
-  default     = 7
+  default     = null
 }
 
 # --- function ---------------------------------------------------------------------------------
 
 variable "voice_name" {
-  description = "Default Polly voice id (VOICE_NAME), e.g. Maxim or Tatyana."
+  description = "Default Polly voice id (VOICE_NAME), e.g. Maxim or Tatyana for Russian (standard engine). null: the function's default, Maxim."
   type        = string
-  default     = "Maxim"
+  default     = null
+
+  validation {
+    # The same rule as the function's config.ts (VOICE_ID): Polly voice ids are letters only.
+    condition     = var.voice_name == null || can(regex("^[A-Z][A-Za-z]{1,31}$", var.voice_name))
+    error_message = "voice_name must be a Polly voice id such as Maxim or Joanna (letters only)."
+  }
 }
 
 variable "start_message" {
-  description = "Reply to /start (START_MESSAGE); null keeps the function's built-in text."
+  description = "Reply to /start (START_MESSAGE). null: the function's built-in text."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.start_message == null || try(length(var.start_message) >= 1 && length(var.start_message) <= 4096, false)
+    error_message = "start_message must be null or 1-4096 characters (Telegram's message limit)."
+  }
+}
+
+variable "max_text_length" {
+  description = "Longest text read aloud, in characters (MAX_TEXT_LENGTH), 1-4096; longer texts get a polite refusal. null: the function's default, 4096 (Telegram's message limit)."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.max_text_length == null || try(var.max_text_length >= 1 && var.max_text_length <= 4096 && floor(var.max_text_length) == var.max_text_length, false)
+    error_message = "max_text_length must be a whole number from 1 to 4096 (Telegram's message limit)."
+  }
+}
+
+variable "rate_limit_per_minute" {
+  description = "Messages the bot answers per chat per minute (RATE_LIMIT_PER_MINUTE), a cap on what one chat can cost; 0 turns it off, at most 1000. null: the function's default, 10."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.rate_limit_per_minute == null || try(var.rate_limit_per_minute >= 0 && var.rate_limit_per_minute <= 1000 && floor(var.rate_limit_per_minute) == var.rate_limit_per_minute, false)
+    error_message = "rate_limit_per_minute must be a whole number from 0 to 1000."
+  }
+}
+
+variable "allowed_chat_ids" {
+  description = "Telegram chat ids the bot serves (ALLOWED_CHAT_IDS; groups are negative); others get one polite refusal. Empty serves everyone."
+  type        = list(number)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.allowed_chat_ids : floor(id) == id])
+    error_message = "allowed_chat_ids must be whole numbers (Telegram chat ids; groups are negative)."
+  }
+}
+
+variable "log_level" {
+  description = "Function log level (LOG_LEVEL): DEBUG, INFO, WARN or ERROR. null: the function module's default (log_level in modules/function/variables.tf)."
   type        = string
   default     = null
 }
 
-variable "max_text_length" {
-  description = "Longest text read aloud, in characters. Longer texts get a polite refusal. 1-4096."
-  type        = number
-  default     = 4096
-}
-
-variable "rate_limit_per_minute" {
-  description = "Messages the bot answers per chat per minute, a cap on what one chat can cost; 0 turns it off."
-  type        = number
-  default     = 10
-}
-
-variable "allowed_chat_ids" {
-  description = "Telegram chat ids the bot serves (groups are negative); empty serves everyone. Others get one polite refusal."
-  type        = list(number)
-  default     = []
-}
-
-variable "log_level" {
-  description = "Function log level (LOG_LEVEL): DEBUG, INFO, WARN or ERROR."
-  type        = string
-  default     = "INFO"
-}
-
 variable "lambda_memory_size" {
-  description = "Lambda memory in MB (128-10240)."
+  description = "Lambda memory in MB (128-10240). null: the function module's default (memory_size in modules/function/variables.tf)."
   type        = number
-  default     = 256
+  default     = null
 }
 
 variable "lambda_timeout" {
-  description = "Lambda timeout in seconds, at most 29 (API Gateway's integration timeout)."
+  description = "Lambda timeout in seconds, at most 29 (API Gateway's integration timeout). null: the function module's default (timeout in modules/function/variables.tf)."
   type        = number
-  default     = 28
+  default     = null
 }
 
 variable "lambda_reserved_concurrency" {
@@ -106,17 +132,17 @@ variable "lambda_reserved_concurrency" {
 }
 
 variable "log_retention_days" {
-  description = "Days CloudWatch keeps function and API access logs (a value CloudWatch accepts: 1, 3, 5, 7, 14, 30, ...)."
+  description = "Days CloudWatch keeps function and API access logs (a value CloudWatch accepts: 1, 3, 5, 7, 14, 30, ...). null: the function module's default (log_retention_days in modules/function/variables.tf)."
   type        = number
-  default     = 14
+  default     = null
 }
 
 # --- bucket -----------------------------------------------------------------------------------
 
 variable "audio_expiration_days" {
-  description = "Days after which voice files (audio/) and idempotency markers (updates/) are deleted. Per-chat settings (settings/) never expire."
+  description = "Days after which voice files (audio/) and idempotency markers (updates/) are deleted. Per-chat settings (settings/) never expire. null: the bucket module's default (expiration_days in modules/bucket/variables.tf)."
   type        = number
-  default     = 1
+  default     = null
 }
 
 variable "bucket_force_destroy" {
@@ -134,33 +160,33 @@ variable "bucket_kms_key_arn" {
 # --- API --------------------------------------------------------------------------------------
 
 variable "api_stage_name" {
-  description = "API Gateway stage name (part of the webhook URL)."
+  description = "API Gateway stage name (part of the webhook URL). null: the api module's default (stage_name in modules/api/variables.tf)."
   type        = string
-  default     = "live"
+  default     = null
 }
 
 variable "api_throttling_rate_limit" {
-  description = "Requests per second allowed on the webhook (steady state); Telegram retries throttled deliveries."
+  description = "Requests per second allowed on the webhook (steady state); Telegram retries throttled deliveries. null: the api module's default (throttling_rate_limit in modules/api/variables.tf)."
   type        = number
-  default     = 10
+  default     = null
 }
 
 variable "api_throttling_burst_limit" {
-  description = "Burst of requests allowed on the webhook."
+  description = "Burst of requests allowed on the webhook. null: the api module's default (throttling_burst_limit in modules/api/variables.tf)."
   type        = number
-  default     = 20
+  default     = null
 }
 
 variable "api_access_logging_enabled" {
-  description = "Write API Gateway access logs. Needs the account's API Gateway CloudWatch role (see api_manage_account_cloudwatch_role)."
+  description = "Write API Gateway access logs. Needs the account's API Gateway CloudWatch role (see api_manage_account_cloudwatch_role). null: the api module's default (access_logging_enabled in modules/api/variables.tf)."
   type        = bool
-  default     = true
+  default     = null
 }
 
 variable "api_manage_account_cloudwatch_role" {
-  description = "Create and set API Gateway's account-wide CloudWatch role (one per account and region). Set true on an account that never had one if apply fails with \"CloudWatch Logs role ARN must be set in account settings\"; leave false when another stack manages it."
+  description = "Create and set API Gateway's account-wide CloudWatch role (one per account and region). Set true on an account that never had one if apply fails with \"CloudWatch Logs role ARN must be set in account settings\"; leave false when another stack manages it. null: the api module's default (manage_account_cloudwatch_role in modules/api/variables.tf)."
   type        = bool
-  default     = false
+  default     = null
 }
 
 # --- webhook ----------------------------------------------------------------------------------
@@ -172,19 +198,56 @@ variable "register_webhook" {
 }
 
 variable "webhook_allowed_updates" {
-  description = "Update types Telegram delivers to the webhook."
+  description = "Update types Telegram delivers to the webhook. null: the webhook module's default (allowed_updates in modules/webhook/variables.tf)."
   type        = list(string)
-  default     = ["message", "callback_query"]
+  default     = null
 }
 
 variable "webhook_max_connections" {
-  description = "Most simultaneous connections Telegram opens to the webhook (1-100); also caps concurrent invocations."
+  description = "Most simultaneous connections Telegram opens to the webhook (1-100); also caps concurrent invocations. null: the webhook module's default (max_connections in modules/webhook/variables.tf)."
   type        = number
-  default     = 10
+  default     = null
 }
 
 variable "webhook_drop_pending_updates" {
-  description = "Drop updates queued at Telegram when the webhook is (re-)registered."
+  description = "Drop updates queued at Telegram when the webhook is (re-)registered. null: the webhook module's default (drop_pending_updates in modules/webhook/variables.tf)."
   type        = bool
-  default     = false
+  default     = null
+}
+
+# --- monitoring -------------------------------------------------------------------------------
+
+variable "monitoring_enabled" {
+  description = "Create the alarms, their SNS topic and the CloudWatch dashboard (terraform/modules/monitoring). About $0.60 a month for the alarms; the dashboard is free within CloudWatch's first three, $3 a month after."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_email" {
+  description = "Email address that gets every alarm (AWS mails a confirmation link first). null: no subscription; subscribe anything to the alarm_topic_arn output."
+  type        = string
+  default     = null
+}
+
+variable "alarm_daily_polly_characters" {
+  description = "Alarm when more characters than this are sent to Polly within a day. null: the monitoring module's default (daily_polly_characters_alarm in modules/monitoring/variables.tf)."
+  type        = number
+  default     = null
+}
+
+variable "alarm_polly_error_rate_percent" {
+  description = "Alarm when more than this share of Polly requests fails within 5 minutes, in percent. null: the monitoring module's default (polly_error_rate_percent in modules/monitoring/variables.tf)."
+  type        = number
+  default     = null
+}
+
+variable "daily_character_budget" {
+  description = "The most characters sent to Polly per UTC day across all chats (DAILY_CHARACTER_BUDGET), a hard cap on spend: once spent, texts get one short polite answer and no Polly call until midnight UTC; cached phrases are still sent. null: no cap."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.daily_character_budget == null || try(var.daily_character_budget >= 1 && floor(var.daily_character_budget) == var.daily_character_budget, false)
+    error_message = "daily_character_budget must be null or a whole number of characters, at least 1."
+  }
 }

@@ -10,6 +10,10 @@ variables {
   bucket_name  = "voicebot-audio-20261130000000000000000001"
   bucket_arn   = "arn:aws:s3:::voicebot-audio-20261130000000000000000001"
   secret_arn   = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:voicebot-bot-20261130-AbCdEf"
+  settings = {
+    VOICE_NAME      = "Joanna"
+    MAX_TEXT_LENGTH = null
+  }
 }
 
 run "runs_the_built_zip_on_node_22_arm64_and_reads_its_token_from_secrets_manager" {
@@ -43,6 +47,33 @@ run "runs_the_built_zip_on_node_22_arm64_and_reads_its_token_from_secrets_manage
     condition     = aws_cloudwatch_log_group.this.retention_in_days == 14 && aws_lambda_function.this.logging_config[0].log_group == aws_cloudwatch_log_group.this.name
     error_message = "the function logs into its own log group with a retention"
   }
+}
+
+run "passes_settings_that_are_set_and_leaves_out_null_ones_for_the_function_defaults" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.VOICE_NAME == "Joanna" && !contains(keys(aws_lambda_function.this.environment[0].variables), "MAX_TEXT_LENGTH")
+    error_message = "a null setting must be left out so that the function's own default applies"
+  }
+}
+
+run "refuses_a_setting_that_would_carry_the_token" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    settings = { TELEGRAM_BOT_TOKEN = "123:abc" }
+  }
+
+  expect_failures = [var.settings]
 }
 
 run "says_how_to_build_when_the_zip_is_missing" {

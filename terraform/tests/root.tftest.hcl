@@ -63,3 +63,13 @@ run "rejects_a_name_too_long_for_the_generated_bucket_name" {
 
   expect_failures = [var.name]
 }
+
+run "rejects_a_voice_name_the_function_would_refuse" {
+  command = plan
+
+  variables {
+    voice_name = "en-US-Joanna"
+  }
+
+  expect_failures = [var.voice_name]
+}

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { APIGatewayClient, GetIntegrationCommand, GetResourcesCommand, GetRestApisCommand, GetStagesCommand } from '@aws-sdk/client-api-gateway';
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
@@ -60,7 +61,7 @@ const DEPLOYER_POLICY = path.join(REPO_ROOT, 'terraform/iam/deployer-policy.json
 const FUNCTION_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'polly:SynthesizeSpeech', 's3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'secretsmanager:GetSecretValue'];
 
 function providerOverride(endpoint: string): string {
-  const services = ['apigateway', 'iam', 'lambda', 'logs', 's3', 'secretsmanager', 'sts'];
+  const services = ['apigateway', 'cloudwatch', 'iam', 'lambda', 'logs', 's3', 'secretsmanager', 'sns', 'sts'];
   return `# Written by tests/terraform/deploy.test.ts into a temporary copy: the AWS provider talks to moto.
 provider "aws" {
   access_key                  = "testing"
@@ -101,7 +102,7 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
   let env: Record<string, string>;
   let outputs: Record<string, { value: unknown; sensitive: boolean }>;
   let terraformOutput = '';
-  let clients: { s3: S3Client; lambda: LambdaClient; api: APIGatewayClient; iam: IAMClient; secrets: SecretsManagerClient; logs: CloudWatchLogsClient };
+  let clients: { s3: S3Client; lambda: LambdaClient; api: APIGatewayClient; iam: IAMClient; secrets: SecretsManagerClient; logs: CloudWatchLogsClient; cloudwatch: CloudWatchClient };
   let served: ChildProcess | undefined;
 
   const tf = async (args: string[], ok?: number[]) => {
@@ -134,6 +135,7 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
       iam: new IAMClient(config),
       secrets: new SecretsManagerClient(config),
       logs: new CloudWatchLogsClient(config),
+      cloudwatch: new CloudWatchClient(config),
     };
     await tf(initArgs(ws));
   });
@@ -237,6 +239,23 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     assert.equal(retention[`/aws/apigateway/${NAME}/access`], 14);
   });
 
+  test('alarms watch failures, throttles, 5xx, Polly errors and daily spend, and a dashboard exists', async () => {
+    const alarms = (await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${NAME}-` }))).MetricAlarms!;
+    const byName = Object.fromEntries(alarms.map((a) => [a.AlarmName!.slice(NAME.length + 1), a]));
+    assert.deepEqual(Object.keys(byName).sort(), ['api-5xx', 'daily-polly-characters', 'function-errors', 'function-throttles', 'polly-error-rate']);
+    const topic = String(outputs.alarm_topic_arn!.value);
+    for (const [name, alarm] of Object.entries(byName)) {
+      assert.deepEqual(alarm.AlarmActions, [topic], `${name} notifies the topic`);
+      assert.equal(alarm.TreatMissingData, 'notBreaching', name);
+      assert.ok((alarm.Threshold ?? 0) > 0, `${name} has a positive threshold`);
+    }
+    assert.equal(byName['daily-polly-characters']!.Period, 86400);
+    assert.deepEqual(byName['function-errors']!.Dimensions, [{ Name: 'FunctionName', Value: NAME }]);
+    const dashboard = await clients.cloudwatch.send(new GetDashboardCommand({ DashboardName: NAME }));
+    assert.equal(JSON.parse(dashboard.DashboardBody!).widgets.length, 4);
+    assert.match(String(outputs.dashboard_url!.value), new RegExp(`#dashboards/dashboard/${NAME}$`));
+  });
+
   test('neither the token nor the webhook secret is in any output, plan file or the state', async () => {
     const secret = JSON.parse((await clients.secrets.send(new GetSecretValueCommand({ SecretId: String(outputs.secret_arn!.value) }))).SecretString!);
     const state = fs.readFileSync(path.join(ws.dir, 'terraform.tfstate'), 'utf8');
@@ -317,6 +336,7 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     assert.deepEqual(roles.filter((r) => r.RoleName!.startsWith(NAME)), []);
     const groups = (await clients.logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? [];
     assert.deepEqual(groups.filter((g) => g.logGroupName!.includes(NAME)), []);
+    assert.deepEqual((await clients.cloudwatch.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? [], []);
   });
 
   test('the deployer policy (terraform/iam/deployer-policy.json) allows every AWS call that plan, apply, the webhook script and destroy made', () => {

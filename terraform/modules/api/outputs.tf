@@ -1,3 +1,8 @@
+output "rest_api_name" {
+  description = "Name of the REST API (the ApiName dimension of its CloudWatch metrics)."
+  value       = aws_api_gateway_rest_api.this.name
+}
+
 output "rest_api_id" {
   description = "Id of the REST API."
   value       = aws_api_gateway_rest_api.this.id

@@ -32,6 +32,7 @@ variable "path_part" {
 variable "stage_name" {
   description = "Name of the API stage; it is part of the invoke URL."
   type        = string
+  nullable    = false
   default     = "live"
 
   validation {
@@ -43,6 +44,7 @@ variable "stage_name" {
 variable "throttling_rate_limit" {
   description = "Steady-state requests per second allowed on POST /<path_part>; excess gets 429 and Telegram redelivers later. A cost cap."
   type        = number
+  nullable    = false
   default     = 10
 
   validation {
@@ -54,6 +56,7 @@ variable "throttling_rate_limit" {
 variable "throttling_burst_limit" {
   description = "Burst (bucket size, requests) allowed on POST /<path_part>."
   type        = number
+  nullable    = false
   default     = 20
 
   validation {
@@ -65,12 +68,14 @@ variable "throttling_burst_limit" {
 variable "access_logging_enabled" {
   description = "Write one JSON access-log line per request to a CloudWatch log group. Needs the account-level API Gateway CloudWatch role: see manage_account_cloudwatch_role."
   type        = bool
+  nullable    = false
   default     = true
 }
 
 variable "access_log_retention_days" {
   description = "Days CloudWatch keeps the API access logs."
   type        = number
+  nullable    = false
   default     = 14
 
   validation {
@@ -82,6 +87,7 @@ variable "access_log_retention_days" {
 variable "manage_account_cloudwatch_role" {
   description = "Create an IAM role and set it as API Gateway's account-wide CloudWatch role (aws_api_gateway_account). That setting is a singleton per account and region: enable it only if no other stack manages it and the account has none yet (otherwise enabling access logs fails with \"CloudWatch Logs role ARN must be set in account settings\")."
   type        = bool
+  nullable    = false
   default     = false
 }
 

@@ -39,6 +39,7 @@ variable "expiring_prefixes" {
 variable "expiration_days" {
   description = "Days after which objects under expiring_prefixes are deleted by the lifecycle rule (S3 runs expiry once a day, so deletion can lag by up to a day)."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {

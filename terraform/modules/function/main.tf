@@ -1,19 +1,14 @@
 data "aws_partition" "current" {}
 
 locals {
-  # Optional settings are left out rather than set empty, so the function's own defaults apply.
+  # Settings that are null are left out rather than set empty, so the function's own defaults apply.
   environment = merge(
+    { for name, value in var.settings : name => value if value != null },
     {
       S3_BUCKET_NAME = var.bucket_name
-      VOICE_NAME     = var.voice_name
       BOT_SECRET_ARN = var.secret_arn
       LOG_LEVEL      = var.log_level
-      # Abuse and cost limits (see the README's "Limits"); 0 turns the rate limit off.
-      MAX_TEXT_LENGTH       = tostring(var.max_text_length)
-      RATE_LIMIT_PER_MINUTE = tostring(var.rate_limit_per_minute)
     },
-    var.start_message == null ? {} : { START_MESSAGE = var.start_message },
-    length(var.allowed_chat_ids) == 0 ? {} : { ALLOWED_CHAT_IDS = join(",", var.allowed_chat_ids) },
   )
 
   kms_key_arns = compact([var.bucket_kms_key_arn, var.secret_kms_key_arn])

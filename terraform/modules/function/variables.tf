@@ -32,6 +32,7 @@ variable "runtime" {
 variable "memory_size" {
   description = "Memory in MB (128-10240); CPU scales with it. 256 MB is plenty for streaming Polly audio into S3."
   type        = number
+  nullable    = false
   default     = 256
 
   validation {
@@ -43,6 +44,7 @@ variable "memory_size" {
 variable "timeout" {
   description = "Timeout in seconds. API Gateway gives up on a REST integration after 29 s, so a longer run would be wasted: keep it at most 29 (default 28 leaves a second for the gateway)."
   type        = number
+  nullable    = false
   default     = 28
 
   validation {
@@ -65,6 +67,7 @@ variable "reserved_concurrent_executions" {
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the function's logs."
   type        = number
+  nullable    = false
   default     = 14
 
   validation {
@@ -76,6 +79,7 @@ variable "log_retention_days" {
 variable "log_level" {
   description = "LOG_LEVEL for the function: DEBUG, INFO, WARN or ERROR."
   type        = string
+  nullable    = false
   default     = "INFO"
 
   validation {
@@ -111,58 +115,14 @@ variable "secret_kms_key_arn" {
   default     = null
 }
 
-variable "voice_name" {
-  description = "Default Polly voice (VOICE_NAME), e.g. Maxim or Tatyana for Russian (standard engine)."
-  type        = string
-  default     = "Maxim"
+variable "settings" {
+  description = "The bot's settings, as the function's environment variables (e.g. VOICE_NAME = \"Joanna\"). A null value leaves the variable out, so the function's own default (function/src/constants.ts) applies: each default lives there and only there. The root module validates the values."
+  type        = map(string)
+  default     = {}
 
   validation {
-    condition     = can(regex("^[A-Z][A-Za-z-]+$", var.voice_name))
-    error_message = "voice_name must be a Polly voice id such as Maxim."
-  }
-}
-
-variable "start_message" {
-  description = "Reply to /start (START_MESSAGE). null leaves the variable unset so the function uses its built-in text."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.start_message == null || try(length(var.start_message) >= 1 && length(var.start_message) <= 4096, false)
-    error_message = "start_message must be null or 1-4096 characters (Telegram's message limit)."
-  }
-}
-
-variable "max_text_length" {
-  description = "Longest text read aloud, in characters (MAX_TEXT_LENGTH). Longer texts get a polite refusal. 1-4096."
-  type        = number
-  default     = 4096
-
-  validation {
-    condition     = var.max_text_length >= 1 && var.max_text_length <= 4096 && floor(var.max_text_length) == var.max_text_length
-    error_message = "max_text_length must be a whole number from 1 to 4096 (Telegram's message limit)."
-  }
-}
-
-variable "rate_limit_per_minute" {
-  description = "Messages the bot answers per chat per minute (RATE_LIMIT_PER_MINUTE); 0 turns the limit off. 0-1000."
-  type        = number
-  default     = 10
-
-  validation {
-    condition     = var.rate_limit_per_minute >= 0 && var.rate_limit_per_minute <= 1000 && floor(var.rate_limit_per_minute) == var.rate_limit_per_minute
-    error_message = "rate_limit_per_minute must be a whole number from 0 to 1000."
-  }
-}
-
-variable "allowed_chat_ids" {
-  description = "Telegram chat ids the bot serves (ALLOWED_CHAT_IDS); others get one polite refusal. Empty serves everyone."
-  type        = list(number)
-  default     = []
-
-  validation {
-    condition     = alltrue([for id in var.allowed_chat_ids : floor(id) == id])
-    error_message = "allowed_chat_ids must be whole numbers (Telegram chat ids; groups are negative)."
+    condition     = alltrue([for k in keys(var.settings) : can(regex("^[A-Z][A-Z0-9_]*$", k)) && !contains(["S3_BUCKET_NAME", "BOT_SECRET_ARN", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"], k)])
+    error_message = "settings keys must be UPPER_SNAKE_CASE environment variable names other than the ones this module sets (S3_BUCKET_NAME, BOT_SECRET_ARN, LOG_LEVEL) and never the token or webhook secret, which the function reads from Secrets Manager."
   }
 }
 

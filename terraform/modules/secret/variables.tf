@@ -31,6 +31,7 @@ variable "bot_token" {
 variable "secret_version" {
   description = "Version of the secret's content. Terraform cannot see write-only values, so it writes a new secret version (new token, new webhook secret) only when this number changes: increase it to rotate the token or the webhook secret."
   type        = number
+  nullable    = false
   default     = 1
 
   validation {
@@ -42,6 +43,7 @@ variable "secret_version" {
 variable "recovery_window_in_days" {
   description = "Days Secrets Manager keeps the secret recoverable after deletion: 0 deletes it at once, otherwise 7-30."
   type        = number
+  nullable    = false
   default     = 7
 
   validation {

@@ -37,6 +37,7 @@ variable "node_command" {
 variable "allowed_updates" {
   description = "Update types Telegram should deliver (setWebhook allowed_updates)."
   type        = list(string)
+  nullable    = false
   default     = ["message", "callback_query"]
 
   validation {
@@ -54,6 +55,7 @@ variable "allowed_updates" {
 variable "max_connections" {
   description = "Most simultaneous HTTPS connections Telegram opens to the webhook (1-100), which also caps concurrent Lambda invocations from Telegram."
   type        = number
+  nullable    = false
   default     = 10
 
   validation {
@@ -65,5 +67,6 @@ variable "max_connections" {
 variable "drop_pending_updates" {
   description = "Drop updates Telegram queued while no webhook was reachable, each time the webhook is (re-)registered."
   type        = bool
+  nullable    = false
   default     = false
 }

@@ -97,3 +97,15 @@ mock_data "aws_iam_policy_document" {
     json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
   }
 }
+
+mock_resource "aws_sns_topic" {
+  defaults = {
+    arn = "arn:aws:sns:eu-central-1:123456789012:voicebot-alarms"
+  }
+}
+
+mock_resource "aws_cloudwatch_metric_alarm" {
+  defaults = {
+    arn = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:voicebot"
+  }
+}

@@ -79,9 +79,12 @@ export function iamActionOf(r: RecordedRequest): string | undefined {
   if (!service) return undefined;
   const url = new URL(r.url);
   const target = header(r, 'x-amz-target');
+  // Smithy RPC v2 (CBOR) names the operation in the path: /service/<Service>/operation/<Operation>.
+  const rpcV2 = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(url.pathname)?.[1];
   let action: string;
   if (target) action = target.split('.').at(-1)!;
-  else if (service === 'iam' || service === 'sts') action = new URLSearchParams(bodyText(r)).get('Action') ?? url.searchParams.get('Action') ?? `UNKNOWN ${r.method}`;
+  else if (rpcV2) action = rpcV2;
+  else if (['iam', 'sts', 'sns', 'monitoring'].includes(service)) action = new URLSearchParams(bodyText(r)).get('Action') ?? url.searchParams.get('Action') ?? `UNKNOWN ${r.method}`;
   else if (service === 's3') action = s3Action(r.method, url);
   else if (service === 'lambda') action = lambdaAction(r.method, url);
   // API Gateway's IAM actions are the HTTP methods on its resource paths.
@@ -89,7 +92,8 @@ export function iamActionOf(r: RecordedRequest): string | undefined {
   else action = `UNKNOWN ${r.method} ${url.pathname}`;
   // Every caller may ask who it is; no policy grants or denies it.
   if (service === 'sts' && action === 'GetCallerIdentity') return undefined;
-  return `${service}:${action}`;
+  // CloudWatch signs as "monitoring" but its IAM actions are "cloudwatch:*".
+  return `${service === 'monitoring' ? 'cloudwatch' : service}:${action}`;
 }
 
 interface PolicyStatement {

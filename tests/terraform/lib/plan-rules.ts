@@ -117,6 +117,7 @@ export const MAIN_RESOURCE = {
   api: 'aws_api_gateway_rest_api',
   bucket: 'aws_s3_bucket',
   function: 'aws_lambda_function',
+  monitoring: 'aws_cloudwatch_dashboard',
   secret: 'aws_secretsmanager_secret',
   webhook: 'terraform_data',
 };

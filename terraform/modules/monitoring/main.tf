@@ -1,0 +1,163 @@
+locals {
+  lambda_dimensions = { FunctionName = var.function_name }
+  bot_dimensions    = { FunctionName = var.function_name }
+
+  # Alarms on one metric each: what they watch, and when they fire. Every period is 5 minutes except
+  # the daily spend; missing data (no traffic) is never an alarm.
+  alarms = {
+    function-errors = {
+      description = "The function failed (crashed, timed out or ran out of memory) at least once in 5 minutes. Telegram redelivers the update; see the function's logs."
+      namespace   = "AWS/Lambda"
+      metric      = "Errors"
+      dimensions  = local.lambda_dimensions
+      period      = 300
+      threshold   = 1
+    }
+    function-throttles = {
+      description = "Lambda refused to run the function at least once in 5 minutes (concurrency limit reached). Telegram redelivers; raise reserved concurrency or the account quota if it persists."
+      namespace   = "AWS/Lambda"
+      metric      = "Throttles"
+      dimensions  = local.lambda_dimensions
+      period      = 300
+      threshold   = 1
+    }
+    api-5xx = {
+      description = "API Gateway answered Telegram with a 5xx at least once in 5 minutes (function error or 29 s timeout). Telegram redelivers; check the function's logs and the access log."
+      namespace   = "AWS/ApiGateway"
+      metric      = "5XXError"
+      dimensions  = { ApiName = var.api_name, Stage = var.api_stage_name }
+      period      = 300
+      threshold   = 1
+    }
+    daily-polly-characters = {
+      description = "More than ${var.daily_polly_characters_alarm} characters were sent to Polly within a day: spend is above what you planned. Check for abuse (many chats) and consider DAILY_CHARACTER_BUDGET."
+      namespace   = var.metrics_namespace
+      metric      = "PollyCharacters"
+      dimensions  = local.bot_dimensions
+      period      = 86400
+      threshold   = var.daily_polly_characters_alarm
+    }
+  }
+}
+
+resource "aws_sns_topic" "alarms" {
+  name = "${var.name}-alarms"
+  tags = var.tags
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count = var.alarm_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric
+  dimensions          = each.value.dimensions
+  statistic           = "Sum"
+  period              = each.value.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = each.value.threshold
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+}
+
+# The share of Polly requests that failed, from the function's own metrics (docs/metrics.md).
+resource "aws_cloudwatch_metric_alarm" "polly_error_rate" {
+  alarm_name          = "${var.name}-polly-error-rate"
+  alarm_description   = "More than ${var.polly_error_rate_percent}% of Polly requests failed within 5 minutes (throttling above the engine's quota, or an outage). Users get an apology instead of a voice."
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.polly_error_rate_percent
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "rate"
+    expression  = "IF(requests > 0, 100 * failures / requests, 0)"
+    label       = "Polly requests that failed (%)"
+    return_data = true
+  }
+
+  metric_query {
+    id = "failures"
+
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "PollyErrors"
+      dimensions  = local.bot_dimensions
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+
+  metric_query {
+    id = "requests"
+
+    metric {
+      namespace   = var.metrics_namespace
+      metric_name = "PollyRequests"
+      dimensions  = local.bot_dimensions
+      stat        = "Sum"
+      period      = 300
+    }
+  }
+}
+
+locals {
+
+  # Four rows, one question each: is it up, how busy is it, what does it cost today, where does the time go.
+  widgets = [
+    { title = "Is it up? Failures (5 min)", x = 0, y = 0, view = "timeSeries", stat = "Sum", period = 300, metrics = [
+      ["AWS/Lambda", "Errors", "FunctionName", var.function_name, { label = "function errors" }],
+      ["AWS/Lambda", "Throttles", "FunctionName", var.function_name, { label = "throttles" }],
+      ["AWS/ApiGateway", "5XXError", "ApiName", var.api_name, "Stage", var.api_stage_name, { label = "API 5xx" }],
+      [var.metrics_namespace, "Errors", "FunctionName", var.function_name, { label = "updates answered with an apology" }],
+      [var.metrics_namespace, "PollyErrors", "FunctionName", var.function_name, { label = "Polly errors" }],
+    ] },
+    { title = "How busy is it? Updates and answers (5 min)", x = 12, y = 0, view = "timeSeries", stat = "Sum", period = 300, metrics = [
+      [var.metrics_namespace, "Updates", "FunctionName", var.function_name, { label = "updates" }],
+      [var.metrics_namespace, "Voices", "FunctionName", var.function_name, { label = "voices sent" }],
+      [var.metrics_namespace, "CacheHits", "FunctionName", var.function_name, { label = "voices from the cache (no Polly)" }],
+      [var.metrics_namespace, "Refusals", "FunctionName", var.function_name, { label = "refused (rate limit, allowlist, budget)" }],
+    ] },
+    { title = "What does it cost today? Characters sent to Polly (24 h)", x = 0, y = 6, view = "singleValue", stat = "Sum", period = 86400, metrics = [
+      [var.metrics_namespace, "PollyCharacters", "FunctionName", var.function_name, "Engine", "standard", { id = "standard", label = "standard voices" }],
+      [var.metrics_namespace, "PollyCharacters", "FunctionName", var.function_name, "Engine", "neural", { id = "neural", label = "neural voices" }],
+      [{ expression = "(FILL(standard, 0) * 4 + FILL(neural, 0) * 16) / 1000000", label = "Polly list price, USD", id = "usd" }],
+    ] },
+    { title = "Where does the time go? Per update, p50 and p99 (ms)", x = 12, y = 6, view = "timeSeries", stat = "p50", period = 300, metrics = [
+      [var.metrics_namespace, "LatencyMs", "FunctionName", var.function_name, { label = "total p50" }],
+      [var.metrics_namespace, "LatencyMs", "FunctionName", var.function_name, { stat = "p99", label = "total p99" }],
+      [var.metrics_namespace, "PollyMs", "FunctionName", var.function_name, { label = "Polly p50" }],
+      [var.metrics_namespace, "S3Ms", "FunctionName", var.function_name, { label = "S3 p50" }],
+      [var.metrics_namespace, "TelegramMs", "FunctionName", var.function_name, { label = "Telegram p50" }],
+    ] },
+  ]
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = var.name
+  dashboard_body = jsonencode({
+    widgets = [for w in local.widgets : {
+      type       = "metric"
+      x          = w.x
+      y          = w.y
+      width      = 12
+      height     = 6
+      properties = { title = w.title, view = w.view, stat = w.stat, period = w.period, region = var.region, metrics = w.metrics }
+    }]
+  })
+}
