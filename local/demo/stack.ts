@@ -1,7 +1,7 @@
 /**
  * The whole bot on localhost with no account anywhere: s3rver as S3, the local Polly, the Telegram
  * emulator, the built dist/index.mjs behind the local API Gateway, the webhook registered by
- * scripts/webhook.mjs, and a chat page to talk to the bot from a browser.
+ * dist/webhook.mjs, and a chat page to talk to the bot from a browser.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -88,7 +88,7 @@ export async function startDemo({ ports = {}, bundle = DEFAULT_BUNDLE, progress 
       TELEGRAM_BOT_TOKEN: DEMO_TOKEN,
       TELEGRAM_WEBHOOK_SECRET: webhookSecret,
     });
-    progress('webhook registered by scripts/webhook.mjs');
+    progress('webhook registered by dist/webhook.mjs');
 
     const chat = await startChatPage({ telegram, token: DEMO_TOKEN, chatId: DEMO_CHAT_ID, onLog: onHandlerLog, ...(ports.chat !== undefined && { port: ports.chat }) });
     closers.push(() => chat.close());
