@@ -6,7 +6,7 @@ import { defineConfig } from 'tsup';
 // each tool runs with nothing but Node. The AWS SDK is bundled on purpose: a pinned, tree-shaken copy
 // instead of whatever the runtime ships.
 export default defineConfig({
-  entry: { index: 'function/src/index.ts', webhook: 'function/src/tools/webhook.ts' },
+  entry: { index: 'function/src/index.ts', webhook: 'function/src/tools/webhook.ts', dev: 'function/src/tools/dev.ts' },
   outDir: 'dist',
   format: ['esm'],
   outExtension: () => ({ js: '.mjs' }),
