@@ -28,7 +28,9 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 const output = new ToolOutput();
 const say = (message: string, fields?: Record<string, unknown>) => output.log.info(message, fields);
 
-await runTool(output, async () => {
+await runTool(output, main);
+
+async function main(): Promise<void> {
   const env = process.env;
   const token = env.TELEGRAM_BOT_TOKEN?.trim();
   if (!token) throw new UsageError('TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token');
@@ -62,7 +64,7 @@ await runTool(output, async () => {
   }
   say(`ready: write to @${botUsername} in Telegram (Ctrl-C stops)`, { bot_username: botUsername });
   await poll(api, handler, webhookSecret, pollSeconds);
-});
+}
 
 async function introduce(api: BotApi): Promise<string> {
   try {

@@ -68,16 +68,14 @@ function parseCommand(argv: string[]): Command {
 }
 
 const output = new ToolOutput();
-await runTool(
-  output,
-  async () => {
-    const command = parseCommand(process.argv.slice(2));
-    if (command.name === 'help') return void process.stdout.write(`${USAGE}\n`);
-    const { botToken, webhookSecret } = await readCredentials(command.secretArn, process.env, output);
-    const api = new BotApi(telegramApiUrl(process.env), botToken);
-    if (command.name === 'set') await setWebhook(api, webhookSecret, command.set, output);
-    else if (command.name === 'delete') await deleteWebhook(api, command.dropPendingUpdates, output);
-    else await showWebhook(api, output);
-  },
-  USAGE,
-);
+await runTool(output, main, USAGE);
+
+async function main(): Promise<void> {
+  const command = parseCommand(process.argv.slice(2));
+  if (command.name === 'help') return void process.stdout.write(`${USAGE}\n`);
+  const { botToken, webhookSecret } = await readCredentials(command.secretArn, process.env, output);
+  const api = new BotApi(telegramApiUrl(process.env), botToken);
+  if (command.name === 'set') await setWebhook(api, webhookSecret, command.set, output);
+  else if (command.name === 'delete') await deleteWebhook(api, command.dropPendingUpdates, output);
+  else await showWebhook(api, output);
+}
