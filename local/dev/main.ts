@@ -11,6 +11,7 @@ const show = (line: DevLine) => say(line.from === 'function' ? summarise(line as
 
 say('voicebot dev: the built function against real Telegram (long polling), Polly and S3');
 const dev = startDevProcess(process.env, show);
-// Ctrl-C reaches the child too (same process group); it says goodbye and exits.
+// Ctrl-C reaches the child too (same process group); it says goodbye and exits. A SIGTERM is passed on.
 process.on('SIGINT', () => {});
+process.on('SIGTERM', () => void dev.stop());
 process.exitCode = (await dev.exited) ?? 1;
