@@ -6,8 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { loadHandler, startApiGateway, type LocalApiGateway, type ProxyHandler } from './apigateway/adapter.ts';
-import { onHandlerLog, type LogLine } from './demo/handler-logs.ts';
-import { runWebhookScript } from './demo/webhook-script.ts';
+import { onHandlerLog, type LogLine } from './handler-logs.ts';
+import { runWebhookScript } from './webhook-script.ts';
 import { localFunctionEnv } from './function-env.ts';
 import { startPolly, type LocalPolly, type PollyOptions } from './polly/server.ts';
 import { startS3, type LocalS3 } from './s3/server.ts';

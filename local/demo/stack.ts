@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { startChatPage, type ChatPage } from '../chat/server.ts';
 import { startLocalStack, type LocalStack, type StackPorts } from '../stack.ts';
-import { onHandlerLog } from './handler-logs.ts';
+import { onHandlerLog } from '../handler-logs.ts';
 
 export { DEFAULT_BUNDLE } from '../stack.ts';
 /** A well-formed token for a bot that only the emulator knows. */

@@ -3,7 +3,7 @@
  * function/src/tools/dev.ts) and shows one terminal line per line it and the function write.
  * Needs TELEGRAM_BOT_TOKEN, AWS credentials, AWS_REGION and S3_BUCKET_NAME (e.g. from `terraform output`). Ctrl-C stops.
  */
-import { summarise, type LogLine } from '../demo/handler-logs.ts';
+import { summarise, type LogLine } from '../handler-logs.ts';
 import { startDevProcess, type DevLine } from './process.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const WEBHOOK_SCRIPT = resolve(import.meta.dirname, '../../dist/webhook.mjs');
+export const WEBHOOK_SCRIPT = resolve(import.meta.dirname, '../dist/webhook.mjs');
 
 export interface WebhookScriptEnv {
   TELEGRAM_API_URL: string;
