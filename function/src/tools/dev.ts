@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   if (!token) throw new UsageError('TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token');
   output.redact(token);
   checkBotToken(token);
-  const pollSeconds = Number(env.DEV_POLL_SECONDS ?? 25);
+  const pollSeconds = Number(env.DEV_POLL_SECONDS || 25);
+  if (!Number.isInteger(pollSeconds) || pollSeconds < 1 || pollSeconds > 50) throw new UsageError('DEV_POLL_SECONDS must be a whole number of seconds from 1 to 50');
   const api = new BotApi(telegramApiUrl(env), token, (pollSeconds + 10) * 1000);
 
   const botUsername = await introduce(api);
