@@ -16,7 +16,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 install: node_modules/.package-lock.json ## Install dependencies (npm ci) when package-lock.json changed
 
-build: install ## Bundle the function into dist/index.mjs
+build: install ## Bundle the function into dist/index.mjs, and the tools beside it (dist/webhook.mjs, dist/dev.mjs)
 	npm run build
 
 typecheck: install ## Type-check the function, tests and tools

@@ -1,9 +1,12 @@
 import { defineConfig } from 'tsup';
 
-// One minified ESM file for the Lambda runtime (handler string `index.handler`).
-// The AWS SDK is bundled on purpose: a pinned, tree-shaken copy instead of whatever the runtime ships.
+// One minified ESM file for the Lambda runtime (handler string `index.handler`), and beside it the
+// tools built from the same sources: dist/webhook.mjs (Terraform, the demo) and dist/dev.mjs (`make dev`).
+// Each entry is a whole bundle of its own (no splitting), so index.mjs holds nothing of the tools and
+// each tool runs with nothing but Node. The AWS SDK is bundled on purpose: a pinned, tree-shaken copy
+// instead of whatever the runtime ships.
 export default defineConfig({
-  entry: { index: 'function/src/index.ts' },
+  entry: { index: 'function/src/index.ts', webhook: 'function/src/tools/webhook.ts', dev: 'function/src/tools/dev.ts' },
   outDir: 'dist',
   format: ['esm'],
   outExtension: () => ({ js: '.mjs' }),

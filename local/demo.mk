@@ -1,9 +1,10 @@
 # Included by the Makefile: run the bot on this machine. See docs/demo.md.
 .PHONY: demo dev bundle-quietly
 
-# The same bundle as `make build`, with tsup's chatter kept out of the demo's few lines (errors still show).
+# The same build as `make build` (dist/index.mjs, webhook.mjs, dev.mjs), with tsup's chatter kept out
+# of the demo's few lines (errors still show).
 bundle-quietly: install
-	@echo "building dist/index.mjs…" >&2
+	@echo "building dist/…" >&2
 	@npm run --silent build > /dev/null
 
 demo: bundle-quietly ## Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)

@@ -39,7 +39,7 @@ type Env = Record<string, string | undefined>;
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (the common subset)
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const VOICE_ID = /^[A-Z][A-Za-z]{1,31}$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 /** Bot API tokens look like `123456789:AAH...`. */
 export const BOT_TOKEN = /^\d+:[A-Za-z0-9_-]{20,}$/;
 /** setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -. */

@@ -6,7 +6,7 @@
  * DEMO_TELEGRAM_PORT, DEMO_API_PORT, DEMO_S3_PORT, DEMO_POLLY_PORT (default 0).
  */
 import { existsSync } from 'node:fs';
-import { onHandlerLog, summarise } from './handler-logs.ts';
+import { onHandlerLog, summarise } from '../handler-logs.ts';
 import { DEFAULT_BUNDLE, startDemo, type Demo } from './stack.ts';
 
 const started = performance.now();

@@ -87,8 +87,10 @@ export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrate
       at: Date.now(),
       httpVersion: request.httpVersion,
     });
-    if (latency > 0) await sleep(latency);
+    // Taken on arrival, not after the latency: a slow request must not wake up and take a fault
+    // queued later for another request.
     const fault = faults.shift();
+    if (latency > 0) await sleep(latency);
     if (fault === 'drop') return dropConnection(request);
     if (fault) return sendError(response, fault);
     const checked = validate(params);

@@ -1,6 +1,6 @@
 /**
  * A local Secrets Manager with just GetSecretValue, in the service's awsJson1_1 protocol, so the
- * function and scripts/webhook.mjs can read the bot secret by ARN offline (AWS_ENDPOINT_URL_SECRETS_MANAGER).
+ * function and dist/webhook.mjs can read the bot secret by ARN offline (AWS_ENDPOINT_URL_SECRETS_MANAGER).
  */
 import { once } from 'node:events';
 import { createServer } from 'node:http';

@@ -9,7 +9,7 @@ import { localFunctionEnv } from '../../local/function-env.ts';
 import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
 import { startS3, type LocalS3 } from '../../local/s3/server.ts';
 import { DEMO_START_MESSAGE, startDemo, type Demo } from '../../local/demo/stack.ts';
-import { DevSetupError, startDev, type DevRunner } from '../../local/dev/runner.ts';
+import { startDevProcess, type DevProcess } from '../../local/dev/process.ts';
 import { startTelegramEmulator, type SentMessage, type TelegramEmulator } from '../../local/telegram/emulator.ts';
 
 const RUSSIAN = 'Привет! Это проверка голосового бота.';
@@ -53,7 +53,7 @@ describe('make demo', () => {
   const pollyVoicesFor = (text: string) => demo.polly.requests.filter((request) => text.startsWith(request.Text.slice(0, 30))).map((request) => request.VoiceId);
   const logFor = (chat: number) => demo.logs.filter((line) => line.chat_id === chat && line.message === 'update handled').at(-1);
 
-  test('the webhook was registered by scripts/webhook.mjs with a secret and the two update kinds', () => {
+  test('the webhook was registered by dist/webhook.mjs with a secret and the two update kinds', () => {
     assert.equal(demo.telegram.webhook?.url, `${demo.gateway.url}/webhook`);
     assert.equal(demo.telegram.webhook?.secret_token, demo.webhookSecret);
     assert.deepEqual(demo.telegram.webhook?.allowed_updates, ['message', 'callback_query']);
@@ -140,39 +140,62 @@ describe('make dev', () => {
   let s3: LocalS3;
   let polly: LocalPolly;
   let telegram: TelegramEmulator;
-  let dev: DevRunner | undefined;
-  const lines: string[] = [];
+  let devEnv: NodeJS.ProcessEnv;
+  const running: DevProcess[] = [];
+  const runDev = (env: NodeJS.ProcessEnv) => {
+    const dev = startDevProcess({ PATH: process.env.PATH, ...devEnv, ...env });
+    running.push(dev);
+    return dev;
+  };
 
   before(async () => {
     [s3, polly, telegram] = await Promise.all([startS3({ buckets: ['voicebot-dev'] }), startPolly(), startTelegramEmulator({ token: TOKEN })]);
     // What a developer has in the shell for `make dev`; the runner makes up its own webhook secret.
-    const { TELEGRAM_WEBHOOK_SECRET: _unused, ...devEnv } = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: 'voicebot-dev', botToken: TOKEN, webhookSecret: '', startMessage: 'hi' });
-    Object.assign(process.env, devEnv);
+    const { TELEGRAM_WEBHOOK_SECRET: _unused, ...env } = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: 'voicebot-dev', botToken: TOKEN, webhookSecret: '', startMessage: 'hi' });
+    devEnv = { ...env, DEV_POLL_SECONDS: '5' };
   });
   after(async () => {
-    await dev?.stop();
+    for (const dev of running) await dev.stop();
     await Promise.all([s3?.close(), polly?.close(), telegram?.close()]);
   });
 
   test('a token Telegram does not know stops it with "Telegram rejected the token"', async () => {
-    await assert.rejects(startDev({ env: { ...process.env, TELEGRAM_BOT_TOKEN: '1000000002:someone-elses-token_1234' } }), (error: Error) => error instanceof DevSetupError && /Telegram rejected the token/.test(error.message));
+    const dev = runDev({ TELEGRAM_BOT_TOKEN: '1000000002:someone-elses-token_1234' });
+    assert.equal(await dev.exited, 1);
+    assert.match(dev.lines.at(-1)?.message ?? '', /Telegram rejected the token/);
+  });
+
+  test('a token of the wrong shape is refused by the function\'s own rule, before Telegram is asked', async () => {
+    const calls = telegram.calls.length;
+    const dev = runDev({ TELEGRAM_BOT_TOKEN: '1000000002:short' });
+    assert.equal(await dev.exited, 1);
+    assert.match(dev.lines.at(-1)?.message ?? '', /does not look like a bot token/);
+    assert.equal(telegram.calls.length, calls);
   });
 
   test('a bucket that does not exist stops it with a message naming the bucket', async () => {
-    await assert.rejects(startDev({ env: { ...process.env, S3_BUCKET_NAME: 'no-such-bucket' } }), /bucket no-such-bucket does not exist/);
+    const dev = runDev({ S3_BUCKET_NAME: 'no-such-bucket' });
+    assert.equal(await dev.exited, 1);
+    assert.match(dev.lines.at(-1)?.message ?? '', /bucket no-such-bucket does not exist/);
   });
 
   test('it deletes the webhook, long-polls, and answers a message with a voice', async () => {
     await fetch(`${telegram.url}/bot${TOKEN}/setWebhook?url=${encodeURIComponent('https://example.invalid/hook')}`);
-    dev = await startDev({ say: (line) => lines.push(line), pollSeconds: 5 });
+    const dev = runDev({});
+    await dev.waitFor(/^ready/);
     assert.equal(telegram.webhook, null, 'the webhook is gone');
-    assert.ok(lines.some((line) => /deleting any webhook/.test(line)), 'the user was told first');
+    const told = dev.lines.findIndex((line) => /deleting any webhook/.test(line.message));
+    assert.ok(told >= 0 && told < dev.lines.findIndex((line) => line.message === 'webhook deleted'), 'the user was told first');
     assert.ok(telegram.calls.some((call) => call.method === 'deleteWebhook'));
 
     await telegram.sendUserMessage({ chatId: 555, text: ENGLISH });
     const voice = await telegram.waitForSent((sent) => sent.chat_id === 555, 20_000);
     assert.equal(voice.kind, 'voice');
+    const handled = await dev.waitFor(/^update handled$/);
+    assert.equal(handled.from, 'function', "the function's own log line, on stdout");
     const polls = telegram.calls.filter((call) => call.method === 'getUpdates');
     assert.ok(polls.every((call) => Number(call.params.timeout) > 0), 'every getUpdates long-polls');
+    assert.equal(await dev.stop(), 0);
+    for (const line of dev.lines) assert.ok(!JSON.stringify(line).includes(TOKEN.split(':')[1]!), `a line holds the token: ${line.message}`);
   });
 });

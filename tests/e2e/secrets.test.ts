@@ -30,9 +30,11 @@ describe('credentials from Secrets Manager', () => {
   test('that cannot be read make the webhook answer 500 so Telegram retries, calling nothing else', async () => {
     const missing = await startStack({ env: { BOT_SECRET_ARN: arn.replace('voicebot-bot', 'no-such-secret') } });
     try {
+      // The stack registers its webhook with dist/webhook.mjs (setWebhook, then getWebhookInfo) before the test starts.
+      const stackCalls = missing.telegram.calls.length;
       const result = await missing.post(textUpdate('Hello', { chatId: 4 }));
       assert.equal(result.statusCode, 500);
-      assert.deepEqual(missing.telegram.calls.map((c) => c.method), ['setWebhook'], 'only the stack itself talked to Telegram');
+      assert.deepEqual(missing.telegram.calls.slice(stackCalls).map((c) => c.method), [], 'only the stack itself talked to Telegram');
       assert.equal(missing.polly.requests.length, 0);
       assert.match(missing.rawLogs(), /bot credentials unavailable/);
     } finally {

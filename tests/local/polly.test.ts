@@ -132,6 +132,19 @@ describe('local Polly', () => {
     assert.ok(performance.now() - started >= 290);
   });
 
+  test('binds a fault to the request that arrives after it is queued, not to a slow request still waiting out its latency', async () => {
+    const before = polly.requests.length;
+    polly.setLatency(400);
+    const slow = speak({ Text: 'slow one' });
+    // The slow request has arrived (it is recorded on arrival) before the fault is queued.
+    while (polly.requests.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    polly.setLatency(0);
+    polly.failNext({ status: 400, type: 'ThrottlingException', message: 'Rate exceeded' });
+    // The slow request wakes up with the fault still queued: it must not take it.
+    assert.equal(await errorName(slow), 'no error');
+    assert.equal(await errorName(speak({ Text: 'next one' })), 'ThrottlingException');
+  });
+
   test('makes more than 1 MB of audio from a 3,000-character text at 64 kbps, in well under 10 s', async () => {
     const loud = await startPolly({ bitrateKbps: 64 });
     try {

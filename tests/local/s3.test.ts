@@ -70,6 +70,23 @@ describe('local S3 (s3rver)', () => {
     assert.equal(await got.Body?.transformToString(), 'first');
   });
 
+  test('binds a fault to the request that arrives after it is queued, not to an upload whose body is still arriving', async () => {
+    const before = s3.requests.length;
+    const bytes = Buffer.alloc(64 * 1024, 1);
+    const body = new Readable({ read() {} });
+    body.push(bytes.subarray(0, 1024)); // a slow upload: the rest follows once the fault is queued
+    const slow = client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'slow.bin', Body: body, ContentLength: bytes.length }));
+    while (s3.requests.length === before) await new Promise((resolve) => setTimeout(resolve, 10));
+    s3.failNext('PUT', 503, 'SlowDown');
+    body.push(bytes.subarray(1024));
+    body.push(null);
+    await slow;
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'next.bin', Body: 'x' })); // the SDK retries the SlowDown
+    const statuses = (key: string) => s3.requests.filter((r) => r.method === 'PUT' && r.path.startsWith(`/${BUCKET}/${key}`)).map((r) => r.status);
+    assert.deepEqual(statuses('slow.bin'), [200]);
+    assert.deepEqual(statuses('next.bin'), [503, 200]);
+  });
+
   test('answers a suffix range with the last bytes of the object, like S3', async () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tail', Body: '0123456789' }));
     const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'tail', Range: 'bytes=-4' }));

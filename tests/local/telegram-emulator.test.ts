@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { encodeOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
@@ -220,6 +221,26 @@ describe('Telegram emulator', () => {
     });
     assert.equal((await api('sendMessage', { chat_id: 11, text: 'two' })).status, 200);
     assert.deepEqual(telegram.calls.map((call) => call.status), [429, 200]);
+  });
+
+  test('binds a fault to the call that arrives after it is queued, not to a call whose body is still arriving', async () => {
+    await telegram.sendUserMessage({ chatId: 13, text: 'hi' });
+    const body = JSON.stringify({ chat_id: 13, text: 'slow' });
+    const arrived = once(telegram.events, 'request', { signal: AbortSignal.timeout(10_000) });
+    const slow = new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${telegram.url}/bot${TOKEN}/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.on('error', reject);
+      request.write(body.slice(0, 5)); // a slow client: headers and a few bytes, the rest later
+      arrived.then(() => {
+        telegram.failNext('sendMessage', { error_code: 500, description: 'Internal Server Error' });
+        request.end(body.slice(5));
+      }, reject);
+    });
+    assert.equal(await slow, 200, 'the call already arriving is not the one the fault was queued for');
+    assert.equal((await api('sendMessage', { chat_id: 13, text: 'next' })).status, 500);
   });
 
   test('drops the connection when told, as if Telegram were unreachable', async () => {

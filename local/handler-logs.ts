@@ -10,8 +10,8 @@ export type LogLine = Record<string, unknown> & { level: string; message: string
 const feed = new EventEmitter();
 let installed = false;
 
-/** Calls `listener` with every log line the handler writes from now on; returns the unsubscribe. */
-export function onHandlerLog(listener: (line: LogLine) => void): () => void {
+/** Calls `listener` with every log line the handler writes from now on, parsed and as written; returns the unsubscribe. */
+export function onHandlerLog(listener: (line: LogLine, raw: string) => void): () => void {
   if (!installed) install();
   feed.on('line', listener);
   return () => feed.off('line', listener);
@@ -23,7 +23,7 @@ function install(): void {
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (!text.startsWith('{"level":')) return write(chunk, ...rest);
-    for (const line of text.split('\n').filter(Boolean)) feed.emit('line', JSON.parse(line) as LogLine);
+    for (const line of text.split('\n').filter(Boolean)) feed.emit('line', JSON.parse(line) as LogLine, `${line}\n`);
     return true;
   }) as typeof process.stdout.write;
 }

@@ -1,22 +1,29 @@
-// scripts/webhook.mjs against the local Telegram Bot API emulator, run as a child process exactly as
-// Terraform's local-exec and the local demo run it.
+// The built dist/webhook.mjs against the local Telegram Bot API emulator, run as a child process exactly
+// as Terraform's local-exec and the local demo run it (`make build` first; `make test` does).
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath as toPath } from 'node:url';
+import { readConfig } from '../../function/src/config.ts';
 import { startSecretsManager, type LocalSecretsManager } from '../../local/secretsmanager/server.ts';
 import { startTelegramEmulator } from '../../local/telegram/emulator.ts';
-import { runScript, type ScriptRun } from './run-script.ts';
-import { fileURLToPath as toPath } from 'node:url';
+import { runScript, type ScriptRun } from '../scripts/run-script.ts';
 
 // Paths below are relative to the repository root, wherever the runner was started.
 process.chdir(toPath(new URL('../..', import.meta.url)));
 
-const TOKEN = '123:abc';
+const TOKEN = '123456:AAE-webhook-test-token_0123';
+const SCRIPT = 'dist/webhook.mjs';
 const SECRET = 'test_webhook-secret_0123456789';
 const URL_ = 'https://example.execute-api.eu-central-1.amazonaws.com/live/webhook';
 
 type Emulator = Awaited<ReturnType<typeof startTelegramEmulator>>;
 type Run = ScriptRun;
-const run = (args: string[], env: Record<string, string | undefined>) => runScript('scripts/webhook.mjs', args, env);
+const run = (args: string[], env: Record<string, string | undefined>, script = SCRIPT) => runScript(script, args, env);
+/** The JSON log lines a run wrote to one stream. */
+const lines = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
 
 function assertNoSecrets(r: Run, ...secrets: string[]) {
   for (const s of secrets) {
@@ -25,7 +32,7 @@ function assertNoSecrets(r: Run, ...secrets: string[]) {
   }
 }
 
-describe('scripts/webhook.mjs', () => {
+describe('dist/webhook.mjs', () => {
   let tg: Emulator;
   let env: Record<string, string>;
 
@@ -47,7 +54,7 @@ describe('scripts/webhook.mjs', () => {
     const methods = tg.calls.map((c) => c.method);
     assert.deepEqual(methods, ['setWebhook', 'getWebhookInfo']);
     assert.equal((tg.calls[0]!.params as Record<string, unknown>).drop_pending_updates, true);
-    assert.match(r.stdout, /webhook set: https:\/\/example\.execute-api/);
+    assert.deepEqual(lines(r.stdout).map(({ message, url }) => ({ message, url })), [{ message: 'webhook set', url: URL_ }]);
     assertNoSecrets(r, TOKEN, SECRET);
   });
 
@@ -67,7 +74,7 @@ describe('scripts/webhook.mjs', () => {
     await run(['set', '--url', URL_], env);
     const r = await run(['info'], { TELEGRAM_API_URL: tg.url, TELEGRAM_BOT_TOKEN: TOKEN });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).url, URL_);
+    assert.equal((lines(r.stdout)[0]!.webhook as { url: string }).url, URL_);
     assertNoSecrets(r, TOKEN, SECRET);
   });
 
@@ -92,8 +99,9 @@ describe('scripts/webhook.mjs', () => {
     tg.failNext('setWebhook', { error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
     const r = await run(['set', '--url', URL_], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(tg.calls.filter((c) => c.method === 'setWebhook').length, 2);
-    assert.match(r.stderr, /retry after 1 s/);
+    const sets = tg.calls.filter((c) => c.method === 'setWebhook');
+    assert.deepEqual(sets.map((c) => c.status), [429, 200]);
+    assert.ok(sets[1]!.at - sets[0]!.at >= 1000, 'waited retry_after before trying again');
     assert.equal(tg.webhook?.url, URL_);
   });
 
@@ -102,6 +110,49 @@ describe('scripts/webhook.mjs', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cannot reach the Bot API/);
     assertNoSecrets(r, TOKEN, SECRET);
+  });
+
+  test('accepts and refuses bot tokens and webhook secrets exactly as the function configuration does', async () => {
+    const base = { S3_BUCKET_NAME: 'voicebot-test', AWS_REGION: 'eu-west-1' };
+    const cases = [
+      [TOKEN, SECRET],
+      ['123:abc', SECRET], // the old script took any characters after the colon
+      ['123456:AAE-webhook-test-token_012', 'spaces are not allowed'],
+      ['not-a-token-at-all-not-a-token-at-all', SECRET],
+      [`123456:${'x'.repeat(40)}`, 'x'.repeat(257)],
+    ];
+    for (const [token, secret] of cases) {
+      const functionAccepts = (() => {
+        try {
+          readConfig({ ...base, TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret });
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const r = await run(['set', '--url', URL_], { TELEGRAM_API_URL: tg.url, TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret });
+      const scriptAccepts = !/does not look like a bot token|webhook secret is not/.test(r.stderr);
+      assert.equal(scriptAccepts, functionAccepts, `token ${token!.slice(0, 12)}…, secret ${secret!.slice(0, 12)}…: ${r.stderr}`);
+      assertNoSecrets(r, token!, secret!);
+    }
+  });
+
+  test('runs with nothing but itself: no node_modules beside it', async () => {
+    const alone = await mkdtemp(join(tmpdir(), 'voicebot-webhook-'));
+    try {
+      await copyFile(SCRIPT, join(alone, 'webhook.mjs'));
+      const r = await run(['set', '--url', URL_], env, join(alone, 'webhook.mjs'));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(tg.webhook?.url, URL_);
+    } finally {
+      await rm(alone, { recursive: true, force: true });
+    }
+  });
+
+  test('the old path scripts/webhook.mjs still runs it', async () => {
+    const r = await run(['delete'], env, 'scripts/webhook.mjs');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(tg.calls.map((c) => c.method), ['deleteWebhook', 'getWebhookInfo']);
   });
 
   test('bad usage exits 2 and explains', async () => {
@@ -117,7 +168,7 @@ describe('scripts/webhook.mjs', () => {
   });
 });
 
-describe('scripts/webhook.mjs with Secrets Manager', () => {
+describe('dist/webhook.mjs with Secrets Manager', () => {
   let sm: LocalSecretsManager;
   let ARN: string;
   let tg: Emulator;

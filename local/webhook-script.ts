@@ -1,8 +1,8 @@
-/** Runs scripts/webhook.mjs, the script Terraform's null_resource runs, so local runs register webhooks the same way. */
+/** Runs dist/webhook.mjs, the script Terraform's local-exec runs, so local runs register webhooks the same way. */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 
-export const WEBHOOK_SCRIPT = resolve(import.meta.dirname, '../../scripts/webhook.mjs');
+export const WEBHOOK_SCRIPT = resolve(import.meta.dirname, '../dist/webhook.mjs');
 
 export interface WebhookScriptEnv {
   TELEGRAM_API_URL: string;
@@ -16,7 +16,7 @@ export function runWebhookScript(args: string[], env: WebhookScriptEnv): Promise
   const { BOT_SECRET_ARN: _arn, ...inherited } = process.env;
   return new Promise((done, fail) => {
     execFile(process.execPath, [WEBHOOK_SCRIPT, ...args], { env: { ...inherited, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) fail(new Error(`scripts/webhook.mjs ${args[0]} failed: ${stderr.trim() || error.message}`));
+      if (error) fail(new Error(`dist/webhook.mjs ${args[0]} failed: ${stderr.trim() || error.message}`));
       else done(stdout.trim());
     });
   });

@@ -1,0 +1,163 @@
+/**
+ * dist/dev.mjs, run by `make dev`: the built function (dist/index.mjs, beside this file) against real
+ * Telegram, Polly and a bucket, without a deployment. Telegram cannot reach a laptop, so instead of a
+ * webhook it long-polls getUpdates and hands each update to the handler as the API Gateway event it
+ * would have been, with the secret header of a webhook secret made up for this session.
+ *
+ * Needs TELEGRAM_BOT_TOKEN, AWS credentials, AWS_REGION and S3_BUCKET_NAME (TELEGRAM_API_URL and the
+ * AWS endpoint variables are honoured; DEV_POLL_SECONDS sets the long-poll timeout, default 25).
+ * Output: its own progress as JSON lines on stderr; the function's log lines on stdout, as in Lambda.
+ * Exit codes: 1 when something must be fixed first (the message says what), 0 after SIGINT/SIGTERM.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Update } from '@grammyjs/types';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { API_GATEWAY_TIMEOUT_MS, SECRET_TOKEN_HEADER } from '../constants.ts';
+import { BotApi, BotApiRefusal, checkBotToken, runTool, telegramApiUrl, ToolError, ToolOutput, UsageError } from './cli.ts';
+import { deleteWebhook } from './webhook-commands.ts';
+
+type Handler = (typeof import('../index.ts'))['handler'];
+
+const RETRY_MS = 3000;
+const LAMBDA_TIMEOUT_MS = 28_000;
+/** The update kinds the deployed webhook asks for (terraform's webhook module). */
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+const output = new ToolOutput();
+const say = (message: string, fields?: Record<string, unknown>) => output.log.info(message, fields);
+
+await runTool(output, main);
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const token = env.TELEGRAM_BOT_TOKEN?.trim();
+  if (!token) throw new UsageError('TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token');
+  output.redact(token);
+  checkBotToken(token);
+  const pollSeconds = Number(env.DEV_POLL_SECONDS || 25);
+  if (!Number.isInteger(pollSeconds) || pollSeconds < 1 || pollSeconds > 50) throw new UsageError('DEV_POLL_SECONDS must be a whole number of seconds from 1 to 50');
+  const api = new BotApi(telegramApiUrl(env), token, (pollSeconds + 10) * 1000);
+
+  const botUsername = await introduce(api);
+  say(`bot @${botUsername}: token accepted`);
+  await checkAws(env);
+  say(`AWS: credentials found, bucket ${env.S3_BUCKET_NAME} reachable`);
+
+  say('long polling cannot run while a webhook is set: deleting any webhook of this bot; `make apply` sets it again');
+  await deleteWebhook(api, false, output);
+
+  // The handler reads its configuration at import, like a cold start: the session's secret, not a deployment's.
+  const webhookSecret = randomBytes(24).toString('base64url');
+  output.redact(webhookSecret);
+  delete env.BOT_SECRET_ARN;
+  Object.assign(env, { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: webhookSecret, TELEGRAM_API_URL: api.apiUrl });
+  const bundle = new URL('./index.mjs', import.meta.url);
+  const { handler } = (await import(bundle.href)) as { handler: Handler };
+  say(`function ${bundle.pathname} loaded`);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      say('stopping; the webhook stays deleted until `make apply` or `node dist/webhook.mjs set` sets it again');
+      process.exit(0);
+    });
+  }
+  say(`ready: write to @${botUsername} in Telegram (Ctrl-C stops)`, { bot_username: botUsername });
+  await poll(api, handler, webhookSecret, pollSeconds);
+}
+
+async function introduce(api: BotApi): Promise<string> {
+  try {
+    return (await api.call('getMe', {})).username;
+  } catch (error) {
+    if (error instanceof BotApiRefusal && (error.errorCode === 401 || error.errorCode === 404))
+      throw new ToolError('Telegram rejected the token (401 Unauthorized): check TELEGRAM_BOT_TOKEN, or ask @BotFather for a new one with /token');
+    throw error;
+  }
+}
+
+/** getUpdates until stopped; each batch is handled concurrently, as Telegram's webhook connections would. */
+async function poll(api: BotApi, handler: Handler, webhookSecret: string, pollSeconds: number): Promise<never> {
+  let offset: number | undefined;
+  for (;;) {
+    let updates: Update[];
+    try {
+      updates = await api.call('getUpdates', { timeout: pollSeconds, allowed_updates: ALLOWED_UPDATES, ...(offset !== undefined && { offset }) });
+    } catch (error) {
+      if (error instanceof BotApiRefusal && error.errorCode === 401) throw new ToolError('Telegram rejected the token (401 Unauthorized) while polling');
+      if (error instanceof BotApiRefusal && error.errorCode === 409)
+        throw new ToolError(`Telegram refused long polling: ${error.message} (a webhook was set again, or another \`make dev\` runs with this token)`);
+      say(`getUpdates failed (${(error as Error).message}); retrying in ${RETRY_MS / 1000} s`);
+      await sleep(RETRY_MS);
+      continue;
+    }
+    await Promise.all(updates.map((update) => deliver(handler, update, webhookSecret)));
+    const last = updates.at(-1);
+    if (last) offset = last.update_id + 1;
+  }
+}
+
+/** One update as API Gateway passes it on: a REST proxy event with the webhook's secret header. */
+async function deliver(handler: Handler, update: Update, webhookSecret: string): Promise<void> {
+  const timeout = sleep(API_GATEWAY_TIMEOUT_MS, 'timeout' as const, { ref: false });
+  try {
+    const result = await Promise.race([handler(webhookEvent(update, webhookSecret), lambdaContext()), timeout]);
+    if (result === 'timeout') say(`update ${update.update_id}: the function ran past API Gateway's 29 s (a webhook would get 504)`);
+    else if (result.statusCode !== 200) say(`update ${update.update_id}: the function answered ${result.statusCode}`);
+  } catch (error) {
+    say(`update ${update.update_id}: the function threw (a webhook would get 502)`, { error });
+  }
+}
+
+/** The fields of a REST proxy event that index.ts reads; the rest of the shape stays API Gateway's business. */
+function webhookEvent(update: Update, webhookSecret: string): APIGatewayProxyEvent {
+  const headers = { 'content-type': 'application/json', [SECRET_TOKEN_HEADER]: webhookSecret };
+  return {
+    httpMethod: 'POST',
+    path: '/webhook',
+    resource: '/webhook',
+    headers,
+    multiValueHeaders: {},
+    body: JSON.stringify(update),
+    isBase64Encoded: false,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: { requestTimeEpoch: Date.now(), httpMethod: 'POST', stage: 'dev', identity: { sourceIp: '127.0.0.1' } } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+/** Lambda's remaining time is all index.ts asks of its context. */
+function lambdaContext(): Context {
+  const endsAt = Date.now() + LAMBDA_TIMEOUT_MS;
+  return { getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()) } as Context;
+}
+
+/** Region, credentials and bucket, checked before the first update so each has its own clear message. */
+async function checkAws(env: NodeJS.ProcessEnv): Promise<void> {
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError('AWS_REGION is not set: export the region the stack is deployed in (e.g. AWS_REGION=eu-west-1)');
+  const bucket = env.S3_BUCKET_NAME;
+  if (!bucket) throw new UsageError('S3_BUCKET_NAME is not set: export it from the deployed stack, e.g. S3_BUCKET_NAME=$(terraform -chdir=terraform output -raw bucket_name)');
+  const s3 = new S3Client({ region, forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
+  try {
+    try {
+      await s3.config.credentials();
+    } catch {
+      throw new ToolError('no AWS credentials found: set AWS_PROFILE (after `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    }
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 404) throw new ToolError(`bucket ${bucket} does not exist: check S3_BUCKET_NAME (terraform output) and that the stack is applied`);
+      if (status === 403) throw new ToolError(`these AWS credentials may not use bucket ${bucket} (403 Forbidden)`);
+      if (status === 301) throw new ToolError(`bucket ${bucket} is in another region than ${region}: set AWS_REGION to the stack's region`);
+      throw new ToolError(`cannot check bucket ${bucket}: ${(error as Error).name}: ${(error as Error).message}`);
+    }
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The user's side: a person writes or taps a button, Telegram builds the update and delivers it to
+ * the webhook (redelivering after a failure) or queues it for getUpdates.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Update } from '@grammyjs/types';
+import type { EmulatorState } from './state.ts';
+import { updateKind, userMessage, type UserMessage } from './updates.ts';
+
+const WEBHOOK_TIMEOUT_MS = 60_000;
+
+export interface Delivery {
+  /** HTTP status from the webhook; 0 for a network error. */
+  status: number;
+  ms: number;
+}
+
+/** How Telegram retries a webhook that failed; small defaults keep tests fast. */
+export interface Redelivery {
+  attempts: number;
+  delayMs: number;
+}
+
+export async function deliver(state: EmulatorState, redelivery: Redelivery, update: Update, secretToken = state.webhook?.secret_token): Promise<Delivery[]> {
+  state.events.emit('update', update);
+  const target = state.webhook;
+  if (!target) {
+    state.pendingUpdates.push(update);
+    state.wakePollers();
+    return [];
+  }
+  const kind = updateKind(update);
+  if (target.allowed_updates?.length && kind && !target.allowed_updates.includes(kind)) return [];
+  const deliveries: Delivery[] = [];
+  for (let attempt = 1; attempt <= redelivery.attempts; attempt++) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, redelivery.delayMs));
+    const started = performance.now();
+    let status = 0;
+    try {
+      const response = await fetch(target.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(secretToken ? { 'x-telegram-bot-api-secret-token': secretToken } : {}) },
+        body: JSON.stringify(update),
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    } catch (error) {
+      target.last_error_message = error instanceof Error ? error.message : String(error);
+    }
+    deliveries.push({ status, ms: performance.now() - started });
+    if (status >= 200 && status < 300) return deliveries;
+    target.last_error_date = Math.floor(Date.now() / 1000);
+    if (status) target.last_error_message = `Wrong response from the webhook: ${status}`;
+  }
+  return deliveries;
+}
+
+/** A person's message in a chat (opened on the first one), as an update. */
+export function userWrites(state: EmulatorState, input: UserMessage): Update {
+  let chat = state.chats.get(input.chatId);
+  if (!chat) {
+    chat = { chat: userMessage(input, 0).chat, messages: new Map(), nextMessageId: 1 };
+    state.chats.set(input.chatId, chat);
+  }
+  const replyTo = input.replyTo === undefined ? undefined : chat.messages.get(input.replyTo);
+  const message = userMessage(input, chat.nextMessageId++, replyTo);
+  chat.messages.set(message.message_id, message);
+  return { update_id: state.nextUpdateId++, message } as Update;
+}
+
+/** The user taps an inline keyboard button of one of the bot's messages: a callback_query update. */
+export function userPresses(state: EmulatorState, { chatId, messageId, data }: { chatId: number; messageId: number; data: string }): Update {
+  const message = state.chats.get(chatId)?.messages.get(messageId);
+  const buttons = (message as { reply_markup?: { inline_keyboard?: { callback_data?: string }[][] } } | undefined)?.reply_markup?.inline_keyboard?.flat() ?? [];
+  if (!message || !buttons.some((button) => button.callback_data === data)) throw new Error(`message ${messageId} in chat ${chatId} has no button with callback_data ${JSON.stringify(data)}`);
+  const from = userMessage({ chatId, text: '' }, 0).from;
+  return { update_id: state.nextUpdateId++, callback_query: { id: randomBytes(8).readBigUInt64BE().toString(), from, message, chat_instance: String(chatId), data } } as Update;
+}

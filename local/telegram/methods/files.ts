@@ -1,0 +1,94 @@
+/**
+ * Audio the bot sends and files it asks for: sendVoice, sendDocument, getFile. Voices arrive by URL
+ * (fetched and checked as Telegram does), by upload, or by a file_id the emulator gave out.
+ */
+import { inspectOggOpus } from '../audio.ts';
+import { telegramErrors } from '../errors.ts';
+import type { BotRequest } from '../params.ts';
+import type { EmulatorState, StoredFile } from '../state.ts';
+import type { MethodFamily } from './types.ts';
+
+/** Telegram's limits for a voice given by URL: up to 1 MB as a voice, up to 20 MB as a file. */
+const VOICE_BY_URL_BYTES = 1024 * 1024;
+const FILE_BY_URL_BYTES = 20 * 1024 * 1024;
+const URL_FETCH_TIMEOUT_MS = 10_000;
+
+type Source = { bytes: Buffer; via: 'url' | 'upload' | 'file_id'; known?: StoredFile };
+
+/** The bytes behind a voice/document parameter, fetched, uploaded or referenced by file_id. */
+async function mediaSource(state: EmulatorState, field: string, request: BotRequest): Promise<Source> {
+  const value = request.params[field];
+  const attachName = typeof value === 'string' && value.startsWith('attach://') ? value.slice('attach://'.length) : field;
+  const upload = request.files.find((file) => file.field === attachName);
+  if (upload) return { bytes: upload.bytes, via: 'upload' };
+  if (typeof value !== 'string' || value === '') throw telegramErrors.missing(field);
+  if (/^https?:\/\//i.test(value)) return { bytes: await fetchMedia(value, field === 'voice'), via: 'url' };
+  const known = state.files.get(value);
+  if (!known) throw telegramErrors.wrongFileId();
+  return { bytes: known.bytes, via: 'file_id', known };
+}
+
+async function fetchMedia(url: string, voice: boolean): Promise<Buffer> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS) });
+  } catch {
+    throw telegramErrors.urlUnreachable();
+  }
+  if (!response.ok) throw telegramErrors.urlUnreachable();
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (voice && type !== 'audio/ogg') {
+    await response.body?.cancel();
+    throw telegramErrors.wrongContentType();
+  }
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (bytes.length > FILE_BY_URL_BYTES) throw telegramErrors.urlUnreachable();
+  return bytes;
+}
+
+const documentFields = (file: StoredFile, name: string) => ({ file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: name, mime_type: 'audio/ogg', file_size: file.bytes.length });
+const captionOf = (request: BotRequest) => (request.params.caption === undefined ? undefined : String(request.params.caption));
+
+export const fileMethods: MethodFamily = {
+  async sendVoice(state, request) {
+    const chat = state.chatOf(request.params.chat_id);
+    if (state.forbiddenVoiceChats.has(chat.chat.id)) throw telegramErrors.voiceForbidden();
+    const replyTo = state.replyTarget(chat, request.params);
+    const source = await mediaSource(state, 'voice', request);
+    const caption = captionOf(request);
+    const decoded = source.known?.voice ?? (await inspectOggOpus(source.bytes));
+    if (!decoded) throw telegramErrors.notOggOpus();
+    const file = source.known ?? state.storeFile(source.bytes, decoded);
+    const audio = { bytes: source.bytes, ...decoded };
+    const common = { chat_id: chat.chat.id, via: source.via, audio, ...(caption ? { caption } : {}), ...(replyTo ? { reply_to_message_id: replyTo.message_id } : {}) };
+    if (source.via === 'url' && source.bytes.length > VOICE_BY_URL_BYTES) {
+      // Telegram's documented rule: voice notes of 1–20 MB by URL arrive as files, not voices.
+      const message = state.postMessage(chat, { document: documentFields(file, 'voice.ogg'), ...(caption ? { caption } : {}) }, replyTo);
+      state.remember({ message_id: message.message_id, kind: 'document', ...common, message });
+      return { result: message };
+    }
+    const voice = { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: Math.max(1, Math.round(decoded.durationSeconds)), mime_type: 'audio/ogg', file_size: source.bytes.length };
+    const message = state.postMessage(chat, { voice, ...(caption ? { caption } : {}) }, replyTo);
+    state.remember({ message_id: message.message_id, kind: 'voice', ...common, message });
+    return { result: message };
+  },
+
+  async sendDocument(state, request) {
+    const chat = state.chatOf(request.params.chat_id);
+    const replyTo = state.replyTarget(chat, request.params);
+    const source = await mediaSource(state, 'document', request);
+    const file = source.known ?? state.storeFile(source.bytes);
+    const upload = request.files.find((candidate) => candidate.field === 'document');
+    const caption = captionOf(request);
+    const document = { ...documentFields(file, upload?.filename ?? 'file'), mime_type: upload?.contentType || 'application/octet-stream' };
+    const message = state.postMessage(chat, { document, ...(caption ? { caption } : {}) }, replyTo);
+    state.remember({ message_id: message.message_id, chat_id: chat.chat.id, kind: 'document', via: source.via, ...(caption ? { caption } : {}), ...(replyTo ? { reply_to_message_id: replyTo.message_id } : {}), message });
+    return { result: message };
+  },
+
+  async getFile(state, { params }) {
+    const file = state.files.get(String(params.file_id ?? ''));
+    if (!file) throw telegramErrors.wrongFileId();
+    return { result: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path } };
+  },
+};

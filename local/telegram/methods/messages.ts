@@ -1,0 +1,40 @@
+/** The bot talking in a chat: getMe, sendMessage, sendChatAction, answerCallbackQuery. */
+import { telegramErrors } from '../errors.ts';
+import { objectParam } from '../params.ts';
+import type { ChatAction } from '../state.ts';
+import type { MethodFamily } from './types.ts';
+
+const MAX_TEXT = 4096;
+const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
+const PARSE_MODES = new Set(['HTML', 'Markdown', 'MarkdownV2']);
+
+export const messageMethods: MethodFamily = {
+  async getMe(state) {
+    return { result: { ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } };
+  },
+
+  async sendMessage(state, { params }) {
+    const chat = state.chatOf(params.chat_id);
+    const text = params.text === undefined ? '' : String(params.text);
+    if (text.trim() === '') throw telegramErrors.textEmpty();
+    if ([...text].length > MAX_TEXT) throw telegramErrors.textTooLong();
+    if (params.parse_mode !== undefined && params.parse_mode !== '' && !PARSE_MODES.has(String(params.parse_mode))) throw telegramErrors.unsupportedParseMode(String(params.parse_mode));
+    const replyTo = state.replyTarget(chat, params);
+    const markup = objectParam<object>(params.reply_markup);
+    const message = state.postMessage(chat, { text, ...(markup ? { reply_markup: markup } : {}) }, replyTo);
+    state.remember({ message_id: message.message_id, chat_id: chat.chat.id, kind: 'text', text, ...(replyTo ? { reply_to_message_id: replyTo.message_id } : {}), message });
+    return { result: message };
+  },
+
+  async sendChatAction(state, { params }) {
+    const chat = state.chatOf(params.chat_id);
+    if (!CHAT_ACTIONS.has(String(params.action ?? ''))) throw telegramErrors.wrongAction();
+    state.events.emit('action', { chat_id: chat.chat.id, action: String(params.action), at: Date.now() } satisfies ChatAction);
+    return { result: true };
+  },
+
+  async answerCallbackQuery(_state, { params }) {
+    if (params.callback_query_id === undefined || params.callback_query_id === '') throw telegramErrors.missing('callback_query_id');
+    return { result: true };
+  },
+};
