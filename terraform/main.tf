@@ -79,7 +79,7 @@ module "webhook" {
   webhook_url       = module.api.webhook_url
   secret_arn        = module.secret.secret_arn
   secret_version_id = module.secret.version_id
-  script_path       = "${local.repo_root}/scripts/webhook.mjs"
+  script_path       = "${local.repo_root}/dist/webhook.mjs"
 
   allowed_updates      = var.webhook_allowed_updates
   max_connections      = var.webhook_max_connections

@@ -34,7 +34,7 @@ output "bucket_name" {
 }
 
 output "secret_arn" {
-  description = "ARN of the Secrets Manager secret with the bot token and webhook secret (the ARN is not secret; its value is). Use it with `node scripts/webhook.mjs info --secret-arn ...`."
+  description = "ARN of the Secrets Manager secret with the bot token and webhook secret (the ARN is not secret; its value is). Use it with `node dist/webhook.mjs info --secret-arn ...`."
   value       = module.secret.secret_arn
 }
 

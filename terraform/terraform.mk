@@ -43,14 +43,15 @@ plan: ## Build, then write the plan file terraform/build/voicebot.tfplan
 	$(TF) -chdir=$(TF_DIR) plan -input=false -out=$(TF_PLAN); \
 	chmod 600 $(TF_DIR)/$(TF_PLAN)
 
-# A saved plan is used when no .tf file, tfvars file or the webhook script changed after it was
-# written (Terraform itself refuses a plan whose state has moved on). The zip the plan refers to was
-# written at plan time, so rebuilding dist/ does not make the plan stale. A plan is used once.
+# A saved plan is used when no .tf or tfvars file changed after it was written (Terraform itself
+# refuses a plan whose state has moved on). dist/function.zip and dist/webhook.mjs are deterministic
+# builds: rebuilding without a source change gives the same bytes and hashes, and a changed one makes
+# Terraform refuse the saved plan as inconsistent. A plan is used once.
 apply: ## Build, then apply the fresh plan file or plan and ask
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	plan=$(TF_DIR)/$(TF_PLAN); \
-	if [ -f "$$plan" ] && [ -z "$$(find $(TF_DIR) scripts/webhook.mjs \( -name '*.tf' -o -name '*.tfvars' -o -name '*.tf.json' -o -name '*.tfvars.json' -o -name 'webhook.mjs' \) -not -path '*/.terraform/*' -newer "$$plan" | head -n 1)" ]; then \
+	if [ -f "$$plan" ] && [ -z "$$(find $(TF_DIR) \( -name '*.tf' -o -name '*.tfvars' -o -name '*.tf.json' -o -name '*.tfvars.json' \) -not -path '*/.terraform/*' -newer "$$plan" | head -n 1)" ]; then \
 	  echo "Applying saved plan $$plan"; \
 	  status=0; $(TF) -chdir=$(TF_DIR) apply -input=false $(TF_PLAN) || status=$$?; \
 	  rm -f "$$plan"; exit $$status; \

@@ -74,7 +74,7 @@ describe('terraform', { skip: missing }, () => {
 
     test('registers the webhook on apply and deletes it on destroy, reading the secret from Secrets Manager', async () => {
       const secretArn = sm.put('voicebot-bot-test', JSON.stringify({ bot_token: TOKEN, webhook_secret: WEBHOOK_SECRET }));
-      const r = await ws.run(['test', '-no-color', '-filter', 'tests/webhook.tftest.hcl', '-var', `secret_arn=${secretArn}`, '-var', `script_path=${path.join(REPO_ROOT, 'scripts/webhook.mjs')}`], {
+      const r = await ws.run(['test', '-no-color', '-filter', 'tests/webhook.tftest.hcl', '-var', `secret_arn=${secretArn}`, '-var', `script_path=${path.join(REPO_ROOT, 'dist/webhook.mjs')}`], {
         env: {
           TELEGRAM_API_URL: tg.url,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: sm.endpoint,

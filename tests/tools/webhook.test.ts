@@ -149,12 +149,6 @@ describe('dist/webhook.mjs', () => {
     }
   });
 
-  test('the old path scripts/webhook.mjs still runs it', async () => {
-    const r = await run(['delete'], env, 'scripts/webhook.mjs');
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(tg.calls.map((c) => c.method), ['deleteWebhook', 'getWebhookInfo']);
-  });
-
   test('bad usage exits 2 and explains', async () => {
     const noCredentials = await run(['set', '--url', URL_], { TELEGRAM_API_URL: tg.url });
     assert.equal(noCredentials.code, 2);

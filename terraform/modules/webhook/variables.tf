@@ -24,7 +24,7 @@ variable "secret_version_id" {
 }
 
 variable "script_path" {
-  description = "Path of scripts/webhook.mjs, relative to the directory Terraform runs in (the root module); its hash is a trigger, so a changed script re-registers."
+  description = "Path of the built webhook script (dist/webhook.mjs, written by `npm run build`; it needs nothing but Node.js), relative to the directory Terraform runs in (the root module); its hash is a trigger, so a changed script re-registers."
   type        = string
 }
 
