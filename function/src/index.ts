@@ -1,18 +1,19 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { handleUpdate, type BotDeps } from './bot.ts';
+import { handleUpdate } from './bot.ts';
+import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
-import { SECRET_TOKEN_HEADER } from './constants.ts';
+import { FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER } from './constants.ts';
+import type { BotDeps } from './context.ts';
 import { Deadline } from './deadline.ts';
 import { Logger } from './log.ts';
 import { credentialStore, type BotCredentials } from './secrets.ts';
-import { createPollyClient } from './speech/polly.ts';
-import { AudioStore, createS3Client } from './storage/audio.ts';
-import { MarkerStore } from './storage/markers.ts';
-import { SettingsStore } from './storage/settings.ts';
+import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
+import { createS3Client, S3AudioStore } from './storage/audio.ts';
+import { S3UpdateLedger } from './storage/ledger.ts';
+import { S3SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
-import { FileIdMemory } from './telegram/file-ids.ts';
 import { UpdateTrace } from './trace.ts';
-import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts';
+import { decodeUpdate, isValidSecret, MalformedUpdateError } from './updates.ts';
 
 /**
  * Lambda entry point for an API Gateway REST proxy integration; the only module that knows the event shape.
@@ -22,19 +23,20 @@ import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts'
 const config = readConfig(process.env);
 const log = new Logger(config.logLevel);
 const credentials = credentialStore(config.credentials, config.region);
-const polly = createPollyClient(config.region);
 const s3 = createS3Client(config.region, config.s3ForcePathStyle);
-const stores = {
-  store: new AudioStore(s3, config.bucket),
-  settings: new SettingsStore(s3, config.bucket),
-  markers: new MarkerStore(s3, config.bucket),
-  fileIds: new FileIdMemory(),
+/** The ports' implementations that need no bot token. */
+const ports = {
+  synthesizer: new PollySynthesizer(createPollyClient(config.region)),
+  audioStore: new S3AudioStore(s3, config.bucket),
+  settings: new S3SettingsStore(s3, config.bucket),
+  ledger: new S3UpdateLedger(s3, config.bucket),
+  fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
 };
 /** Clients that need the bot token; made again only if a rotation changed it. */
 let deps: { botToken: string; value: BotDeps } | undefined;
 
 function depsFor(botToken: string): BotDeps {
-  if (deps?.botToken !== botToken) deps = { botToken, value: { config, polly, log, ...stores, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
+  if (deps?.botToken !== botToken) deps = { botToken, value: { config, log, ...ports, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
   return deps.value;
 }
 
