@@ -4,10 +4,11 @@ import { say } from './commands/say.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
-import type { LedgerEntry, UpdateContext } from './context.ts';
+import type { BotDeps, LedgerEntry, UpdateContext } from './context.ts';
+import type { Deadline } from './deadline.ts';
 import { MESSAGES } from './messages.ts';
 import { apologize, replyText } from './replies.ts';
-import type { Outcome } from './trace.ts';
+import { UpdateTrace, type Outcome } from './trace.ts';
 import { classifyUpdate, type Command, type Intent } from './updates.ts';
 import { speak } from './voice/speak.ts';
 
@@ -15,18 +16,29 @@ type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) =
 
 const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
 
-export interface Handled {
+interface Handled {
   outcome: Outcome;
   reason?: string;
 }
 
 type ActionableIntent = Exclude<Intent, { kind: 'ignore' }>;
 
+/** Handles one verified update and logs what happened in one line. Never throws: past the door the webhook answers 200 either way. */
+export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<void> {
+  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
+  try {
+    const { outcome, reason } = await handleUpdate({ ...deps, deadline, trace }, update);
+    deps.log.info('update handled', trace.finish(outcome, reason));
+  } catch (error) {
+    deps.log.error('update failed', { ...trace.finish('failed'), error });
+  }
+}
+
 /**
  * Routes one verified update. Before anything is said or synthesized, three gates:
  * the allowlist, exactly-once delivery across containers, and the per-chat rate limit.
  */
-export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
+async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
   const intent = classifyUpdate(update);
   if (intent.kind === 'ignore') return { outcome: 'ignored', reason: intent.reason };
   // Other bots' commands and group chatter must not be claimed or counted against the chat's limit.

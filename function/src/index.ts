@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { handleUpdate } from './bot.ts';
+import { answerUpdate } from './bot.ts';
 import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
 import { FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER } from './constants.ts';
@@ -12,7 +12,6 @@ import { createS3Client, S3AudioStore } from './storage/audio.ts';
 import { S3UpdateLedger } from './storage/ledger.ts';
 import { S3SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
-import { UpdateTrace } from './trace.ts';
 import { decodeUpdate, isValidSecret, MalformedUpdateError } from './updates.ts';
 
 /**
@@ -80,13 +79,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(200);
   }
 
-  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
-  try {
-    const { outcome, reason } = await handleUpdate({ ...depsFor(current.botToken), deadline, trace }, update);
-    log.info('update handled', trace.finish(outcome, reason));
-  } catch (error) {
-    log.error('update failed', { ...trace.finish('failed'), error });
-  }
+  await answerUpdate(depsFor(current.botToken), update, deadline);
   return respond(200);
 }
 
