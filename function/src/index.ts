@@ -23,7 +23,7 @@ const config = readConfig(process.env);
 const log = new Logger(config.logLevel);
 const credentials = credentialStore(config.credentials, config.region);
 const s3 = createS3Client(config.region, config.s3ForcePathStyle);
-/** The ports' implementations that need no bot token. */
+/** What needs no bot token: the ports' implementations and the file_ids this container remembers. */
 const ports = {
   synthesizer: new PollySynthesizer(createPollyClient(config.region)),
   audioStore: new S3AudioStore(s3, config.bucket),

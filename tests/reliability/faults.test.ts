@@ -56,8 +56,6 @@ interface Row {
   inject(stack: Stack, chatId: number): void;
   text?: string;
   lambdaTimeoutMs?: number;
-  /** Milliseconds API Gateway already spent before the function ran. */
-  arrivedMsAgo?: number;
   expect: {
     voice: 0 | 1;
     document?: 0 | 1;
@@ -183,9 +181,9 @@ after(async () => {
   for (const s of stacks) await s.close();
 });
 
-async function run(target: Stack, update: Update, lambdaTimeoutMs: number, arrivedMsAgo = 0): Promise<{ invocation: Invocation; activity: Activity }> {
+async function run(target: Stack, update: Update, lambdaTimeoutMs: number): Promise<{ invocation: Invocation; activity: Activity }> {
   const since = mark(target);
-  const event = webhookEvent(update, arrivedMsAgo ? { requestTimeEpoch: Date.now() - arrivedMsAgo } : {});
+  const event = webhookEvent(update);
   const invocation = await invoke(target, event, lambdaTimeoutMs);
   answers.push(invocation.result);
   if (invocation.thrown !== undefined) thrown.push(invocation.thrown);
@@ -212,7 +210,7 @@ describe('fault matrix (one stack, a fresh chat per fault)', () => {
       const lambdaTimeoutMs = row.lambdaTimeoutMs ?? 20_000;
       row.inject(stack, chat.id);
       const text = row.text ?? `Please read fault number ${++phrase} aloud for chat ${chat.id}`;
-      const { invocation, activity } = await run(stack, textUpdateIn(chat, text), lambdaTimeoutMs, row.arrivedMsAgo);
+      const { invocation, activity } = await run(stack, textUpdateIn(chat, text), lambdaTimeoutMs);
       const sent = sentTo(activity, chat.id);
       const context = `\n  sent: ${describeSent(sent)}\n  calls: ${activity.calls.map((c) => `${c.method}:${c.status}`).join(' ')}\n  s3: ${activity.s3.map((r) => `${r.method}:${r.status}:${r.path.split('?')[0]}`).join(' ')}\n  logs: ${activity.logs.map((l) => JSON.stringify(l).slice(0, 400)).join('\n        ')}`;
 

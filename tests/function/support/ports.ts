@@ -125,7 +125,7 @@ export class InMemoryAudioStore implements AudioStore {
     signal?.throwIfAborted();
     this.faults.take('find');
     const bytes = this.objects.get(key);
-    const durationSeconds = bytes && oggDurationFromTail(bytes.subarray(-8192));
+    const durationSeconds = bytes && oggDurationFromTail(bytes);
     return bytes && durationSeconds !== undefined ? { key, bytes: bytes.length, durationSeconds } : undefined;
   }
 
