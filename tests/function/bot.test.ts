@@ -68,7 +68,7 @@ describe('the per-chat rate limit', () => {
 
 describe('routing', () => {
   test('/start sends START_MESSAGE exactly as written, not as a reply', async () => {
-    const startMessage = 'Welcome & hello #1?\nSend text, get voice — 100% offline.';
+    const startMessage = '  Hello!\n\n  Spaces and line breaks stay.  ';
     const bot = new TestBot({ START_MESSAGE: startMessage });
     await bot.say(10, '/start deep-link-payload');
     const [sent] = bot.telegram.sent('sendMessage', 10);

@@ -15,6 +15,8 @@ import { FakeSynthesizer, InMemoryAudioStore, InMemoryLedger, InMemoryMessenger,
 
 export const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 export const WEBHOOK_SECRET = 'unit_webhook-Secret_7';
+/** The e2e stack's START_MESSAGE too, which the corpus (tests/reliability/corpus/commands.json) expects. */
+export const START_MESSAGE = 'Welcome & hello #1?\nSend text, get voice — 100% offline.';
 
 export type LogLine = Record<string, unknown>;
 
@@ -44,7 +46,7 @@ export class TestBot {
   private fileIds = new BoundedCache<string, string>(FILE_ID_CACHE_SIZE);
 
   constructor(env: Record<string, string> = {}) {
-    this.config = readConfig({ S3_BUCKET_NAME: 'voicebot-unit', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, LOG_LEVEL: 'DEBUG', ...env });
+    this.config = readConfig({ S3_BUCKET_NAME: 'voicebot-unit', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, START_MESSAGE, LOG_LEVEL: 'DEBUG', ...env });
   }
 
   /** A cold start: what the container remembered is gone; the ports' contents stay. */

@@ -90,6 +90,11 @@ export class InMemoryLedger implements UpdateLedger {
     return [...this.claimed.values()].filter((e) => e.kind === 'message' && e.chatId === chatId && Math.floor(e.date / 60) === minute).length;
   }
 
+  /** How many updates have been claimed. */
+  get claims(): number {
+    return this.claimed.size;
+  }
+
   async claimRefusal(chatId: number): Promise<boolean> {
     if (this.refused.has(chatId)) return false;
     this.refused.add(chatId);
@@ -161,9 +166,9 @@ export class InMemoryAudioStore implements AudioStore {
   }
 }
 
-/** A 48 kHz mono tone, encoded as a real Ogg Opus file: a hundredth of a second per character, small and quick to make. */
+/** A 48 kHz mono tone, encoded as a real Ogg Opus file: half a second at least, then a hundredth of a second per character: small and quick to make. */
 function oggOpusFor(text: string): Buffer {
-  const samples = new Int16Array(Math.max(4800, text.length * 480));
+  const samples = new Int16Array(Math.max(24_000, text.length * 480));
   for (let i = 0; i < samples.length; i++) samples[i] = Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000));
   return encodeOggOpus(samples, { bitrateKbps: 16 });
 }
@@ -226,7 +231,7 @@ export class InMemoryMessenger implements Messenger {
 
   constructor(
     private readonly store: InMemoryAudioStore,
-    readonly botUsername = 'voicebot_test_bot',
+    readonly botUsername = 'voicebot_demo_bot',
   ) {}
 
   /** The next `times` calls of `method` fail with this Bot API error. */
