@@ -1,58 +1,44 @@
-import type { PollyClient } from '@aws-sdk/client-polly';
 import type { Message, Update } from '@grammyjs/types';
 import { help } from './commands/help.ts';
 import { say } from './commands/say.ts';
-import { speak } from './commands/speak.ts';
 import { start } from './commands/start.ts';
-import { apologize, replyText } from './commands/text.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
-import type { Config } from './config.ts';
-import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS, UPDATE_MARKER_PREFIX } from './constants.ts';
+import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
+import type { BotDeps, LedgerEntry, UpdateContext } from './context.ts';
 import type { Deadline } from './deadline.ts';
-import type { Logger } from './log.ts';
 import { MESSAGES } from './messages.ts';
-import type { AudioStore } from './storage/audio.ts';
-import type { MarkerStore } from './storage/markers.ts';
-import type { SettingsStore } from './storage/settings.ts';
-import type { TelegramClient } from './telegram/client.ts';
-import type { FileIdMemory } from './telegram/file-ids.ts';
-import type { Outcome, UpdateTrace } from './trace.ts';
-import { classifyUpdate, type Command, type Intent } from './webhook.ts';
-
-/** What lives as long as the container: configuration, clients and what they remember. */
-export interface BotDeps {
-  config: Config;
-  telegram: TelegramClient;
-  polly: PollyClient;
-  store: AudioStore;
-  settings: SettingsStore;
-  markers: MarkerStore;
-  fileIds: FileIdMemory;
-  log: Logger;
-}
-
-/** What one update is handled with. */
-export interface UpdateContext extends BotDeps {
-  deadline: Deadline;
-  trace: UpdateTrace;
-}
+import { apologize, replyText } from './replies.ts';
+import { UpdateTrace, type Outcome } from './trace.ts';
+import { classifyUpdate, type Command, type Intent } from './updates.ts';
+import { speak } from './voice/speak.ts';
 
 type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<Outcome>;
 
 const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
 
-export interface Handled {
+interface Handled {
   outcome: Outcome;
   reason?: string;
 }
 
 type ActionableIntent = Exclude<Intent, { kind: 'ignore' }>;
 
+/** Handles one verified update and logs what happened in one line. Never throws: past the door the webhook answers 200 either way. */
+export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<void> {
+  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
+  try {
+    const { outcome, reason } = await handleUpdate({ ...deps, deadline, trace }, update);
+    deps.log.info('update handled', trace.finish(outcome, reason));
+  } catch (error) {
+    deps.log.error('update failed', { ...trace.finish('failed'), error });
+  }
+}
+
 /**
  * Routes one verified update. Before anything is said or synthesized, three gates:
  * the allowlist, exactly-once delivery across containers, and the per-chat rate limit.
  */
-export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
+async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
   const intent = classifyUpdate(update);
   if (intent.kind === 'ignore') return { outcome: 'ignored', reason: intent.reason };
   // Other bots' commands and group chatter must not be claimed or counted against the chat's limit.
@@ -65,13 +51,15 @@ export async function handleUpdate(ctx: UpdateContext, update: Update): Promise<
   if (allowedChatIds && !allowedChatIds.has(chatId)) return refuse(ctx, intent, chatId);
 
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
-  const { key, window } = markerFor(update.update_id, intent, chatId);
+  const entry: LedgerEntry =
+    intent.kind === 'callback' ? { updateId: update.update_id, kind: 'callback' } : { updateId: update.update_id, kind: 'message', chatId, date: message.date };
   let count = 0;
   try {
-    if (!(await ctx.trace.time('s3', ctx.markers.claim(key, signal)))) return { outcome: 'ignored', reason: 'duplicate delivery' };
-    if (window && rateLimitPerMinute > 0) count = await ctx.trace.time('s3', ctx.markers.count(window, signal));
+    if (!(await ctx.trace.time('s3', ctx.ledger.claim(entry, signal)))) return { outcome: 'ignored', reason: 'duplicate delivery' };
+    // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
+    if (entry.kind === 'message' && rateLimitPerMinute > 0) count = await ctx.trace.time('s3', ctx.ledger.countInMinute(chatId, entry.date, signal));
   } catch (error) {
-    // S3 is unreachable: nothing can be stored or sent, but the user hears why.
+    // The ledger is unreachable: nothing can be stored or sent, but the user hears why.
     if (intent.kind !== 'callback') await apologize(ctx, message);
     throw error;
   }
@@ -105,20 +93,9 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
   }
 }
 
-/**
- * Markers live under `updates/`, which the lifecycle rule expires. A message's marker sits in a
- * per-chat, per-minute folder taken from the message's own date, so a redelivery finds the same key
- * and counting a folder gives the chat's messages in that minute.
- */
-function markerFor(updateId: number, intent: ActionableIntent, chatId: number): { key: string; window?: string } {
-  if (intent.kind === 'callback') return { key: `${UPDATE_MARKER_PREFIX}callbacks/${updateId}` };
-  const window = `${UPDATE_MARKER_PREFIX}chats/${chatId}/${Math.floor(intent.message.date / 60)}/`;
-  return { key: `${window}${updateId}`, window };
-}
-
 /** Chats outside the allowlist hear one polite refusal, then silence. */
 async function refuse(ctx: UpdateContext, intent: ActionableIntent, chatId: number): Promise<Handled> {
-  const firstTime = await ctx.markers.claim(`${UPDATE_MARKER_PREFIX}refused/${chatId}`, ctx.deadline.signal(DEADLINE_RESERVE_MS));
+  const firstTime = await ctx.ledger.claimRefusal(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   if (firstTime && intent.kind !== 'callback') await replyText(ctx, intent.message, MESSAGES.notAllowed, false);
   return { outcome: firstTime ? 'text_sent' : 'ignored', reason: 'chat not allowed' };
 }

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_LOG_LEVEL,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_START_MESSAGE,
   DEFAULT_TELEGRAM_API_URL,
@@ -79,7 +80,7 @@ export function readConfig(env: Env): Config {
   const pathStyle = value('S3_FORCE_PATH_STYLE') ?? 'false';
   if (pathStyle !== 'true' && pathStyle !== 'false') problems.push('S3_FORCE_PATH_STYLE must be true or false');
 
-  const logLevel = (value('LOG_LEVEL') ?? 'INFO').toUpperCase();
+  const logLevel = (value('LOG_LEVEL') ?? DEFAULT_LOG_LEVEL).toUpperCase();
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const maxTextLength = integer('MAX_TEXT_LENGTH', 1, TELEGRAM_MAX_TEXT_LENGTH, TELEGRAM_MAX_TEXT_LENGTH);

@@ -16,14 +16,27 @@ export const FINAL_REPLY_RESERVE_MS = 400;
 export const TELEGRAM_MAX_ATTEMPTS = 3;
 /** Presigned URLs only need to live until Telegram has fetched the audio. */
 export const PRESIGNED_URL_TTL_SECONDS = 300;
-/** S3 layout. The lifecycle rule expires `audio/` and `updates/`; `settings/` is kept. */
-export const AUDIO_KEY_PREFIX = 'audio/';
-export const UPDATE_MARKER_PREFIX = 'updates/';
-export const SETTINGS_KEY_PREFIX = 'settings/';
+/** How long a container trusts its copy of a chat's settings: another container may have taken its /voice choice. */
+export const SETTINGS_CACHE_TTL_MS = 60_000;
+/** Chats whose settings a warm container keeps; it may live for hours. */
+export const SETTINGS_CACHE_MAX_CHATS = 1000;
+/** Telegram file_ids of sent voices a warm container keeps. */
+export const FILE_ID_CACHE_SIZE = 1000;
+/** Markers listed at most to count a chat's minute: far above any rate limit we count to. */
+export const MARKER_COUNT_MAX_KEYS = 1000;
+/** Bounds on opening a connection to Polly and on the Secrets Manager fetch, unlike the SDK's unbounded defaults. */
+export const POLLY_CONNECTION_TIMEOUT_MS = 3_000;
+export const SECRET_FETCH_CONNECTION_TIMEOUT_MS = 3_000;
+export const SECRET_FETCH_REQUEST_TIMEOUT_MS = 5_000;
+/** Least time between re-reads of the bot secret after a mismatch: rotation is rare, probes are not. */
+export const SECRET_REFRESH_INTERVAL_MS = 60_000;
 export const AUDIO_CONTENT_TYPE = 'audio/ogg';
 export const SECRET_TOKEN_HEADER = 'x-telegram-bot-api-secret-token';
 
 export const DEFAULT_VOICE = 'Maxim';
+/** The voice menu's language when neither the chat's voice, the user's app nor VOICE_NAME tells one. */
+export const DEFAULT_LANGUAGE = 'en-US';
+export const DEFAULT_LOG_LEVEL = 'INFO';
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 10;
 export const DEFAULT_TELEGRAM_API_URL = 'https://api.telegram.org';
 export const DEFAULT_START_MESSAGE =

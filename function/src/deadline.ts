@@ -1,6 +1,6 @@
 import { API_GATEWAY_TIMEOUT_MS } from './constants.ts';
 
-export class DeadlineExceededError extends Error {
+class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
 }
 

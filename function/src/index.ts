@@ -1,18 +1,18 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { handleUpdate, type BotDeps } from './bot.ts';
+import { answerUpdate } from './bot.ts';
+import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
-import { SECRET_TOKEN_HEADER } from './constants.ts';
+import { FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER } from './constants.ts';
+import type { BotDeps } from './context.ts';
 import { Deadline } from './deadline.ts';
 import { Logger } from './log.ts';
 import { credentialStore, type BotCredentials } from './secrets.ts';
-import { createPollyClient } from './speech/polly.ts';
-import { AudioStore, createS3Client } from './storage/audio.ts';
-import { MarkerStore } from './storage/markers.ts';
-import { SettingsStore } from './storage/settings.ts';
+import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
+import { createS3Client, S3AudioStore } from './storage/audio.ts';
+import { S3UpdateLedger } from './storage/ledger.ts';
+import { S3SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
-import { FileIdMemory } from './telegram/file-ids.ts';
-import { UpdateTrace } from './trace.ts';
-import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts';
+import { decodeUpdate, isValidSecret, MalformedUpdateError } from './updates.ts';
 
 /**
  * Lambda entry point for an API Gateway REST proxy integration; the only module that knows the event shape.
@@ -22,19 +22,20 @@ import { decodeUpdate, isValidSecret, MalformedUpdateError } from './webhook.ts'
 const config = readConfig(process.env);
 const log = new Logger(config.logLevel);
 const credentials = credentialStore(config.credentials, config.region);
-const polly = createPollyClient(config.region);
 const s3 = createS3Client(config.region, config.s3ForcePathStyle);
-const stores = {
-  store: new AudioStore(s3, config.bucket),
-  settings: new SettingsStore(s3, config.bucket),
-  markers: new MarkerStore(s3, config.bucket),
-  fileIds: new FileIdMemory(),
+/** What needs no bot token: the ports' implementations and the file_ids this container remembers. */
+const ports = {
+  synthesizer: new PollySynthesizer(createPollyClient(config.region)),
+  audioStore: new S3AudioStore(s3, config.bucket),
+  settings: new S3SettingsStore(s3, config.bucket),
+  ledger: new S3UpdateLedger(s3, config.bucket),
+  fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
 };
 /** Clients that need the bot token; made again only if a rotation changed it. */
 let deps: { botToken: string; value: BotDeps } | undefined;
 
 function depsFor(botToken: string): BotDeps {
-  if (deps?.botToken !== botToken) deps = { botToken, value: { config, polly, log, ...stores, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
+  if (deps?.botToken !== botToken) deps = { botToken, value: { config, log, ...ports, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
   return deps.value;
 }
 
@@ -78,13 +79,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(200);
   }
 
-  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
-  try {
-    const { outcome, reason } = await handleUpdate({ ...depsFor(current.botToken), deadline, trace }, update);
-    log.info('update handled', trace.finish(outcome, reason));
-  } catch (error) {
-    log.error('update failed', { ...trace.finish('failed'), error });
-  }
+  await answerUpdate(depsFor(current.botToken), update, deadline);
   return respond(200);
 }
 

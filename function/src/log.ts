@@ -1,3 +1,5 @@
+import { DEFAULT_LOG_LEVEL } from './constants.ts';
+
 /**
  * Structured logs: one JSON object per line on stdout, the shape CloudWatch Logs Insights queries.
  * Written with process.stdout rather than console, whose Lambda patch would wrap our JSON in its own.
@@ -17,7 +19,7 @@ export class Logger {
   private readonly threshold: number;
 
   constructor(
-    level: LogLevel = 'INFO',
+    level: LogLevel = DEFAULT_LOG_LEVEL,
     private readonly write: LogWriter = (line) => process.stdout.write(line),
   ) {
     this.threshold = LOG_LEVELS.indexOf(level);

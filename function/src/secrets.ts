@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BOT_TOKEN, WEBHOOK_SECRET, type CredentialSource } from './config.ts';
+import { SECRET_FETCH_CONNECTION_TIMEOUT_MS, SECRET_FETCH_REQUEST_TIMEOUT_MS, SECRET_REFRESH_INTERVAL_MS } from './constants.ts';
 
 export interface BotCredentials {
   botToken: string;
@@ -9,9 +10,6 @@ export interface BotCredentials {
 export class SecretError extends Error {
   override name = 'SecretError';
 }
-
-/** Seconds between re-reads of the secret after a mismatch: rotation is rare, probes are not. */
-const REFRESH_INTERVAL_MS = 60_000;
 
 export interface CredentialStore {
   current(): Promise<BotCredentials>;
@@ -44,7 +42,7 @@ export function credentialStore(source: CredentialSource, region: string, now = 
   return {
     current: () => pending ?? load(),
     async refresh() {
-      if (now() - fetchedAt < REFRESH_INTERVAL_MS) return false;
+      if (now() - fetchedAt < SECRET_REFRESH_INTERVAL_MS) return false;
       fetchedAt = now();
       const before = await pending?.catch(() => undefined);
       try {
@@ -60,7 +58,7 @@ export function credentialStore(source: CredentialSource, region: string, now = 
 
 async function fetchSecret(secretArn: string, region: string): Promise<BotCredentials> {
   // Bounded, unlike the SDK's default: a hung fetch must not hold the webhook until Lambda's timeout.
-  const client = new SecretsManagerClient({ region, requestHandler: { connectionTimeout: 3_000, requestTimeout: 5_000 } });
+  const client = new SecretsManagerClient({ region, requestHandler: { connectionTimeout: SECRET_FETCH_CONNECTION_TIMEOUT_MS, requestTimeout: SECRET_FETCH_REQUEST_TIMEOUT_MS } });
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
     return parseSecret(SecretString);

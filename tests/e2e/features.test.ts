@@ -1,3 +1,10 @@
+/**
+ * The features that need the real stores, end to end through the built bundle: a chat's voice
+ * choice and the audio cache surviving a cold start (S3), and exactly once across concurrent
+ * deliveries (S3 conditional writes). The bot logic behind them, and the features that need no
+ * real store (languages, /voice by name, groups, other bots' commands, the allowlist, the rate
+ * limit, MAX_TEXT_LENGTH), are tested fast over in-memory ports in tests/function/.
+ */
 import assert from 'node:assert/strict';
 import type { InlineKeyboardMarkup, Update } from '@grammyjs/types';
 import { after, before, describe, test } from 'node:test';
@@ -26,18 +33,7 @@ function buttonTap(chatId: number, messageId: number, data: string, updateId: nu
   } as Update;
 }
 
-describe('voices and languages', () => {
-  test('a Russian text is read by a Russian voice and an English text by an English neural voice', async () => {
-    const chatId = newChat();
-    const [russian] = await pollyCallsDuring(() => stack.say(chatId, 'Добрый вечер! Сегодня отличная погода для прогулки по парку.'));
-    const [english] = await pollyCallsDuring(() => stack.say(chatId, 'Good evening! The weather today is perfect for a walk in the park.'));
-    assert.equal(russian?.VoiceId, 'Maxim');
-    assert.equal(russian?.Engine, 'standard');
-    assert.ok(english && english.VoiceId !== 'Maxim', `English read by ${english?.VoiceId}`);
-    assert.equal(english?.Engine, 'neural');
-    assert.equal(stack.voicesTo(chatId).length, 2);
-  });
-
+describe('chat settings', () => {
   test('the /voice keyboard choice is kept per chat and survives a cold start', async () => {
     const chatId = newChat();
     await stack.say(chatId, '/voice');
@@ -57,16 +53,6 @@ describe('voices and languages', () => {
     assert.equal(request?.VoiceId, 'Matthew');
     const [russian] = await pollyCallsDuring(() => stack.say(chatId, 'А этот текст прочитай по-русски, пожалуйста.'));
     assert.equal(russian?.VoiceId, 'Maxim', 'the English choice does not read Russian');
-  });
-
-  test('/voice with a name sets it directly, and an unknown name gets a helpful answer', async () => {
-    const chatId = newChat();
-    await stack.say(chatId, '/voice Amy');
-    assert.match(stack.sentTo(chatId).at(-1)!.text ?? '', /Amy/);
-    const [request] = await pollyCallsDuring(() => stack.say(chatId, 'Lovely weather for a cup of tea in the garden, isn\'t it?'));
-    assert.equal(request?.VoiceId, 'Amy');
-    await stack.say(chatId, '/voice Gandalf');
-    assert.match(stack.sentTo(chatId).at(-1)!.text ?? '', /don't know a voice called “Gandalf”.*Try one of/);
   });
 });
 
@@ -98,70 +84,5 @@ describe('exactly one voice per update', () => {
     assert.equal(stack.voicesTo(chatId).length, 1);
     const results = stack.logs.filter((l) => l.update_id === update.update_id && l.message === 'update handled').map((l) => l.reason ?? l.outcome);
     assert.deepEqual(results.sort(), ['duplicate delivery', 'voice_sent']);
-  });
-});
-
-describe('groups', () => {
-  test('plain text is ignored, /say and /say as a reply are read aloud', async () => {
-    const group = -newChat();
-    await stack.say(group, 'Just chatting with friends here.', { chatType: 'supergroup' });
-    assert.equal(stack.sentTo(group).length, 0);
-    const { update } = await stack.say(group, 'Please read this one, it is important.', { chatType: 'supergroup' });
-    await stack.say(group, '/say', { chatType: 'supergroup', replyTo: update.message!.message_id });
-    await stack.say(group, '/say@voicebot_demo_bot Hello group, this is the bot speaking.', { chatType: 'supergroup' });
-    assert.equal(stack.voicesTo(group).length, 2);
-    await stack.say(group, '/say', { chatType: 'supergroup' });
-    assert.match(stack.sentTo(group).at(-1)!.text ?? '', /reply \/say/);
-  });
-});
-
-describe("other bots' commands in a group", () => {
-  test('are neither counted against the rate limit nor answered', async () => {
-    const group = -newChat();
-    for (let i = 0; i < 12; i++) await stack.say(group, `/stats@some_other_bot ${i}`, { chatType: 'supergroup' });
-    await stack.say(group, '/unknown_to_us', { chatType: 'supergroup' });
-    assert.equal(stack.sentTo(group).length, 0);
-    await stack.say(group, '/say Still allowed to speak here.', { chatType: 'supergroup' });
-    assert.equal(stack.voicesTo(group).length, 1);
-  });
-});
-
-describe('limits', () => {
-  let limited: Stack;
-  const allowed = [-4242, 4243];
-  before(async () => {
-    limited = await startStack({ env: { RATE_LIMIT_PER_MINUTE: '3', ALLOWED_CHAT_IDS: allowed.join(','), MAX_TEXT_LENGTH: '100' } });
-  });
-  after(() => limited.close());
-
-  test('a chat outside the allowlist hears one polite refusal, then silence', async () => {
-    await limited.say(5555, 'Hello?');
-    await limited.say(5555, 'Hello again?');
-    const sent = limited.sentTo(5555);
-    assert.equal(sent.length, 1);
-    assert.match(sent[0]!.text ?? '', /private/);
-    assert.equal(limited.polly.requests.length, 0);
-  });
-
-  test('a chat over its per-minute limit is told once, then ignored until the minute is over', async () => {
-    const chatId = allowed[1]!;
-    await limited.say(chatId, '/help'); // the chat now exists for the emulator
-    // Updates dated inside one minute, so the test cannot straddle a minute boundary.
-    const date = Math.floor(Date.now() / 60_000) * 60 - 600;
-    for (let i = 1; i <= 6; i++) {
-      const update = { update_id: 99_000_000 + i, message: { message_id: 1, date, chat: { id: chatId, type: 'private', first_name: 'T' }, from: { id: chatId, is_bot: false, first_name: 'T' }, text: '/help' } } as Update;
-      assert.equal((await limited.post(update)).statusCode, 200);
-    }
-    const texts = limited.sentTo(chatId).map((m) => m.text ?? '');
-    assert.equal(texts.length, 1 + 3 + 1, 'the first /help, three answers, one warning');
-    assert.match(texts.at(-1)!, /up to 3 a minute/);
-  });
-
-  test('a text over MAX_TEXT_LENGTH gets a refusal instead of a voice', async () => {
-    const chatId = allowed[0]!;
-    await limited.say(chatId, `/say ${'word '.repeat(30)}`, { chatType: 'group' });
-    const sent = limited.sentTo(chatId);
-    assert.equal(sent.length, 1);
-    assert.match(sent[0]!.text ?? '', /at most 100 characters/);
   });
 });

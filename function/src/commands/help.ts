@@ -1,8 +1,8 @@
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from '../bot.ts';
+import type { UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import type { Outcome } from '../trace.ts';
-import { replyText } from './text.ts';
+import { replyText } from '../replies.ts';
 
 /** /help: what the bot does and how to use it. */
 export async function help(ctx: UpdateContext, message: Message): Promise<Outcome> {

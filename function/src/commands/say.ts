@@ -1,10 +1,10 @@
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from '../bot.ts';
+import type { UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import type { Outcome } from '../trace.ts';
-import type { Command } from '../webhook.ts';
-import { speak } from './speak.ts';
-import { replyText } from './text.ts';
+import type { Command } from '../updates.ts';
+import { speak } from '../voice/speak.ts';
+import { replyText } from '../replies.ts';
 
 /** /say <text> reads the text; /say as a reply reads the message replied to (its text or caption). */
 export async function say(ctx: UpdateContext, message: Message, command: Command): Promise<Outcome> {

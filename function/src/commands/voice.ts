@@ -1,12 +1,12 @@
 import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
-import type { UpdateContext } from '../bot.ts';
-import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from '../constants.ts';
+import type { UpdateContext } from '../context.ts';
+import { DEADLINE_RESERVE_MS, DEFAULT_LANGUAGE, FINAL_REPLY_RESERVE_MS } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
 import { languageFromHint } from '../speech/language.ts';
 import { affordable, findVoice, voicesFor, type Voice } from '../speech/voices.ts';
 import type { Outcome } from '../trace.ts';
-import type { Command } from '../webhook.ts';
-import { replyText } from './text.ts';
+import type { Command } from '../updates.ts';
+import { replyText } from '../replies.ts';
 
 /** Callback data of the voice menu's buttons: `voice:<VoiceId>`, or `voice:auto` to clear the choice. */
 export const VOICE_CALLBACK_PREFIX = 'voice:';
@@ -29,7 +29,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
   const chatId = message.chat.id;
   const settings = await ctx.settings.get(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   const current = settings.voice ? findVoice(settings.voice) : undefined;
-  const language = current?.languageCode ?? languageFromHint(message.from?.language_code) ?? findVoice(ctx.config.voice)?.languageCode ?? 'en-US';
+  const language = current?.languageCode ?? languageFromHint(message.from?.language_code) ?? findVoice(ctx.config.voice)?.languageCode ?? DEFAULT_LANGUAGE;
 
   if (command.args) {
     const name = command.args.split(/\s+/)[0]!;
@@ -57,7 +57,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
 /** A tap on the voice menu: store the choice and confirm it in the button's own toast. */
 export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
   const name = query.data.slice(VOICE_CALLBACK_PREFIX.length);
-  const text = await choose(ctx, query.message.chat.id, name, findVoice(name)?.languageCode ?? 'en-US');
+  const text = await choose(ctx, query.message.chat.id, name, findVoice(name)?.languageCode ?? DEFAULT_LANGUAGE);
   await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: query.id, text }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
   return 'text_sent';
 }

@@ -149,12 +149,12 @@ export function opusPacketSamples(packet: Uint8Array): number {
   return frameSamples * frames;
 }
 
-export interface OpusHead {
+interface OpusHead {
   channels: number;
   preSkip: number;
 }
 
-export function parseOpusHead(packet: Uint8Array): OpusHead {
+function parseOpusHead(packet: Uint8Array): OpusHead {
   const buf = Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength);
   if (buf.length < 19 || buf.toString('latin1', 0, 8) !== 'OpusHead') throw new OggFormatError('first packet is not an OpusHead');
   return { channels: buf[9]!, preSkip: buf.readUInt16LE(10) };
@@ -204,11 +204,6 @@ class OggPageWriter {
   }
 }
 
-export interface JoinedAudio {
-  /** Playable length in seconds, as a player computes it from the last granule and the pre-skip. */
-  durationSeconds: number;
-}
-
 /** Serial number of the joined stream; any constant works because it is the only stream. */
 const JOINED_SERIAL = 0x766f6963; // "voic"
 
@@ -218,9 +213,10 @@ const JOINED_SERIAL = 0x766f6963; // "voic"
  * must match). Each input's packets are copied unchanged, so the audio is not re-encoded.
  * The end trim of the last input is kept; the inputs in between are joined whole: their few
  * milliseconds of encoder padding and pre-roll are inaudible between sentences.
- * `result.durationSeconds` is filled in when the generator finishes.
+ * The generator's return value is the playable length in seconds, as a player computes it from the
+ * last granule and the pre-skip (`const seconds = yield* joinOggOpus(...)`).
  */
-export async function* joinOggOpus(sources: Iterable<AsyncIterable<Uint8Array>>, result: JoinedAudio = { durationSeconds: 0 }): AsyncGenerator<Buffer> {
+export async function* joinOggOpus(sources: Iterable<AsyncIterable<Uint8Array>>): AsyncGenerator<Buffer, number> {
   const writer = new OggPageWriter(JOINED_SERIAL);
   let head: OpusHead | undefined;
   let decoded = 0n; // samples decoded so far, pre-skip included, as granule positions count them
@@ -257,7 +253,7 @@ export async function* joinOggOpus(sources: Iterable<AsyncIterable<Uint8Array>>,
   if (!head) throw new OggFormatError('no input audio');
   const finalGranule = decoded - lastTrim;
   yield* pages(writer.flush(finalGranule, true));
-  result.durationSeconds = Math.max(0, Number(finalGranule - BigInt(head.preSkip)) / OPUS_GRANULE_RATE);
+  return Math.max(0, Number(finalGranule - BigInt(head.preSkip)) / OPUS_GRANULE_RATE);
 }
 
 /** Our joined files start with Polly's usual pre-skip; 6.5 ms is below what a whole-second duration shows. */

@@ -1,9 +1,28 @@
 import { PollyClient, SynthesizeSpeechCommand, type VoiceId } from '@aws-sdk/client-polly';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Readable } from 'node:stream';
+import { POLLY_CONNECTION_TIMEOUT_MS } from '../constants.ts';
+import type { SpeechRequest, Synthesizer } from '../context.ts';
 
-export class SpeechError extends Error {
+class SpeechError extends Error {
   override name = 'SpeechError';
+}
+
+/**
+ * The synthesizer port over Amazon Polly. Asks for Ogg Opus (Telegram's voice format) and returns
+ * the audio as a stream.
+ */
+export class PollySynthesizer implements Synthesizer {
+  constructor(private readonly polly: PollyClient) {}
+
+  async synthesize({ text, voice, engine, signal }: SpeechRequest): Promise<Readable> {
+    const response = await this.polly.send(
+      new SynthesizeSpeechCommand({ Text: text, TextType: 'text', VoiceId: voice as VoiceId, Engine: engine, OutputFormat: 'ogg_opus' }),
+      { abortSignal: signal },
+    );
+    if (!response.AudioStream) throw new SpeechError('Polly answered without audio');
+    return response.AudioStream as Readable;
+  }
 }
 
 /**
@@ -12,22 +31,5 @@ export class SpeechError extends Error {
  * plain request/response, and a warm container reusing one pooled connection per part is faster.
  */
 export function createPollyClient(region: string): PollyClient {
-  return new PollyClient({ region, requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000 }) });
-}
-
-export interface SpeechRequest {
-  text: string;
-  voice: string;
-  engine: 'neural' | 'standard';
-  signal?: AbortSignal;
-}
-
-/** Asks Polly for Ogg Opus (Telegram's voice format) and returns the audio as a stream. */
-export async function synthesize(polly: PollyClient, { text, voice, engine, signal }: SpeechRequest): Promise<Readable> {
-  const response = await polly.send(
-    new SynthesizeSpeechCommand({ Text: text, TextType: 'text', VoiceId: voice as VoiceId, Engine: engine, OutputFormat: 'ogg_opus' }),
-    { abortSignal: signal },
-  );
-  if (!response.AudioStream) throw new SpeechError('Polly answered without audio');
-  return response.AudioStream as Readable;
+  return new PollyClient({ region, requestHandler: new NodeHttpHandler({ connectionTimeout: POLLY_CONNECTION_TIMEOUT_MS }) });
 }

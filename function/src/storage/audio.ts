@@ -3,11 +3,14 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { AUDIO_CONTENT_TYPE, AUDIO_KEY_PREFIX, PRESIGNED_URL_TTL_SECONDS } from '../constants.ts';
+import { AUDIO_CONTENT_TYPE, PRESIGNED_URL_TTL_SECONDS } from '../constants.ts';
+import type { AudioStore, CachedAudio, OpenedAudio, SpeechIdentity, StoredAudio } from '../context.ts';
 import { oggDurationFromTail } from '../speech/ogg.ts';
 import { isMissingObject } from './errors.ts';
+import { AUDIO_KEY_PREFIX } from './layout.ts';
 
-export class StorageError extends Error {
+/** S3 answered a GET without a readable body. */
+class StorageError extends Error {
   override name = 'StorageError';
 }
 
@@ -15,45 +18,25 @@ export function createS3Client(region: string, forcePathStyle: boolean): S3Clien
   return new S3Client({ region, forcePathStyle });
 }
 
-export interface SpeechIdentity {
-  engine: string;
-  voice: string;
-  text: string;
-}
-
-/**
- * Audio is addressed by what it says and how: the same text in the same voice is the same file,
- * whoever asks, so a repeated phrase is served from the bucket instead of from Polly.
- * The text itself never appears in a key.
- */
-export function audioKey({ engine, voice, text }: SpeechIdentity): string {
-  const hash = createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex');
-  return `${AUDIO_KEY_PREFIX}${hash}.ogg`;
-}
-
-export interface StoredAudio {
-  key: string;
-  bytes: number;
-}
-
-export interface CachedAudio extends StoredAudio {
-  durationSeconds: number;
-}
-
 /** Enough of a file's end to hold its last Ogg page (our pages stay under 4.4 KB). */
 const TAIL_BYTES = 8192;
 
-export interface OpenedAudio {
-  stream: Readable;
-  bytes: number;
-}
-
 /** The audio bucket: voices are streamed in, and handed out by presigned URL or read back as a stream. */
-export class AudioStore {
+export class S3AudioStore implements AudioStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
+
+  /**
+   * Audio is addressed by what it says and how: the same text in the same voice is the same file,
+   * whoever asks, so a repeated phrase is served from the bucket instead of from Polly.
+   * The text itself never appears in a key.
+   */
+  keyFor({ engine, voice, text }: SpeechIdentity): string {
+    const hash = createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex');
+    return `${AUDIO_KEY_PREFIX}${hash}.ogg`;
+  }
 
   /**
    * Streams audio into S3 as it arrives. Upload sends one PutObject for short audio and a multipart
@@ -88,8 +71,8 @@ export class AudioStore {
   }
 
   /** A short-lived URL Telegram can fetch the voice from while the bucket stays private. */
-  presignedUrl(key: string, expiresIn = PRESIGNED_URL_TTL_SECONDS): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  temporaryUrl(key: string): Promise<string> {
+    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: PRESIGNED_URL_TTL_SECONDS });
   }
 
   /**

@@ -1,23 +1,17 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SETTINGS_KEY_PREFIX } from '../constants.ts';
+import { BoundedCache } from '../cache.ts';
+import { SETTINGS_CACHE_MAX_CHATS, SETTINGS_CACHE_TTL_MS } from '../constants.ts';
+import type { ChatSettings, SettingsStore } from '../context.ts';
 import { isMissingObject } from './errors.ts';
-
-/** What a chat chose. Stored as a small JSON object per chat, which the lifecycle rule keeps. */
-export interface ChatSettings {
-  /** Polly voice id chosen with /voice; used for texts in that voice's language. */
-  voice?: string;
-}
-
-/** How long a container trusts its copy: another container may have taken the chat's /voice choice. */
-const CACHE_TTL_MS = 60_000;
-const CACHE_MAX_CHATS = 1000;
+import { SETTINGS_KEY_PREFIX } from './layout.ts';
 
 /**
- * Per-chat settings in the bucket. A warm container reads a chat's settings at most once a minute,
- * and keeps the most recent chats only, since it may live for hours.
+ * Per-chat settings in the bucket, a small JSON object per chat, which the lifecycle rule keeps.
+ * A warm container reads a chat's settings at most once a minute (another container may have taken
+ * the chat's /voice choice), and keeps the most recent chats only, since it may live for hours.
  */
-export class SettingsStore {
-  private readonly cache = new Map<number, { settings: ChatSettings; readAt: number }>();
+export class S3SettingsStore implements SettingsStore {
+  private readonly cache = new BoundedCache<number, { settings: ChatSettings; readAt: number }>(SETTINGS_CACHE_MAX_CHATS);
 
   constructor(
     private readonly s3: S3Client,
@@ -27,7 +21,7 @@ export class SettingsStore {
 
   async get(chatId: number, signal?: AbortSignal): Promise<ChatSettings> {
     const cached = this.cache.get(chatId);
-    if (cached && this.now() - cached.readAt < CACHE_TTL_MS) return cached.settings;
+    if (cached && this.now() - cached.readAt < SETTINGS_CACHE_TTL_MS) return cached.settings;
     let settings: ChatSettings = {};
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: settingsKey(chatId) }), { abortSignal: signal });
@@ -48,9 +42,7 @@ export class SettingsStore {
   }
 
   private remember(chatId: number, settings: ChatSettings): void {
-    this.cache.delete(chatId);
     this.cache.set(chatId, { settings, readAt: this.now() });
-    if (this.cache.size > CACHE_MAX_CHATS) this.cache.delete(this.cache.keys().next().value!);
   }
 }
 

@@ -1,47 +1,9 @@
-import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApiMethods, Message, Opts } from '@grammyjs/types';
+import type { Message } from '@grammyjs/types';
 import { TELEGRAM_MAX_ATTEMPTS } from '../constants.ts';
-import type { Deadline } from '../deadline.ts';
+import type { CallOptions, FileUpload, Messenger, MethodName, Params, Result } from '../context.ts';
+import { TelegramError, TelegramNetworkError } from './errors.ts';
 import { multipartBody, type FilePart } from './multipart.ts';
-
-/** Bot API methods as @grammyjs/types describes them; files always travel through `upload`. */
-type Methods = ApiMethods<never>;
-export type MethodName = keyof Methods;
-export type Params<M extends MethodName> = Opts<never>[M];
-export type Result<M extends MethodName> = ReturnType<Methods[M]>;
-
-/** Telegram answered `ok: false`. `description` is Telegram's own text, e.g. "Bad Request: chat not found". */
-export class TelegramError extends Error {
-  override name = 'TelegramError';
-  constructor(
-    readonly method: string,
-    readonly errorCode: number,
-    readonly description: string,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(`${method}: ${errorCode} ${description}`);
-  }
-}
-
-/** Telegram could not be reached, or the answer did not arrive in time: the call may or may not have happened. */
-export class TelegramNetworkError extends Error {
-  override name = 'TelegramNetworkError';
-}
-
-export interface CallOptions {
-  deadline: Deadline;
-  /** Milliseconds of the deadline this call must leave for what comes after it. */
-  reserveMs?: number;
-}
-
-/** A file sent as multipart; `open` is called once per attempt because a stream can be read only once. */
-export interface Upload {
-  field: string;
-  filename: string;
-  contentType: string;
-  open: () => Promise<{ stream: Readable; bytes: number }>;
-}
 
 interface BotApiAnswer {
   ok: boolean;
@@ -56,7 +18,7 @@ interface BotApiAnswer {
  * message or a log. A 429 is retried after Telegram's `retry_after` when the deadline allows it;
  * nothing else is retried, because a repeated send could deliver a second message.
  */
-export class TelegramClient {
+export class TelegramClient implements Messenger {
   private me: Promise<string> | undefined;
 
   constructor(
@@ -81,7 +43,7 @@ export class TelegramClient {
     return this.withRetries(method, options, async () => ({ body, headers: { 'content-type': 'application/json' } })) as Promise<Result<M>>;
   }
 
-  upload(method: 'sendVoice' | 'sendDocument', fields: Record<string, unknown>, file: Upload, options: CallOptions): Promise<Message> {
+  upload(method: 'sendVoice' | 'sendDocument', fields: Record<string, unknown>, file: FileUpload, options: CallOptions): Promise<Message> {
     const textFields = Object.fromEntries(
       Object.entries(fields)
         .filter(([, value]) => value !== undefined)

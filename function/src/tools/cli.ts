@@ -8,7 +8,9 @@ import { DEFAULT_TELEGRAM_API_URL } from '../constants.ts';
 import { Deadline } from '../deadline.ts';
 import { Logger } from '../log.ts';
 import { credentialStore } from '../secrets.ts';
-import { TelegramClient, TelegramError, TelegramNetworkError, type MethodName, type Params, type Result } from '../telegram/client.ts';
+import type { MethodName, Params, Result } from '../context.ts';
+import { TelegramClient } from '../telegram/client.ts';
+import { TelegramError, TelegramNetworkError } from '../telegram/errors.ts';
 
 /** Wrong arguments or a missing variable: the tool exits 2 (and shows its usage). */
 export class UsageError extends Error {

@@ -8,7 +8,6 @@ import {
   readOggPackets,
   readOggPages,
   writeOggPage,
-  type JoinedAudio,
   type OggPage,
 } from '../../../function/src/speech/ogg.ts';
 
@@ -62,6 +61,16 @@ async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   for await (const part of source) parts.push(part);
   return Buffer.concat(parts);
+}
+
+/** The joined bytes and the generator's return value, the duration. */
+async function joinAll(sources: Buffer[]): Promise<{ bytes: Buffer; durationSeconds: number }> {
+  const generator = joinOggOpus(sources.map((source) => chunks(source)));
+  const parts: Uint8Array[] = [];
+  for (let next = await generator.next(); ; next = await generator.next()) {
+    if (next.done) return { bytes: Buffer.concat(parts), durationSeconds: next.value };
+    parts.push(next.value);
+  }
 }
 
 async function pagesOf(bytes: Buffer): Promise<OggPage[]> {
@@ -142,19 +151,19 @@ describe('joining Ogg Opus streams', () => {
   });
 
   test('counts granules across inputs and keeps only the last input end trim', async () => {
-    const result: JoinedAudio = { durationSeconds: 0 };
-    const pages = await pagesOf(await collect(joinOggOpus([chunks(first), chunks(second)], result)));
+    const { bytes, durationSeconds } = await joinAll([first, second]);
+    const pages = await pagesOf(bytes);
     const granules = pages.map((p) => p.granule);
     assert.deepEqual(granules, [...granules].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), 'granules never go back');
     assert.equal(granules.at(-1), BigInt(8 * 960 - 200));
-    assert.equal(result.durationSeconds, (8 * 960 - 200 - 312) / 48_000);
+    assert.equal(durationSeconds, (8 * 960 - 200 - 312) / 48_000);
   });
 
   test('passes a single stream through with its duration unchanged', async () => {
-    const result: JoinedAudio = { durationSeconds: 0 };
-    const pages = await pagesOf(await collect(joinOggOpus([chunks(first)], result)));
+    const { bytes, durationSeconds } = await joinAll([first]);
+    const pages = await pagesOf(bytes);
     assert.equal(pages.at(-1)!.granule, BigInt(5 * 960 - 100));
-    assert.equal(result.durationSeconds, (5 * 960 - 100 - 312) / 48_000);
+    assert.equal(durationSeconds, (5 * 960 - 100 - 312) / 48_000);
   });
 
   test('refuses inputs whose channel counts differ', async () => {

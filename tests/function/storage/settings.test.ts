@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SettingsStore } from '../../../function/src/storage/settings.ts';
+import { S3SettingsStore } from '../../../function/src/storage/settings.ts';
 import { startS3, type LocalS3 } from '../../../local/s3/server.ts';
 
 const BUCKET = 'settings-test';
@@ -21,18 +21,18 @@ const reads = () => s3.requests.filter((r) => r.method === 'GET' && r.path.inclu
 
 describe('per-chat settings', () => {
   test('are empty for a chat that chose nothing, and read back after being set', async () => {
-    const store = new SettingsStore(client, BUCKET);
+    const store = new S3SettingsStore(client, BUCKET);
     assert.deepEqual(await store.get(1), {});
     await store.set(2, { voice: 'Amy' });
-    assert.deepEqual(await new SettingsStore(client, BUCKET).get(2), { voice: 'Amy' }, 'another container sees it');
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(2), { voice: 'Amy' }, 'another container sees it');
   });
 
   test('are read at most once a minute per chat, so a choice made elsewhere arrives within a minute', async () => {
     let clock = 0;
-    const store = new SettingsStore(client, BUCKET, () => clock);
+    const store = new S3SettingsStore(client, BUCKET, () => clock);
     const before = reads();
     assert.deepEqual(await store.get(3), {});
-    await new SettingsStore(client, BUCKET).set(3, { voice: 'Brian' }); // another container
+    await new S3SettingsStore(client, BUCKET).set(3, { voice: 'Brian' }); // another container
     clock += 30_000;
     assert.deepEqual(await store.get(3), {}, 'still the cached copy');
     clock += 31_000;
@@ -42,6 +42,6 @@ describe('per-chat settings', () => {
 
   test('that are damaged count as no settings instead of breaking the chat', async () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'settings/4.json', Body: '{not json' }));
-    assert.deepEqual(await new SettingsStore(client, BUCKET).get(4), {});
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(4), {});
   });
 });

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Deadline } from '../../../function/src/deadline.ts';
-import { TelegramClient, TelegramError, TelegramNetworkError } from '../../../function/src/telegram/client.ts';
+import { TelegramClient } from '../../../function/src/telegram/client.ts';
+import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 
 const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 

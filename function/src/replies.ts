@@ -1,7 +1,8 @@
+/** How the bot answers in text: threaded replies, plain texts, and the one apology. */
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from '../bot.ts';
-import { FINAL_REPLY_RESERVE_MS } from '../constants.ts';
-import { MESSAGES } from '../messages.ts';
+import type { UpdateContext } from './context.ts';
+import { FINAL_REPLY_RESERVE_MS } from './constants.ts';
+import { MESSAGES } from './messages.ts';
 
 /** reply_parameters that thread our answer under the user's message, even if it was deleted meanwhile. */
 export const replyTo = (message: Message) => ({

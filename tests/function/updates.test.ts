@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Update } from '@grammyjs/types';
-import { classifyUpdate, decodeUpdate, isValidSecret, MalformedUpdateError, parseCommand } from '../../function/src/webhook.ts';
+import { classifyUpdate, decodeUpdate, isValidSecret, MalformedUpdateError, parseCommand } from '../../function/src/updates.ts';
 
 const message = (overrides: Record<string, unknown> = {}) => ({
   message_id: 5,

@@ -1,0 +1,44 @@
+import type { Readable } from 'node:stream';
+import type { Message } from '@grammyjs/types';
+import { DEADLINE_RESERVE_MS } from '../constants.ts';
+import type { CachedAudio, UpdateContext } from '../context.ts';
+import type { VoiceChoice } from '../speech/choose.ts';
+import { joinOggOpus } from '../speech/ogg.ts';
+import { splitForSpeech } from '../speech/text.ts';
+
+/** Synthesizes all parts at once, then streams them, joined into one Ogg Opus file, into the audio store. */
+export async function synthesizeAndStore(ctx: UpdateContext, message: Message, text: string, choice: VoiceChoice, key: string): Promise<CachedAudio> {
+  // Shown while Polly works; a failure here must not cost the user the voice.
+  const recording = ctx.telegram
+    .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
+    .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }));
+  try {
+    const parts = splitForSpeech(text);
+    ctx.trace.set({ parts: parts.length, cache: 'miss' });
+    const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
+    const requests = parts.map((part) => ctx.synthesizer.synthesize({ text: part, voice: choice.voice, engine: choice.engine, signal }));
+    const streams = await ctx.trace.time('polly', allOrDestroy(requests));
+    try {
+      let durationSeconds = 0;
+      const joined = (async function* () {
+        durationSeconds = yield* joinOggOpus(streams);
+      })();
+      const stored = await ctx.trace.time('s3', ctx.audioStore.save(key, joined, signal));
+      return { ...stored, durationSeconds };
+    } finally {
+      // Parts the joiner never reached, when an earlier one failed, still hold a Polly connection.
+      for (const stream of streams) stream.destroy();
+    }
+  } finally {
+    await recording;
+  }
+}
+
+/** Like Promise.all, but streams that did arrive are closed when another request failed. */
+async function allOrDestroy(requests: Promise<Readable>[]): Promise<Readable[]> {
+  const settled = await Promise.allSettled(requests);
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (!failure) return settled.map((result) => (result as PromiseFulfilledResult<Readable>).value);
+  for (const result of settled) if (result.status === 'fulfilled') result.value.destroy();
+  throw failure.reason;
+}

@@ -1,0 +1,130 @@
+/**
+ * The bot logic in one process over the in-memory ports: an update goes through the same
+ * answerUpdate that index.ts calls after the door, with the configuration read by readConfig and
+ * a Logger whose lines are kept. `restart` is a cold start: a new container over the same outside world.
+ */
+import type { Message, Update } from '@grammyjs/types';
+import { answerUpdate } from '../../../function/src/bot.ts';
+import { BoundedCache } from '../../../function/src/cache.ts';
+import { readConfig, type Config } from '../../../function/src/config.ts';
+import { FILE_ID_CACHE_SIZE } from '../../../function/src/constants.ts';
+import type { BotDeps } from '../../../function/src/context.ts';
+import { Deadline } from '../../../function/src/deadline.ts';
+import { Logger } from '../../../function/src/log.ts';
+import { FakeSynthesizer, InMemoryAudioStore, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
+
+export const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+export const WEBHOOK_SECRET = 'unit_webhook-Secret_7';
+/** The e2e stack's START_MESSAGE too, which the corpus (tests/reliability/corpus/commands.json) expects. */
+export const START_MESSAGE = 'Welcome & hello #1?\nSend text, get voice — 100% offline.';
+
+export type LogLine = Record<string, unknown>;
+
+export interface Delivery {
+  /** The update's one final log line. */
+  final: LogLine;
+  /** Milliseconds answerUpdate took. */
+  ms: number;
+}
+
+export interface DeliverOptions {
+  /** Lambda's remaining time when the update arrives. */
+  lambdaTimeoutMs?: number;
+  /** Milliseconds API Gateway already spent before the function ran. */
+  arrivedMsAgo?: number;
+}
+
+export class TestBot {
+  readonly ledger = new InMemoryLedger();
+  readonly settings = new InMemorySettings();
+  readonly audioStore = new InMemoryAudioStore();
+  readonly synthesizer = new FakeSynthesizer();
+  readonly telegram = new InMemoryMessenger(this.audioStore);
+  readonly logs: LogLine[] = [];
+  private readonly config: Config;
+  /** What the container remembers between updates: Telegram file_ids. */
+  private fileIds = new BoundedCache<string, string>(FILE_ID_CACHE_SIZE);
+
+  constructor(env: Record<string, string> = {}) {
+    this.config = readConfig({ S3_BUCKET_NAME: 'voicebot-unit', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, START_MESSAGE, LOG_LEVEL: 'DEBUG', ...env });
+  }
+
+  /** A cold start: what the container remembered is gone; the ports' contents stay. */
+  restart(): void {
+    this.fileIds = new BoundedCache(FILE_ID_CACHE_SIZE);
+  }
+
+  async deliver(update: Update, { lambdaTimeoutMs = 28_000, arrivedMsAgo = 0 }: DeliverOptions = {}): Promise<Delivery> {
+    // A logger per delivery, so that concurrent deliveries of one update each find their own final line.
+    const lines: LogLine[] = [];
+    const log = new Logger(this.config.logLevel, (line) => {
+      const parsed = JSON.parse(line) as LogLine;
+      lines.push(parsed);
+      this.logs.push(parsed);
+    });
+    log.redact(BOT_TOKEN, WEBHOOK_SECRET);
+    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds } = this;
+    const deps: BotDeps = { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds };
+    const started = performance.now();
+    await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
+    const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
+    if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
+    return { final: finals[0]!, ms: performance.now() - started };
+  }
+
+  /** A user writes `text`; the update is delivered and its final log line returned. */
+  async say(chatId: number, text: string, options?: MessageOptions & DeliverOptions): Promise<Delivery & { update: Update }> {
+    const update = textMessage(chatId, text, options);
+    return { ...(await this.deliver(update, options)), update };
+  }
+
+  /** Texts and voices the chat got, in order. */
+  sentTo(chatId: number) {
+    return this.telegram.calls.filter((c) => c.ok && c.params.chat_id === chatId && ['sendMessage', 'sendVoice', 'sendDocument'].includes(c.method));
+  }
+
+  textsTo(chatId: number): string[] {
+    return this.telegram.sent('sendMessage', chatId).map((c) => String(c.params.text));
+  }
+
+  voicesTo(chatId: number) {
+    return this.telegram.sent('sendVoice', chatId);
+  }
+}
+
+let nextUpdateId = 1;
+let nextMessageId = 1;
+export const newUpdateId = () => nextUpdateId++;
+
+export interface MessageOptions {
+  chatType?: 'private' | 'group' | 'supergroup';
+  /** The message being replied to. */
+  replyTo?: Message;
+  /** Unix seconds; now by default. */
+  date?: number;
+  languageCode?: string;
+}
+
+/** A message as Telegram sends it, with a bot_command entity when it starts with a command. */
+export function textMessage(chatId: number, text: string, { chatType = 'private', replyTo, date = Math.floor(Date.now() / 1000), languageCode = 'en' }: MessageOptions = {}): Update {
+  const command = /^\/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?/.exec(text);
+  return {
+    update_id: newUpdateId(),
+    message: {
+      message_id: nextMessageId++,
+      date,
+      chat: chatType === 'private' ? { id: chatId, type: 'private', first_name: 'Tester' } : { id: chatId, type: chatType, title: 'Group' },
+      from: { id: Math.abs(chatId), is_bot: false, first_name: 'Tester', language_code: languageCode },
+      text,
+      ...(command && { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] }),
+      ...(replyTo && { reply_to_message: replyTo }),
+    },
+  } as Update;
+}
+
+/** The update Telegram sends when a user taps an inline keyboard button under the bot's message. */
+export function buttonTap(chatId: number, data: string): Update {
+  const updateId = newUpdateId();
+  const message = { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Tester' }, text: 'menu' };
+  return { update_id: updateId, callback_query: { id: `cb${updateId}`, from: { id: chatId, is_bot: false, first_name: 'Tester' }, chat_instance: `ci${chatId}`, message, data } } as Update;
+}

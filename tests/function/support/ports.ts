@@ -1,0 +1,324 @@
+/**
+ * Small, honest in-memory implementations of the bot's ports (function/src/context.ts), for fast
+ * feature and fault tests of the bot logic. They keep the ports' promises: the ledger claims an
+ * update once however many deliveries race, the store gives back the bytes it was given, the
+ * synthesizer returns real Ogg Opus, and the messenger fails the way Telegram does (TelegramError
+ * with Telegram's codes and descriptions). Faults are queued per call, so each belongs to the call it names.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { Message } from '@grammyjs/types';
+import type {
+  AudioStore,
+  CachedAudio,
+  CallOptions,
+  ChatSettings,
+  FileUpload,
+  LedgerEntry,
+  Messenger,
+  MethodName,
+  OpenedAudio,
+  Params,
+  Result,
+  SettingsStore,
+  SpeechIdentity,
+  SpeechRequest,
+  StoredAudio,
+  Synthesizer,
+  UpdateLedger,
+} from '../../../function/src/context.ts';
+import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
+import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
+import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
+
+/** Errors queued for the next calls of one operation: after `after` calls that work, `times` calls fail, then it works again. */
+class FaultQueue<Op extends string> {
+  private readonly queued = new Map<Op, ((() => Error) | undefined)[]>();
+
+  add(op: Op, fault: () => Error, { times = 1, after = 0 }: { times?: number; after?: number } = {}): void {
+    const next = [...Array.from({ length: after }, () => undefined), ...Array.from({ length: times }, () => fault)];
+    this.queued.set(op, [...(this.queued.get(op) ?? []), ...next]);
+  }
+
+  /** Throws the next fault queued for `op`, if any. */
+  take(op: Op): void {
+    const fault = this.queued.get(op)?.shift();
+    if (fault) throw fault();
+  }
+}
+
+/** An error shaped like the AWS SDK's service exceptions: a name and a message. */
+export function serviceError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/**
+ * Waits `ms` (forever when Infinity), or fails with the signal's reason when it aborts first, as an
+ * SDK call cut off by its abort signal does. Like the open socket of a real request, it keeps the
+ * process alive while it waits (AbortSignal.timeout's own timer does not).
+ */
+const latency = (ms: number, signal: AbortSignal | undefined) =>
+  new Promise<void>((resolve, reject) => {
+    const socket = setTimeout(resolve, Math.min(ms, 2 ** 31 - 1));
+    const abort = () => {
+      clearTimeout(socket);
+      reject(signal!.reason);
+    };
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+  });
+
+export class InMemoryLedger implements UpdateLedger {
+  private readonly claimed = new Map<string, LedgerEntry>();
+  private readonly refused = new Set<number>();
+  readonly faults = new FaultQueue<'claim' | 'count'>();
+
+  async claim(entry: LedgerEntry, signal?: AbortSignal): Promise<boolean> {
+    signal?.throwIfAborted();
+    this.faults.take('claim');
+    const key = `${entry.kind}:${entry.updateId}`;
+    // Checked and taken in one synchronous step: concurrent deliveries cannot both win.
+    if (this.claimed.has(key)) return false;
+    this.claimed.set(key, entry);
+    return true;
+  }
+
+  async countInMinute(chatId: number, date: number, signal?: AbortSignal): Promise<number> {
+    signal?.throwIfAborted();
+    this.faults.take('count');
+    const minute = Math.floor(date / 60);
+    return [...this.claimed.values()].filter((e) => e.kind === 'message' && e.chatId === chatId && Math.floor(e.date / 60) === minute).length;
+  }
+
+  /** How many updates have been claimed. */
+  get claims(): number {
+    return this.claimed.size;
+  }
+
+  async claimRefusal(chatId: number): Promise<boolean> {
+    if (this.refused.has(chatId)) return false;
+    this.refused.add(chatId);
+    return true;
+  }
+}
+
+export class InMemorySettings implements SettingsStore {
+  private readonly chats = new Map<number, ChatSettings>();
+
+  async get(chatId: number, signal?: AbortSignal): Promise<ChatSettings> {
+    signal?.throwIfAborted();
+    return { ...this.chats.get(chatId) };
+  }
+
+  async set(chatId: number, settings: ChatSettings, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.chats.set(chatId, { ...settings });
+  }
+}
+
+export class InMemoryAudioStore implements AudioStore {
+  readonly objects = new Map<string, Buffer>();
+  readonly faults = new FaultQueue<'find' | 'save' | 'open'>();
+  /** False: Telegram's fetch of a temporary URL fails, as when S3 answers 503 to its GET. */
+  urlsFetchable = true;
+
+  keyFor({ engine, voice, text }: SpeechIdentity): string {
+    return `audio/${createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex')}.ogg`;
+  }
+
+  async find(key: string, signal?: AbortSignal): Promise<CachedAudio | undefined> {
+    signal?.throwIfAborted();
+    this.faults.take('find');
+    const bytes = this.objects.get(key);
+    const durationSeconds = bytes && oggDurationFromTail(bytes);
+    return bytes && durationSeconds !== undefined ? { key, bytes: bytes.length, durationSeconds } : undefined;
+  }
+
+  async save(key: string, audio: AsyncIterable<Uint8Array>, signal?: AbortSignal): Promise<StoredAudio> {
+    signal?.throwIfAborted();
+    this.faults.take('save');
+    const parts: Uint8Array[] = [];
+    for await (const part of audio) {
+      signal?.throwIfAborted();
+      parts.push(part);
+    }
+    const bytes = Buffer.concat(parts);
+    this.objects.set(key, bytes);
+    return { key, bytes: bytes.length };
+  }
+
+  async temporaryUrl(key: string): Promise<string> {
+    return `memory://${key}`;
+  }
+
+  async open(key: string, signal?: AbortSignal): Promise<OpenedAudio> {
+    signal?.throwIfAborted();
+    this.faults.take('open');
+    const bytes = this.objects.get(key);
+    if (!bytes) throw serviceError('NoSuchKey', `no object ${key}`);
+    return { stream: Readable.from([bytes]), bytes: bytes.length };
+  }
+
+  /** What Telegram gets when it fetches a temporary URL; undefined when the fetch fails. */
+  fetch(url: string): Buffer | undefined {
+    const key = url.replace(/^memory:\/\//, '');
+    return this.urlsFetchable ? this.objects.get(key) : undefined;
+  }
+}
+
+/** A 48 kHz mono tone, encoded as a real Ogg Opus file: half a second at least, then a hundredth of a second per character: small and quick to make. */
+function oggOpusFor(text: string): Buffer {
+  const samples = new Int16Array(Math.max(24_000, text.length * 480));
+  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000));
+  return encodeOggOpus(samples, { bitrateKbps: 16 });
+}
+
+export class FakeSynthesizer implements Synthesizer {
+  readonly requests: Omit<SpeechRequest, 'signal'>[] = [];
+  readonly faults = new FaultQueue<'synthesize'>();
+  /** Streams handed out, to check that none is left open. */
+  readonly streams: Readable[] = [];
+  private latencies: number[] = [];
+
+  /** The next request answers after `ms`; Infinity: it never answers, and fails only when its abort signal fires. */
+  slow(ms: number): void {
+    this.latencies.push(ms);
+  }
+
+  async synthesize({ signal, ...request }: SpeechRequest): Promise<Readable> {
+    this.requests.push(request);
+    await latency(this.latencies.shift() ?? 0, signal);
+    signal?.throwIfAborted();
+    this.faults.take('synthesize');
+    const stream = Readable.from([oggOpusFor(request.text)]);
+    this.streams.push(stream);
+    return stream;
+  }
+}
+
+/** A call the bot made, as Telegram received it. */
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** The uploaded file's bytes, or those Telegram fetched from a URL. */
+  audio?: Buffer;
+  ok: boolean;
+  /** What Telegram answered, when it worked. */
+  result?: unknown;
+}
+
+/** A Bot API error as Telegram sends it: `error_code`, `description`, and for 429 `parameters.retry_after`. */
+export interface BotApiError {
+  error_code: number;
+  description: string;
+  parameters?: { retry_after?: number };
+}
+
+export const VOICE_MESSAGES_FORBIDDEN: BotApiError = { error_code: 400, description: 'Bad Request: VOICE_MESSAGES_FORBIDDEN' };
+export const TOO_MANY_REQUESTS = (seconds: number): BotApiError => ({ error_code: 429, description: `Too Many Requests: retry after ${seconds}`, parameters: { retry_after: seconds } });
+export const INTERNAL_SERVER_ERROR: BotApiError = { error_code: 500, description: 'Internal Server Error' };
+
+/**
+ * Telegram as the bot sees it. Every call is recorded; a voice sent by URL is fetched from the audio
+ * store, as Telegram fetches it; a sent voice gets a file_id that can be sent again.
+ */
+export class InMemoryMessenger implements Messenger {
+  readonly calls: RecordedCall[] = [];
+  readonly faults = new FaultQueue<string>();
+  readonly forbidsVoices = new Set<number>();
+  private readonly fileIds = new Map<string, Buffer>();
+  private nextMessageId = 1;
+
+  constructor(
+    private readonly store: InMemoryAudioStore,
+    readonly botUsername = 'voicebot_demo_bot',
+  ) {}
+
+  /** The next `times` calls of `method` fail with this Bot API error. */
+  failNext(method: string, error: BotApiError, times = 1): void {
+    this.faults.add(method, () => new TelegramError(method, error.error_code, error.description, error.parameters?.retry_after), { times });
+  }
+
+  /** The next `times` calls of `method` never reach Telegram. */
+  dropNext(method: string, times = 1): void {
+    this.faults.add(method, () => new TelegramNetworkError(`${method}: Telegram not reached (socket hang up)`), { times });
+  }
+
+  async username(options: CallOptions): Promise<string> {
+    const me = await this.call('getMe', {}, options);
+    return me.username ?? '';
+  }
+
+  async call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
+    const record: RecordedCall = { method, params: { ...(params as Record<string, unknown>) }, ok: false };
+    this.calls.push(record);
+    this.takeFault(method, options);
+    record.result = this.answer(method, record);
+    record.ok = true;
+    return record.result as Result<M>;
+  }
+
+  async upload(method: 'sendVoice' | 'sendDocument', fields: Record<string, unknown>, file: FileUpload, options: CallOptions): Promise<Message> {
+    const record: RecordedCall = { method, params: { ...fields }, ok: false };
+    this.calls.push(record);
+    this.takeFault(method, options);
+    const { stream } = await file.open();
+    const parts: Buffer[] = [];
+    for await (const part of stream) parts.push(part as Buffer);
+    record.audio = Buffer.concat(parts);
+    record.result = this.answer(method, record);
+    record.ok = true;
+    return record.result as Message;
+  }
+
+  /** A queued fault, or the one the real client raises when the call's share of the deadline is already spent. */
+  private takeFault(method: string, { deadline, reserveMs = 0 }: CallOptions): void {
+    this.faults.take(method);
+    if (deadline.remainingMs(reserveMs) <= 0) throw new TelegramNetworkError(`${method}: Telegram's answer did not arrive in time`);
+  }
+
+  /** What Telegram does with a call that got through. */
+  private answer(method: string, record: RecordedCall): unknown {
+    const chatId = record.params.chat_id as number;
+    const refuse = (description: string) => {
+      throw new TelegramError(method, 400, `Bad Request: ${description}`);
+    };
+    switch (method) {
+      case 'getMe':
+        return { id: 1, is_bot: true, first_name: 'Voicebot', username: this.botUsername };
+      case 'sendChatAction':
+      case 'answerCallbackQuery':
+        return true;
+      case 'sendMessage':
+        return this.message(chatId, { text: record.params.text });
+      case 'sendDocument':
+        if (!record.audio) refuse('there is no document in the request');
+        return this.message(chatId, { document: { file_id: `doc${this.nextMessageId}`, file_unique_id: 'u' } });
+      case 'sendVoice': {
+        if (this.forbidsVoices.has(chatId)) refuse('VOICE_MESSAGES_FORBIDDEN');
+        const voice = record.params.voice;
+        if (typeof voice === 'string' && voice.startsWith('memory://')) record.audio = this.store.fetch(voice) ?? refuse('failed to get HTTP URL content');
+        else if (typeof voice === 'string') record.audio = this.fileIds.get(voice) ?? refuse('wrong file identifier/HTTP URL specified');
+        const fileId = `voice${createHash('sha256').update(record.audio!).digest('hex').slice(0, 16)}`;
+        this.fileIds.set(fileId, record.audio!);
+        return this.message(chatId, { voice: { file_id: fileId, file_unique_id: fileId, duration: record.params.duration } });
+      }
+      default:
+        return refuse(`method ${method} is not known to this stand-in`);
+    }
+  }
+
+  private message(chatId: number, fields: Record<string, unknown>): Message {
+    return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Tester' }, ...fields } as Message;
+  }
+
+  /** Forgets the file_ids it gave out, as for a file_id Telegram no longer knows. */
+  forgetFileIds(): void {
+    this.fileIds.clear();
+  }
+
+  /** Successful calls of a method to a chat. */
+  sent(method: string, chatId?: number): RecordedCall[] {
+    return this.calls.filter((c) => c.ok && c.method === method && (chatId === undefined || c.params.chat_id === chatId));
+  }
+}
