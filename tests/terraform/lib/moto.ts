@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 
 export const MOTO_REGION = 'us-east-1';
 /** moto's default account: every ARN it returns carries it. */
@@ -46,11 +46,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** An HTTPS agent that accepts moto's self-signed certificate, for node clients in the test process. */
-export const insecureAgent = new Agent({ rejectUnauthorized: false, keepAlive: true });
+/** Accepts moto's self-signed certificate, for this module's own calls to moto's control API. */
+const insecureAgent = new Agent({ rejectUnauthorized: false });
 
-async function request(url: string, method = 'GET'): Promise<number> {
-  const { request: httpsRequest } = await import('node:https');
+function request(url: string, method = 'GET'): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, agent: insecureAgent }, (res) => {
       res.resume();
