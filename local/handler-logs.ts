@@ -30,7 +30,7 @@ function install(): void {
 
 /** One terminal line for a log line: what happened and the fields a person looks for. */
 export function summarise(line: LogLine): string {
-  const fields = ['outcome', 'reason', 'voice', 'language', 'delivery', 'total_ms'].filter((key) => line[key] !== undefined).map((key) => `${key}=${String(line[key])}`);
+  const fields = ['outcome', 'reason', 'voice', 'language', 'delivery', 'total_ms', 'PollyCharacters', 'budget_used'].filter((key) => line[key] !== undefined).map((key) => `${key}=${String(line[key])}`);
   const update = line.update_id === undefined ? '' : ` (update ${String(line.update_id)})`;
   return `  [function] ${line.level} ${line.message}${update} ${fields.join(' ')}`;
 }

@@ -7,6 +7,7 @@ import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
 import type { BotDeps, LedgerEntry, UpdateContext } from './context.ts';
 import type { Deadline } from './deadline.ts';
 import { MESSAGES } from './messages.ts';
+import { meteredSynthesizer, withMetrics } from './metrics.ts';
 import { apologize, replyText } from './replies.ts';
 import { UpdateTrace, type Outcome } from './trace.ts';
 import { classifyUpdate, type Command, type Intent } from './updates.ts';
@@ -26,11 +27,13 @@ type ActionableIntent = Exclude<Intent, { kind: 'ignore' }>;
 /** Handles one verified update and logs what happened in one line. Never throws: past the door the webhook answers 200 either way. */
 export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<void> {
   const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
+  // The line's metrics (metrics.ts) count what reached Polly through this wrapper.
+  const line = (outcome: Outcome, reason?: string) => withMetrics(trace.finish(outcome, reason), trace, deps.config.functionName);
   try {
-    const { outcome, reason } = await handleUpdate({ ...deps, deadline, trace }, update);
-    deps.log.info('update handled', trace.finish(outcome, reason));
+    const { outcome, reason } = await handleUpdate({ ...deps, synthesizer: meteredSynthesizer(deps.synthesizer, trace), deadline, trace }, update);
+    deps.log.info('update handled', line(outcome, reason));
   } catch (error) {
-    deps.log.error('update failed', { ...trace.finish('failed'), error });
+    deps.log.error('update failed', { ...line('failed'), error });
   }
 }
 
@@ -64,6 +67,7 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
     throw error;
   }
   if (count > rateLimitPerMinute) {
+    ctx.trace.set({ refused: 'rate_limit' });
     // Said once, on the first message over the limit; the rest of the minute is silent.
     if (count === rateLimitPerMinute + 1) await replyText(ctx, message, MESSAGES.rateLimited(rateLimitPerMinute));
     return { outcome: 'ignored', reason: 'rate limited' };
@@ -95,6 +99,7 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
 
 /** Chats outside the allowlist hear one polite refusal, then silence. */
 async function refuse(ctx: UpdateContext, intent: ActionableIntent, chatId: number): Promise<Handled> {
+  ctx.trace.set({ refused: 'allowlist' });
   const firstTime = await ctx.ledger.claimRefusal(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   if (firstTime && intent.kind !== 'callback') await replyText(ctx, intent.message, MESSAGES.notAllowed, false);
   return { outcome: firstTime ? 'text_sent' : 'ignored', reason: 'chat not allowed' };

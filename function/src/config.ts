@@ -4,6 +4,7 @@ import {
   DEFAULT_START_MESSAGE,
   DEFAULT_TELEGRAM_API_URL,
   DEFAULT_VOICE,
+  LOCAL_FUNCTION_NAME,
   TELEGRAM_MAX_TEXT_LENGTH,
 } from './constants.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
@@ -29,6 +30,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Chats the bot serves; undefined serves everyone. */
   allowedChatIds?: ReadonlySet<number>;
+  /** Most characters sent to Polly per UTC day, across all chats and containers; undefined: no cap. */
+  dailyCharacterBudget?: number;
+  /** The FunctionName dimension of the metrics: the Lambda function's name, or voicebot-local elsewhere. */
+  functionName: string;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +90,8 @@ export function readConfig(env: Env): Config {
 
   const maxTextLength = integer('MAX_TEXT_LENGTH', 1, TELEGRAM_MAX_TEXT_LENGTH, TELEGRAM_MAX_TEXT_LENGTH);
   const rateLimitPerMinute = integer('RATE_LIMIT_PER_MINUTE', 0, 1000, DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const budget = value('DAILY_CHARACTER_BUDGET');
+  const dailyCharacterBudget = budget === undefined ? undefined : integer('DAILY_CHARACTER_BUDGET', 1, Number.MAX_SAFE_INTEGER, 0);
   const allowed = value('ALLOWED_CHAT_IDS');
   const allowedIds = allowed?.split(/[\s,]+/).filter(Boolean);
   if (allowedIds?.some((id) => !/^-?\d{1,20}$/.test(id))) problems.push('ALLOWED_CHAT_IDS must be chat ids (integers) separated by commas');
@@ -104,6 +111,8 @@ export function readConfig(env: Env): Config {
     maxTextLength,
     rateLimitPerMinute,
     ...(allowedIds?.length && { allowedChatIds: new Set(allowedIds.map(Number)) }),
+    ...(dailyCharacterBudget !== undefined && { dailyCharacterBudget }),
+    functionName: value('AWS_LAMBDA_FUNCTION_NAME') ?? LOCAL_FUNCTION_NAME,
   };
 }
 

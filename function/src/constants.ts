@@ -30,6 +30,17 @@ export const SECRET_FETCH_CONNECTION_TIMEOUT_MS = 3_000;
 export const SECRET_FETCH_REQUEST_TIMEOUT_MS = 5_000;
 /** Least time between re-reads of the bot secret after a mismatch: rotation is rare, probes are not. */
 export const SECRET_REFRESH_INTERVAL_MS = 60_000;
+/**
+ * Attempts at adding to the day's character count when other containers keep writing it first. Each
+ * round has a winner, so this is about the most containers that can ask at once; the deadline cuts it shorter.
+ */
+export const BUDGET_MAX_ATTEMPTS = 50;
+/** Upper bound of the random pause before the next attempt, times the attempt number (up to 5): spreads contenders apart. */
+export const BUDGET_RETRY_JITTER_MS = 40;
+/** CloudWatch namespace of the metrics in the log lines (docs/metrics.md). */
+export const METRICS_NAMESPACE = 'Voicebot';
+/** The FunctionName dimension outside Lambda (the demo, tests, make dev). */
+export const LOCAL_FUNCTION_NAME = 'voicebot-local';
 export const AUDIO_CONTENT_TYPE = 'audio/ogg';
 export const SECRET_TOKEN_HEADER = 'x-telegram-bot-api-secret-token';
 

@@ -116,6 +116,21 @@ export interface Synthesizer {
   synthesize(request: SpeechRequest): Promise<Readable>;
 }
 
+/** The day's count of characters sent to Polly, shared by every container: the daily spend cap. */
+export interface CharacterBudget {
+  /**
+   * Adds `characters` to the count of `day` (YYYY-MM-DD, UTC) only if the sum stays within `limit`,
+   * atomically across containers. Called before Polly is, so what it grants is what may be spent.
+   */
+  reserve(day: string, characters: number, limit: number, signal?: AbortSignal): Promise<BudgetReservation>;
+}
+
+export interface BudgetReservation {
+  granted: boolean;
+  /** The day's count after this call: with the reservation when granted, as found when not. */
+  used: number;
+}
+
 /** What lives as long as the container: configuration, the ports, and what the container remembers. */
 export interface BotDeps {
   config: Config;
@@ -124,6 +139,8 @@ export interface BotDeps {
   audioStore: AudioStore;
   settings: SettingsStore;
   ledger: UpdateLedger;
+  /** Consulted only when DAILY_CHARACTER_BUDGET is set. */
+  budget: CharacterBudget;
   /** Telegram file_ids of voices already sent, by audio key: sent again without download or upload. */
   fileIds: BoundedCache<string, string>;
   log: Logger;

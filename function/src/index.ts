@@ -9,6 +9,7 @@ import { Logger } from './log.ts';
 import { credentialStore, type BotCredentials } from './secrets.ts';
 import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
 import { createS3Client, S3AudioStore } from './storage/audio.ts';
+import { S3CharacterBudget } from './storage/budget.ts';
 import { S3UpdateLedger } from './storage/ledger.ts';
 import { S3SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
@@ -29,6 +30,7 @@ const ports = {
   audioStore: new S3AudioStore(s3, config.bucket),
   settings: new S3SettingsStore(s3, config.bucket),
   ledger: new S3UpdateLedger(s3, config.bucket),
+  budget: new S3CharacterBudget(s3, config.bucket),
   fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
 };
 /** Clients that need the bot token; made again only if a rotation changed it. */

@@ -17,6 +17,7 @@ export const MESSAGES = {
     'Your privacy settings do not accept voice messages from me, so here is the audio as a file. ' +
     'Allow voice messages in Settings > Privacy > Voice messages to get them as voices.',
   rateLimited: (limit: number) => `That is a lot of messages! I read up to ${limit} a minute per chat — please wait a moment.`,
+  overBudget: 'Sorry, I have read all I can for today. Please try again after midnight UTC; phrases I have read before still work.',
   notAllowed: 'Sorry, this bot is private and does not serve this chat.',
   voiceMenu: (language: string, current: string) => `Choose a voice for ${language}. Now: ${current}.`,
   voiceAutomatic: 'automatic (the best voice for each text’s language)',

@@ -7,6 +7,10 @@ export class UpdateTrace {
   private readonly started = Date.now();
   private readonly timings: Record<`${Stage}_ms`, number> = { polly_ms: 0, s3_ms: 0, telegram_ms: 0 };
   readonly fields: Record<string, unknown> = {};
+  /** What Polly was asked, for the metrics: counted where the requests are made. */
+  readonly polly = { requests: 0, errors: 0, characters: 0 };
+  /** The stage whose wait failed last: what an apology is blamed on. */
+  failedStage?: Stage;
 
   constructor(
     readonly updateId: number,
@@ -18,6 +22,9 @@ export class UpdateTrace {
     const start = performance.now();
     try {
       return await work;
+    } catch (error) {
+      this.failedStage = stage;
+      throw error;
     } finally {
       this.timings[`${stage}_ms`] += Math.round(performance.now() - start);
     }

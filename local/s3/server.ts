@@ -3,8 +3,10 @@
  * storing objects in a temporary directory that disappears on close.
  *
  * A small proxy in front of s3rver adds two things real S3 does and the bot relies on:
- * - `If-None-Match: *` on PutObject (412 when the key exists), for exactly-once markers: conditional
- *   puts to one key are serialised, and the key is checked before the put goes through;
+ * - `If-None-Match: *` on PutObject (412 when the key exists), for exactly-once markers, and
+ *   `If-Match: <etag>` (412 when the object changed, 404 when it is gone), for the daily character
+ *   count's compare-and-swap: conditional puts to one key are serialised, and the key is checked
+ *   before the put goes through;
  * - suffix ranges (`Range: bytes=-N`, the last N bytes), which s3rver reads as `bytes=0-N`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -69,7 +71,7 @@ const PRECONDITION_FAILED =
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code>' +
   '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
 
-/** Listens on `port` (0: any) and forwards everything to s3rver, enforcing `If-None-Match: *` on puts. */
+/** Listens on `port` (0: any) and forwards everything to s3rver, enforcing `If-None-Match: *` and `If-Match` on puts. */
 async function startConditionalWriteProxy(upstreamPort: number, port: number, requests: RecordedS3Request[], faults: S3Fault[]): Promise<Server> {
   const locks = new Map<string, Promise<unknown>>();
   const forward = (req: IncomingMessage, res: ServerResponse) =>
@@ -86,17 +88,17 @@ async function startConditionalWriteProxy(upstreamPort: number, port: number, re
       });
       req.pipe(upstream);
     });
-  /** The object's size, or undefined when there is no such object. */
-  const sizeOf = (path: string) =>
-    new Promise<number | undefined>((resolve, reject) => {
+  /** The object's size and ETag, or undefined when there is no such object. */
+  const headOf = (path: string) =>
+    new Promise<{ size: number; etag: string } | undefined>((resolve, reject) => {
       request({ host: '127.0.0.1', port: upstreamPort, method: 'HEAD', path }, (answer) => {
         answer.resume();
-        resolve(answer.statusCode === 200 ? Number(answer.headers['content-length']) : undefined);
+        resolve(answer.statusCode === 200 ? { size: Number(answer.headers['content-length']), etag: String(answer.headers.etag) } : undefined);
       })
         .on('error', reject)
         .end();
     });
-  const exists = async (path: string) => (await sizeOf(path)) !== undefined;
+  const sizeOf = async (path: string) => (await headOf(path))?.size;
   const proxy = createServer(async (req, res) => {
     const recorded: RecordedS3Request = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
     requests.push(recorded);
@@ -109,12 +111,18 @@ async function startConditionalWriteProxy(upstreamPort: number, port: number, re
       if (size) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
       return void forward(req, res);
     }
-    const conditional = req.method === 'PUT' && req.headers['if-none-match'] === '*';
-    if (!conditional) return void forward(req, res);
+    const ifMatch = req.headers['if-match'];
+    const conditional = req.method === 'PUT' && (req.headers['if-none-match'] === '*' || ifMatch !== undefined);
+    // S3 reads are atomic; s3rver's are not while it rewrites a file, so reads queue with conditional puts.
+    if (!conditional && req.method !== 'GET') return void forward(req, res);
     const path = (req.url ?? '/').split('?')[0]!;
     const previous = locks.get(path) ?? Promise.resolve();
     const turn = previous.then(async () => {
-      if (await exists(path)) {
+      if (!conditional) return forward(req, res);
+      const head = await headOf(path);
+      if (ifMatch !== undefined && !head) {
+        sendS3Error(req, res, { method: 'PUT', status: 404, code: 'NoSuchKey' });
+      } else if (ifMatch !== undefined ? head!.etag !== ifMatch : head) {
         req.resume();
         res.writeHead(412, { 'content-type': 'application/xml' }).end(PRECONDITION_FAILED);
       } else {

@@ -69,6 +69,9 @@ test('the chat page shows the bot\'s text, "recording voice…", and a Russian a
 
   await page.click('#log-toggle');
   await page.locator('#log-lines li', { hasText: 'voice=Maxim' }).waitFor({ timeout: 5_000 });
+  // Each update's metrics, as CloudWatch would extract them from the line.
+  const metrics = await page.locator('#log-lines li .metrics', { hasText: 'PollyCharacters=' }).first().textContent({ timeout: 5_000 });
+  assert.match(metrics ?? '', /Updates=1 Voices=1 .*PollyCharacters=\d+ .*LatencyMs=\d+/);
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'demo-chat.png') });
 });

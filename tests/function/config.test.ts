@@ -55,4 +55,18 @@ describe('reading the configuration', () => {
     assert.throws(() => readConfig({ ...local, TELEGRAM_WEBHOOK_SECRET: '' }), /BOT_SECRET_ARN is required/);
     assert.throws(() => readConfig({ ...local, BOT_SECRET_ARN: 'arn:aws:s3:::bucket' }), /BOT_SECRET_ARN is not a Secrets Manager secret ARN/);
   });
+
+  test('reads DAILY_CHARACTER_BUDGET as a whole number of characters, at least 1; unset or empty is no cap', () => {
+    assert.equal(readConfig(local).dailyCharacterBudget, undefined);
+    assert.equal(readConfig({ ...local, DAILY_CHARACTER_BUDGET: ' ' }).dailyCharacterBudget, undefined);
+    assert.equal(readConfig({ ...local, DAILY_CHARACTER_BUDGET: '250000' }).dailyCharacterBudget, 250_000);
+    for (const wrong of ['0', '-5', '1.5', 'lots', '1e400']) {
+      assert.throws(() => readConfig({ ...local, DAILY_CHARACTER_BUDGET: wrong }), /DAILY_CHARACTER_BUDGET must be a whole number/, wrong);
+    }
+  });
+
+  test("names the metrics' FunctionName after the Lambda function, voicebot-local elsewhere", () => {
+    assert.equal(readConfig(local).functionName, 'voicebot-local');
+    assert.equal(readConfig({ ...local, AWS_LAMBDA_FUNCTION_NAME: 'voicebot-prod' }).functionName, 'voicebot-prod');
+  });
 });

@@ -210,7 +210,7 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     assert.equal(ownership[0]!.ObjectOwnership, 'BucketOwnerEnforced');
     const rules = (await clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules!;
     const expiring = rules.filter((r) => r.Expiration).map((r) => r.Filter?.Prefix ?? r.Prefix);
-    assert.deepEqual(expiring.sort(), ['audio/', 'updates/']);
+    assert.deepEqual(expiring.sort(), ['audio/', 'budget/', 'updates/']);
     assert.ok(rules.some((r) => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation), 'incomplete multipart uploads are aborted');
     const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!);
     const deny = policy.Statement.find((s: { Effect: string }) => s.Effect === 'Deny');

@@ -19,6 +19,13 @@ export function normalizeForSpeech(text: string): string {
     .trim();
 }
 
+/** Characters as Polly counts and bills them: Unicode code points, spaces and punctuation included. */
+export function billedCharacters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 // Made on first use: only texts longer than one Polly request need them, and they cost cold-start time.
 let sentences: Intl.Segmenter | undefined;
 let graphemes: Intl.Segmenter | undefined;

@@ -1,7 +1,8 @@
 /**
- * The bucket's layout, known to storage/ alone. The bucket module's lifecycle rule expires `audio/`
- * and `updates/`; `settings/` is kept.
+ * The bucket's layout, known to storage/ alone. The bucket module's lifecycle rule expires `audio/`,
+ * `updates/` and `budget/` (a day's counter is written all day, so it outlives its day); `settings/` is kept.
  */
 export const AUDIO_KEY_PREFIX = 'audio/';
 export const UPDATE_MARKER_PREFIX = 'updates/';
 export const SETTINGS_KEY_PREFIX = 'settings/';
+export const BUDGET_KEY_PREFIX = 'budget/';

@@ -6,6 +6,7 @@ import { apologize, replyText } from '../replies.ts';
 import { chooseVoice } from '../speech/choose.ts';
 import { normalizeForSpeech } from '../speech/text.ts';
 import type { Outcome } from '../trace.ts';
+import { OverBudgetError } from './budget.ts';
 import { deliverVoice, sendKnownFileId } from './delivery.ts';
 import { synthesizeAndStore } from './synthesis.ts';
 
@@ -32,6 +33,13 @@ export async function speak(ctx: UpdateContext, message: Message, rawText: strin
     await deliverVoice(ctx, message, audio);
     return 'voice_sent';
   } catch (error) {
+    if (error instanceof OverBudgetError) {
+      ctx.trace.set({ refused: 'budget' });
+      await replyText(ctx, message, MESSAGES.overBudget);
+      return 'text_sent';
+    }
+    // Blamed before the apology, whose own failure would otherwise be.
+    ctx.trace.set({ error_kind: ctx.trace.failedStage ?? 'internal' });
     ctx.log.error('voice not delivered', { update_id: ctx.trace.updateId, error });
     await apologize(ctx, message);
     return 'failed';

@@ -5,15 +5,18 @@ import type { CachedAudio, UpdateContext } from '../context.ts';
 import type { VoiceChoice } from '../speech/choose.ts';
 import { joinOggOpus } from '../speech/ogg.ts';
 import { splitForSpeech } from '../speech/text.ts';
+import { reserveCharacters } from './budget.ts';
 
 /** Synthesizes all parts at once, then streams them, joined into one Ogg Opus file, into the audio store. */
 export async function synthesizeAndStore(ctx: UpdateContext, message: Message, text: string, choice: VoiceChoice, key: string): Promise<CachedAudio> {
+  const parts = splitForSpeech(text);
+  // Before Polly is asked, and before the user is told a voice is coming: throws OverBudgetError.
+  await reserveCharacters(ctx, parts);
   // Shown while Polly works; a failure here must not cost the user the voice.
   const recording = ctx.telegram
     .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
     .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }));
   try {
-    const parts = splitForSpeech(text);
     ctx.trace.set({ parts: parts.length, cache: 'miss' });
     const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
     const requests = parts.map((part) => ctx.synthesizer.synthesize({ text: part, voice: choice.voice, engine: choice.engine, signal }));

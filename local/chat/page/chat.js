@@ -162,10 +162,19 @@ function showLabel(box, label) {
   if (label) box.querySelector('.voice-by').textContent = label;
 }
 
+/** The metrics CloudWatch would extract from the line's EMF directives (docs/metrics.md): the non-zero ones, and their dimensions. */
+function metricsOf(line) {
+  const directives = line._aws?.CloudWatchMetrics ?? [];
+  const names = new Set(directives.flatMap((d) => [...d.Metrics.map((m) => m.Name), ...d.Dimensions.flat().filter((n) => n !== 'FunctionName')]));
+  return { names, text: [...names].filter((name) => line[name]).map((name) => `${name}=${line[name]}`).join(' ') };
+}
+
 function renderLog(line) {
-  const { level, message, timestamp, ...fields } = line;
+  const { level, message, timestamp, _aws, FunctionName, ...fields } = line;
+  const metrics = metricsOf(line);
   const item = el('li', level);
-  item.textContent = `${level} ${message} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')}`;
+  item.textContent = `${level} ${message} ${Object.entries(fields).filter(([k]) => !metrics.names.has(k)).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')}`;
+  if (metrics.text) item.append(el('div', 'metrics', `metrics: ${metrics.text}`));
   item.title = JSON.stringify(line, null, 2);
   logLines.append(item);
   logLines.parentElement.scrollTop = logLines.parentElement.scrollHeight;

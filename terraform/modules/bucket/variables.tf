@@ -26,9 +26,9 @@ variable "kms_key_arn" {
 }
 
 variable "expiring_prefixes" {
-  description = "Key prefixes whose objects expire after expiration_days. The function writes voice files under audio/ and idempotency markers under updates/; settings/ must never expire, so it must not be covered by any prefix here."
+  description = "Key prefixes whose objects expire after expiration_days. The function writes voice files under audio/, idempotency markers under updates/ and one character count per UTC day under budget/ (written all day, so it outlives its day); settings/ must never expire, so it must not be covered by any prefix here."
   type        = list(string)
-  default     = ["audio/", "updates/"]
+  default     = ["audio/", "updates/", "budget/"]
 
   validation {
     condition     = alltrue([for p in var.expiring_prefixes : can(regex("^[A-Za-z0-9._-]+/$", p)) && !startswith("settings/", p)])

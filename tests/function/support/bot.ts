@@ -11,7 +11,7 @@ import { FILE_ID_CACHE_SIZE } from '../../../function/src/constants.ts';
 import type { BotDeps } from '../../../function/src/context.ts';
 import { Deadline } from '../../../function/src/deadline.ts';
 import { Logger } from '../../../function/src/log.ts';
-import { FakeSynthesizer, InMemoryAudioStore, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
+import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
 
 export const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 export const WEBHOOK_SECRET = 'unit_webhook-Secret_7';
@@ -41,11 +41,14 @@ export class TestBot {
   readonly synthesizer = new FakeSynthesizer();
   readonly telegram = new InMemoryMessenger(this.audioStore);
   readonly logs: LogLine[] = [];
+  /** The day's character count; pass one instance to several TestBots to make them containers of one deployment. */
+  readonly budget: InMemoryBudget;
   private readonly config: Config;
   /** What the container remembers between updates: Telegram file_ids. */
   private fileIds = new BoundedCache<string, string>(FILE_ID_CACHE_SIZE);
 
-  constructor(env: Record<string, string> = {}) {
+  constructor(env: Record<string, string> = {}, { budget = new InMemoryBudget() }: { budget?: InMemoryBudget } = {}) {
+    this.budget = budget;
     this.config = readConfig({ S3_BUCKET_NAME: 'voicebot-unit', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, START_MESSAGE, LOG_LEVEL: 'DEBUG', ...env });
   }
 
@@ -63,8 +66,8 @@ export class TestBot {
       this.logs.push(parsed);
     });
     log.redact(BOT_TOKEN, WEBHOOK_SECRET);
-    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds } = this;
-    const deps: BotDeps = { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds };
+    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds, budget } = this;
+    const deps: BotDeps = { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds, budget };
     const started = performance.now();
     await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
     const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));

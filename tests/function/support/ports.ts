@@ -10,6 +10,8 @@ import { Readable } from 'node:stream';
 import type { Message } from '@grammyjs/types';
 import type {
   AudioStore,
+  BudgetReservation,
+  CharacterBudget,
   CachedAudio,
   CallOptions,
   ChatSettings,
@@ -99,6 +101,25 @@ export class InMemoryLedger implements UpdateLedger {
     if (this.refused.has(chatId)) return false;
     this.refused.add(chatId);
     return true;
+  }
+}
+
+/**
+ * The daily character count, shared by every TestBot given the same instance, as one S3 object is
+ * shared by every container. Checked and added in one synchronous step, so concurrent reservations
+ * cannot both take the last characters.
+ */
+export class InMemoryBudget implements CharacterBudget {
+  readonly days = new Map<string, number>();
+  readonly faults = new FaultQueue<'reserve'>();
+
+  async reserve(day: string, characters: number, limit: number, signal?: AbortSignal): Promise<BudgetReservation> {
+    signal?.throwIfAborted();
+    this.faults.take('reserve');
+    const used = this.days.get(day) ?? 0;
+    if (used + characters > limit) return { granted: false, used };
+    this.days.set(day, used + characters);
+    return { granted: true, used: used + characters };
   }
 }
 
