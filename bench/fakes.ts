@@ -57,6 +57,8 @@ export interface Fakes {
   intervals: Interval[];
   /** Bytes of every object PUT to S3, by key. */
   objects: Map<string, Buffer>;
+  /** TCP connections the three fakes have accepted so far (keep-alive shows as few new ones). */
+  connections(): number;
   setPollyLatency(ms: number): void;
   /** Every service's added latency at once (missing fields: 0). */
   setLatency(latency: Partial<Latency>): void;
@@ -192,6 +194,7 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
     telegramUrl: telegram.url,
     intervals,
     objects,
+    connections: () => polly.connections() + s3.connections() + telegram.connections(),
     setPollyLatency: (ms) => (latency = { ...latency, pollyMs: ms, pollyMsPer20Chars: 0 }),
     setLatency: (next) => (latency = { s3Ms: 0, pollyMs: 0, pollyMsPer20Chars: 0, telegramMs: 0, ...next }),
     prepare: (text, audio) => prepared.set(text, audio),
@@ -253,13 +256,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, handler);
+  let connections = 0;
+  server.on('connection', () => connections++);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -147,6 +147,10 @@ interface Session {
   close(): Promise<void>;
 }
 
+/** With BENCH_PROFILE=<dir>: node's flags to write a V8 CPU profile there, named after what ran. */
+const profileArgs = (name: string) =>
+  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${name}-${Date.now()}-${process.pid}.cpuprofile`] : [];
+
 /** A fresh handler process, driven over IPC. */
 async function startSession(fakes: Fakes, execPath = process.execPath): Promise<Session> {
   const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
@@ -294,7 +298,7 @@ async function firstAnswer(fakes: Fakes, python: ReturnType<typeof pythonReady>,
     const update = firstAnswerUpdate(path);
     const runtime = runtimes.find((r) => r.name === side);
     const run = runtime
-      ? await runProcess(runtime.path, [CHILD, 'first', BUNDLE, JSON.stringify(update)], env, ROOT)
+      ? await runProcess(runtime.path, [...profileArgs(`first-${runtime.name.replace(' ', '')}-${path === '/start' ? 'start' : 'text'}`), CHILD, 'first', BUNDLE, JSON.stringify(update)], env, ROOT)
       : await runProcess(PYTHON, ['-B', 'first_answer.py', JSON.stringify(update)], env, BASELINE_DIR);
     const out = run.out;
     const answered = fakes.intervals.some((i) => i.service === 'telegram' && i.tag === update.chatId && /^send(Message|Voice) /.test(i.detail));
@@ -369,6 +373,8 @@ async function latencyRun(fakes: Fakes, runtime: Runtime, latency: Latency) {
     // Warm-up with the latency on: connections open, code optimised, the repeated text synthesized once
     // (its audio in S3, its file_id in this container).
     for (const kind of LATENCY_KINDS) await session.run([update(kind), update(kind)]);
+    const connectionsBefore = fakes.connections();
+    const requestsBefore = fakes.intervals.length;
     const measured = Object.fromEntries(LATENCY_KINDS.map((k) => [k, [] as { ms: number; floorMs: number; roundTrips: number; derivation: string }[]]));
     for (let i = 0; i < LATENCY_N; i++) {
       for (const kind of LATENCY_KINDS) {
@@ -377,7 +383,8 @@ async function latencyRun(fakes: Fakes, runtime: Runtime, latency: Latency) {
         measured[kind]!.push({ ms: results[0]!.ms, ...criticalPath(fakes.intervals.slice(from)) });
       }
     }
-    return LATENCY_KINDS.map((kind) => {
+    const keepAlive = { requests: fakes.intervals.length - requestsBefore, newConnections: fakes.connections() - connectionsBefore };
+    const kinds = LATENCY_KINDS.map((kind) => {
       const runs = measured[kind]!;
       const wall = runs.map((r) => r.ms);
       const derivations = countBy(runs.map((r) => r.derivation));
@@ -385,6 +392,7 @@ async function latencyRun(fakes: Fakes, runtime: Runtime, latency: Latency) {
       const floorMs = runs.find((r) => r.derivation === typical)!.floorMs;
       return { kind, n: runs.length, p50: pct(wall, 50), p95: pct(wall, 95), floorMs, ratio: pct(wall, 50) / floorMs, roundTrips: runs.find((r) => r.derivation === typical)!.roundTrips, derivation: typical, derivations };
     });
+    return { kinds, keepAlive };
   } finally {
     fakes.setLatency({});
     await session.close();
@@ -597,10 +605,10 @@ async function main() {
     log(`first answer: ${FIRST_N} rounds × ${PATHS.length} paths × ${runtimes.length + (python.ok ? 1 : 0)} sides, fresh processes, interleaved …`);
     const first = await firstAnswer(fakes, python, runtimes);
     const latency = latencySettings();
-    const latencyResults: { runtime: Runtime; kinds: Awaited<ReturnType<typeof latencyRun>> }[] = [];
+    const latencyResults: ({ runtime: Runtime } & Awaited<ReturnType<typeof latencyRun>>)[] = [];
     for (const runtime of runtimes) {
       log(`latency-injected (${runtime.name}): S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms/20 chars, Telegram ${latency.telegramMs} ms; ${LATENCY_N} of each kind …`);
-      latencyResults.push({ runtime, kinds: await latencyRun(fakes, runtime, latency) });
+      latencyResults.push({ runtime, ...(await latencyRun(fakes, runtime, latency)) });
     }
     log('bundle …');
     const bundle = bundleStats();
@@ -692,7 +700,8 @@ async function main() {
     ).join('; ');
     const firstNotes = `Answers the fake Bot API received (sendMessage/sendVoice with the run's chat id, HTTP 200): ${answeredNote}.\n` +
       `Where voicebot's first answer goes, from its own log line (medians; the stages include the SDK's and fetch's first-use work against zero-latency fakes): ${stageNote}.`;
-    console.log(`\n${firstTable}\n\n${firstNotes}\n\n${latencyTable}\n`);
+    const keepAliveNote = `Keep-alive, measured updates of the latency run: ${latencyResults.map((r) => `${r.runtime.name} ${r.keepAlive.requests} requests over ${r.keepAlive.newConnections} new TCP connections`).join('; ')}.`;
+    console.log(`\n${firstTable}\n\n${firstNotes}\n\n${latencyTable}\n\n${keepAliveNote}\n`);
 
     const warnings = [...stderrSeen].filter((l) => /warning/i.test(l)).slice(0, 3);
     console.log(`${table}\n\n${contributors}\n\n${machineLine}\n`);
