@@ -18,7 +18,7 @@
  */
 import { spawn, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -75,6 +75,8 @@ function machine() {
     node: process.version,
     python: python.status === 0 ? python.stdout.trim() : null,
     date: new Date().toISOString(),
+    /** 1/5/15-minute load averages at the start: above the core count, the machine was shared with other work. */
+    loadAverage: loadavg().map((l) => +l.toFixed(1)),
   };
 }
 
@@ -664,7 +666,7 @@ async function main() {
       '| ---: | --- | ---: | ---: |',
       ...bundle.top.map((t, i) => `| ${i + 1} | ${t.name} | ${t.bytes.toLocaleString('en-US')} | ${(t.share * 100).toFixed(1)}% |`),
     ].join('\n');
-    const machineLine = `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}, ${host.os}; ${runtimes.map((r) => `${r.name} ${r.version}`).join(', ')} (the rows without a runtime ran on ${host.node}); Python ${host.python ?? 'n/a'}${python.ok ? ` (boto3 ${python.boto3})` : ''}; ${host.date}. ` +
+    const machineLine = `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}, ${host.os}; ${runtimes.map((r) => `${r.name} ${r.version}`).join(', ')} (the rows without a runtime ran on ${host.node}); Python ${host.python ?? 'n/a'}${python.ok ? ` (boto3 ${python.boto3})` : ''}; ${host.date}; load average ${host.loadAverage.join(' / ')} at the start${host.loadAverage[0]! > host.cores ? ' (above the core count: a shared, busy machine; absolute numbers are inflated, read medians and ratios)' : ''}. ` +
       'Lambda runs the bundle on Node 22 (nodejs22.x), on other CPUs: compare the ratios, not the absolute numbers.';
 
     const smoke = (n: number) => (n < 15 ? ' — below 15: a smoke run, not a measurement' : '');
