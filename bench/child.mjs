@@ -2,6 +2,9 @@
 // its timings and memory are the bundle's own.
 //
 //   node bench/child.mjs cold <bundle>     import the bundle once, print `BENCH {json}`, exit
+//   node bench/child.mjs first <bundle> <update spec json>
+//                                          import the bundle, handle that one update (the first
+//                                          answer a user gets from a cold container), print, exit
 //   node bench/child.mjs session <bundle>  (forked, with IPC) import the bundle, then run the
 //                                          updates the parent sends: {cmd:'run', updates:[...]}
 //
@@ -33,11 +36,6 @@ const { handler } = await import(bundleUrl);
 const ready = performance.now();
 const maxRssAfterImportKB = peakRssKB();
 
-if (mode === 'cold') {
-  // performance.now() counts from the process's time origin, so `ready` is process start → handler ready.
-  process.stdout.write(`BENCH ${JSON.stringify({ importMs: ready - started, readyMs: ready, maxRssKB: maxRssAfterImportKB })}\n`);
-  process.exit(0);
-}
 
 const SECRET = process.env.TELEGRAM_WEBHOOK_SECRET;
 
@@ -86,6 +84,22 @@ function textUpdate({ updateId, chatId, text }) {
       text,
     },
   };
+}
+
+if (mode === 'cold') {
+  // performance.now() counts from the process's time origin, so `ready` is process start → handler ready.
+  process.stdout.write(`BENCH ${JSON.stringify({ importMs: ready - started, readyMs: ready, maxRssKB: maxRssAfterImportKB })}\n`);
+  process.exit(0);
+}
+
+if (mode === 'first') {
+  // Load + first answer, timed inside the process like the Python baseline's first_answer.py: the
+  // handler returns only after its Telegram call (and everything before it) is done.
+  const result = await handler(event(textUpdate(JSON.parse(process.argv[4]))), context());
+  const answered = performance.now();
+  const out = { importMs: ready - started, answerMs: answered - ready, firstAnswerMs: answered - started, status: result.statusCode, maxRssKB: peakRssKB() };
+  process.stdout.write(`BENCH ${JSON.stringify(out)}\n`);
+  process.exit(0);
 }
 
 process.on('message', async (message) => {

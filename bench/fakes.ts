@@ -30,11 +30,24 @@ export interface Interval {
   start: number;
   end: number;
   detail: string;
+  /** The latency this fake added on purpose (0 unless setLatency/setPollyLatency asked for some). */
+  injectedMs: number;
 }
 
 interface Meta {
   tag: number | undefined;
   detail: string;
+  injectedMs: number;
+}
+
+/** Latency the fakes add to every request, as a network and the real services would. */
+export interface Latency {
+  s3Ms: number;
+  /** Polly: this much per request … */
+  pollyMs: number;
+  /** … plus this much per 20 characters of text. */
+  pollyMsPer20Chars: number;
+  telegramMs: number;
 }
 
 export interface Fakes {
@@ -44,7 +57,11 @@ export interface Fakes {
   intervals: Interval[];
   /** Bytes of every object PUT to S3, by key. */
   objects: Map<string, Buffer>;
+  /** TCP connections the three fakes have accepted so far (keep-alive shows as few new ones). */
+  connections(): number;
   setPollyLatency(ms: number): void;
+  /** Every service's added latency at once (missing fields: 0). */
+  setLatency(latency: Partial<Latency>): void;
   /** Audio the fake Polly returns for exactly this text (otherwise the fixed default). */
   prepare(text: string, audio: Buffer): void;
   reset(): void;
@@ -55,7 +72,12 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
   const intervals: Interval[] = [];
   const objects = new Map<string, Buffer>();
   const prepared = new Map<string, Buffer>();
-  let pollyLatency = 0;
+  let latency: Latency = { s3Ms: 0, pollyMs: 0, pollyMsPer20Chars: 0, telegramMs: 0 };
+  /** Waits as the service would, and records how long on purpose. */
+  const delay = async (meta: Meta, ms: number) => {
+    meta.injectedMs = ms;
+    if (ms > 0) await sleep(ms);
+  };
   let lastTag: number | undefined;
 
   /** Wraps a request handler so that every request is recorded as one tagged interval. */
@@ -64,10 +86,10 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
     (req: IncomingMessage, res: ServerResponse) => {
       const start = performance.now();
       // Filled in by the handler before it answers, so 'finish' always sees it.
-      const meta: Meta = { tag: undefined, detail: '' };
+      const meta: Meta = { tag: undefined, detail: '', injectedMs: 0 };
       res.on('finish', () => {
         if (meta.tag !== undefined) lastTag = meta.tag;
-        intervals.push({ service, tag: meta.tag ?? lastTag, start, end: performance.now(), detail: meta.detail });
+        intervals.push({ service, tag: meta.tag ?? lastTag, start, end: performance.now(), detail: meta.detail, injectedMs: meta.injectedMs });
       });
       readBody(req)
         .then((body) => handle(req, body, res, meta))
@@ -81,7 +103,7 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
     timed('polly', async (req, body, res, meta) => {
       const { Text = '' } = JSON.parse(body.toString('utf8') || '{}') as { Text?: string };
       const tag = tagOf(/#(\d+)/.exec(Text)?.[1]);
-      if (pollyLatency > 0) await sleep(pollyLatency);
+      await delay(meta, latency.pollyMs + (latency.pollyMsPer20Chars * Text.length) / 20);
       const audio = prepared.get(Text) ?? defaultAudio;
       Object.assign(meta, { tag, detail: `${Text.length} chars` });
       res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': audio.length, 'x-amzn-requestcharacters': String(Text.length), 'x-amzn-requestid': randomUUID() });
@@ -97,7 +119,8 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
       const tag = tagOf(/\/(?:updates\/chats|settings)\/(-?\d+)/.exec(key)?.[1]);
       const payload = req.headers['x-amz-decoded-content-length'] !== undefined ? decodeAwsChunked(body) : body;
       const etag = `"${createHash('md5').update(payload).digest('hex')}"`;
-      Object.assign(meta, { tag, detail: `${req.method} ${payload.length} B` });
+      Object.assign(meta, { tag, detail: `${s3Operation(req.method, url)} ${payload.length} B` });
+      await delay(meta, latency.s3Ms);
       if (req.method === 'PUT' && url.searchParams.has('uploadId')) {
         uploads.get(url.searchParams.get('uploadId')!)![Number(url.searchParams.get('partNumber')) - 1] = payload;
         res.writeHead(200, { etag }).end();
@@ -142,16 +165,23 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
   let messageId = 0;
   const telegram = await listen(
     timed('telegram', async (req, body, res, meta) => {
-      const method = /^\/bot[^/]+\/(\w+)/.exec(req.url ?? '')?.[1] ?? '';
+      const url = new URL(req.url ?? '/', 'http://x');
+      const method = /^\/bot[^/]+\/(\w+)/.exec(url.pathname)?.[1] ?? '';
       const text = body.toString('latin1');
-      const chatId = (req.headers['content-type'] ?? '').startsWith('application/json')
-        ? (JSON.parse(text) as { chat_id?: number }).chat_id
-        : Number(/name="chat_id"\r\n\r\n(-?\d+)/.exec(text)?.[1]);
+      await delay(meta, latency.telegramMs);
+      const contentType = req.headers['content-type'] ?? '';
+      // JSON and multipart from voicebot; a query string or a urlencoded form from the Python baseline.
+      const chatId = contentType.startsWith('application/json') ? (JSON.parse(text) as { chat_id?: number }).chat_id
+        : contentType.startsWith('multipart/') ? Number(/name="chat_id"\r\n\r\n(-?\d+)/.exec(text)?.[1])
+        : Number((contentType.startsWith('application/x-www-form-urlencoded') ? new URLSearchParams(text) : url.searchParams).get('chat_id'));
       const chat = { id: chatId, type: 'private', first_name: 'Bench' };
+      const sent = { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat };
       const result =
         method === 'sendChatAction' ? true
         : method === 'getMe' ? { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot' }
-        : { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat };
+        // Telegram answers a voice with its file_id, which the bot keeps to resend the same audio.
+        : method === 'sendVoice' ? { ...sent, voice: { file_id: `bench-voice-${messageId}`, file_unique_id: `u${messageId}`, duration: 1 } }
+        : sent;
       const answer = JSON.stringify({ ok: true, result });
       Object.assign(meta, { tag: tagOf(String(chatId)), detail: `${method} ${body.length} B` });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) }).end(answer);
@@ -164,7 +194,9 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
     telegramUrl: telegram.url,
     intervals,
     objects,
-    setPollyLatency: (ms) => (pollyLatency = ms),
+    connections: () => polly.connections() + s3.connections() + telegram.connections(),
+    setPollyLatency: (ms) => (latency = { ...latency, pollyMs: ms, pollyMsPer20Chars: 0 }),
+    setLatency: (next) => (latency = { s3Ms: 0, pollyMs: 0, pollyMsPer20Chars: 0, telegramMs: 0, ...next }),
     prepare: (text, audio) => prepared.set(text, audio),
     reset() {
       intervals.length = 0;
@@ -189,6 +221,13 @@ export function busyTime(intervals: Pick<Interval, 'start' | 'end'>[]): number {
   }
   if (to > from) total += to - from;
   return total;
+}
+
+/** A readable name for an S3 request: its HTTP method and, where it matters, the operation. */
+function s3Operation(method: string | undefined, url: URL): string {
+  if (method === 'GET' && url.searchParams.get('list-type') === '2') return 'LIST';
+  if (url.searchParams.has('uploads') || url.searchParams.has('uploadId')) return `${method}(multipart)`;
+  return method ?? '?';
 }
 
 const tagOf = (value: string | undefined) => (value === undefined || value === '' || Number.isNaN(Number(value)) ? undefined : Number(value));
@@ -217,13 +256,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; connections(): number; close(): Promise<void> }> {
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, handler);
+  let connections = 0;
+  server.on('connection', () => connections++);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

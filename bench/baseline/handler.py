@@ -11,8 +11,10 @@ Only two things differ from the article: the variable names are the TypeScript f
 environment serves both in the benchmark, and the Polly client is made by `new_polly_client()`,
 a one-line function the benchmark calls to count "both clients created" without calling AWS.
 
-The benchmark measures only the cold start: importing this module (boto3, requests, the S3
-client) plus creating the Polly client. It never calls AWS or Telegram.
+The benchmark imports it (cold_start.py: import + both clients, no AWS call) and runs it
+(first_answer.py: import + one lambda_handler call against the benchmark's local stand-ins of S3,
+Polly and the Bot API, reached through AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_POLLY and
+TELEGRAM_API_URL, which boto3 and this module honour). Nothing else is changed for that.
 """
 import boto3
 import os
