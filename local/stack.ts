@@ -83,7 +83,7 @@ export async function startLocalStack({ token, webhookSecret, bucket, startMessa
     closers.push(() => gateway.close());
     progress(`API Gateway (REST proxy, 29 s timeout) on port ${port(gateway.url)}`);
 
-    await runWebhookScript(['set', '--url', `${gateway.url}/webhook`, '--allowed-updates', 'message,callback_query', '--drop-pending-updates'], {
+    await runWebhookScript(['set', '--url', `${gateway.url}/webhook`, '--allowed-updates', 'message,callback_query,inline_query', '--drop-pending-updates'], {
       TELEGRAM_API_URL: telegram.url,
       TELEGRAM_BOT_TOKEN: token,
       TELEGRAM_WEBHOOK_SECRET: webhookSecret,

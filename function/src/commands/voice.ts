@@ -16,7 +16,7 @@ const MENU_MAX_VOICES = 12;
 
 // Made on first use: most containers never show a voice menu, and Intl objects cost cold-start time.
 let languageNames: Intl.DisplayNames | undefined;
-const languageName = (code: string) => (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
+export const languageName = (code: string) => (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
 
 /** A voice the bot can use: in our table and with an engine we pay for. */
 function usableVoice(name: string): Voice | undefined {

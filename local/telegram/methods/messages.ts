@@ -10,7 +10,7 @@ const PARSE_MODES = new Set(['HTML', 'Markdown', 'MarkdownV2']);
 
 export const messageMethods: MethodFamily = {
   async getMe(state) {
-    return { result: { ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } };
+    return { result: { ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true } };
   },
 
   async sendMessage(state, { params }) {
