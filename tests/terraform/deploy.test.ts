@@ -170,18 +170,24 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     assert.deepEqual(planProblems(plan), []);
   });
 
-  test('the REST API takes only POST on /webhook, through a Lambda proxy integration', async () => {
+  test('the REST API takes only POST on /webhook and GET on /voice, both through a Lambda proxy integration, with binary answers', async () => {
     const api = (await clients.api.send(new GetRestApisCommand({}))).items!.find((a) => a.name === NAME)!;
     assert.deepEqual(api.endpointConfiguration?.types, ['REGIONAL']);
+    assert.deepEqual(api.binaryMediaTypes, ['*/*'], 'audio/ogg answers are decoded whatever Accept header Telegram sends');
     const resources = (await clients.api.send(new GetResourcesCommand({ restApiId: api.id }))).items!;
-    const withMethods = resources.filter((r) => Object.keys(r.resourceMethods ?? {}).length > 0);
+    const withMethods = resources.filter((r) => Object.keys(r.resourceMethods ?? {}).length > 0).sort((a, b) => a.path!.localeCompare(b.path!));
     assert.deepEqual(
       withMethods.map((r) => [r.path, Object.keys(r.resourceMethods!)]),
-      [['/webhook', ['POST']]],
+      [
+        ['/voice', ['GET']],
+        ['/webhook', ['POST']],
+      ],
     );
-    const integration = await clients.api.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: withMethods[0]!.id, httpMethod: 'POST' }));
-    assert.equal(integration.type, 'AWS_PROXY');
-    assert.match(integration.uri!, new RegExp(`function:${NAME}/invocations$`));
+    for (const [resource, httpMethod] of [[withMethods[0]!, 'GET'], [withMethods[1]!, 'POST']] as const) {
+      const integration = await clients.api.send(new GetIntegrationCommand({ restApiId: api.id, resourceId: resource.id, httpMethod }));
+      assert.equal(integration.type, 'AWS_PROXY');
+      assert.match(integration.uri!, new RegExp(`function:${NAME}/invocations$`));
+    }
     const stages = (await clients.api.send(new GetStagesCommand({ restApiId: api.id }))).item!;
     assert.deepEqual(stages.map((s) => s.stageName), ['live']);
   });

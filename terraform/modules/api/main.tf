@@ -5,6 +5,12 @@ resource "aws_api_gateway_rest_api" "this" {
   description = "Telegram webhook for ${var.name}"
   tags        = var.tags
 
+  # The voice route answers with Ogg audio, base64-encoded by the function. API Gateway decodes it only when
+  # the client's first Accept type is a binary media type, and Telegram's fetcher's Accept header is not
+  # documented: */* covers audio/ogg whatever it sends. Request bodies then arrive base64-encoded too,
+  # which the function decodes (isBase64Encoded).
+  binary_media_types = var.binary_media_types
+
   endpoint_configuration {
     types = ["REGIONAL"]
   }
@@ -34,6 +40,31 @@ resource "aws_api_gateway_integration" "lambda" {
   uri                     = var.function_invoke_arn
 }
 
+# Inline mode: Telegram fetches an inline result's voice_url here when the user has chosen it. No
+# authoriser either: each URL carries an HMAC (over text, voice, engine, user and expiry) that the
+# function checks before any work, answering 403 otherwise.
+resource "aws_api_gateway_resource" "voice" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = var.voice_path_part
+}
+
+resource "aws_api_gateway_method" "voice" {
+  rest_api_id   = aws_api_gateway_rest_api.this.id
+  resource_id   = aws_api_gateway_resource.voice.id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+
+resource "aws_api_gateway_integration" "voice" {
+  rest_api_id             = aws_api_gateway_rest_api.this.id
+  resource_id             = aws_api_gateway_resource.voice.id
+  http_method             = aws_api_gateway_method.voice.http_method
+  type                    = "AWS_PROXY"
+  integration_http_method = "POST" # Lambda is always invoked with POST, whatever the client's method
+  uri                     = var.function_invoke_arn
+}
+
 resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
@@ -44,6 +75,11 @@ resource "aws_api_gateway_deployment" "this" {
       aws_api_gateway_method.post.id,
       aws_api_gateway_integration.lambda.id,
       aws_api_gateway_integration.lambda.uri,
+      aws_api_gateway_resource.voice.id,
+      aws_api_gateway_method.voice.id,
+      aws_api_gateway_integration.voice.id,
+      aws_api_gateway_integration.voice.uri,
+      aws_api_gateway_rest_api.this.binary_media_types,
     ]))
   }
 
@@ -147,6 +183,21 @@ resource "aws_api_gateway_method_settings" "post" {
   }
 }
 
+resource "aws_api_gateway_method_settings" "voice" {
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  stage_name  = aws_api_gateway_stage.this.stage_name
+  method_path = "${aws_api_gateway_resource.voice.path_part}/${aws_api_gateway_method.voice.http_method}"
+
+  settings {
+    throttling_rate_limit  = var.throttling_rate_limit
+    throttling_burst_limit = var.throttling_burst_limit
+    metrics_enabled        = var.metrics_enabled
+    # Off like the webhook's: data tracing would log the signed URLs' text.
+    logging_level      = "OFF"
+    data_trace_enabled = false
+  }
+}
+
 # Only this API's stage, only POST on the webhook path may invoke the function.
 resource "aws_lambda_permission" "api" {
   statement_id  = "AllowApiGatewayInvoke"
@@ -154,4 +205,13 @@ resource "aws_lambda_permission" "api" {
   function_name = var.function_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_api_gateway_stage.this.execution_arn}/${aws_api_gateway_method.post.http_method}${aws_api_gateway_resource.webhook.path}"
+}
+
+# Likewise only this stage's GET on the voice path (a child of the root, so its path is /<path_part>).
+resource "aws_lambda_permission" "voice" {
+  statement_id  = "AllowApiGatewayInvokeVoice"
+  action        = "lambda:InvokeFunction"
+  function_name = var.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "${aws_api_gateway_stage.this.execution_arn}/${aws_api_gateway_method.voice.http_method}/${aws_api_gateway_resource.voice.path_part}"
 }

@@ -33,3 +33,9 @@ output "access_log_group_name" {
   description = "CloudWatch log group of the access logs, or null when access logging is disabled."
   value       = one(aws_cloudwatch_log_group.access[*].name)
 }
+
+output "voice_url" {
+  description = "URL of the inline-mode voice route (GET, signed URLs only). The function builds it from each webhook request; shown for reference."
+  value       = "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.voice.path_part}"
+  depends_on  = [aws_lambda_permission.voice]
+}
