@@ -70,7 +70,7 @@ export class EmulatorState {
   readonly bot;
   readonly calls: RecordedCall[] = [];
   readonly sent: SentMessage[] = [];
-  /** 'call' (RecordedCall), 'sent' (SentMessage), 'action' (ChatAction), 'update' (Update), 'request' ({ method }) on arrival. */
+  /** 'call' (RecordedCall), 'sent' (SentMessage), 'edited' (Message), 'action' (ChatAction), 'update' (Update), 'request' ({ method }) on arrival. */
   readonly events = new EventEmitter();
   /** Faults by method, each taken by the next request of that method when it arrives. */
   readonly faults = new Map<string, Fault[]>();

@@ -13,7 +13,9 @@
 //    Lambda holds the build's zip (CodeSha256), unzips that zip and runs it itself
 //    (MOTO_GAP_CODE_LOCATION);
 //  - it knows AWS-managed IAM policies only when told to load them (MOTO_GAP_MANAGED_POLICIES in
-//    lib/moto.ts).
+//    lib/moto.ts);
+//  - it drops a REST API's binaryMediaTypes on create, so every plan would show an update: the copy
+//    ignores that one attribute and the test checks the planned value instead (MOTO_GAP_BINARY_MEDIA_TYPES).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -86,6 +88,14 @@ const FUNCTION_OVERRIDE = `resource "aws_lambda_function" "this" {
 }
 `;
 
+// MOTO_GAP_BINARY_MEDIA_TYPES: moto's CreateRestApi ignores binaryMediaTypes.
+const API_OVERRIDE = `resource "aws_api_gateway_rest_api" "this" {
+  lifecycle {
+    ignore_changes = [binary_media_types]
+  }
+}
+`;
+
 const TFVARS = `region                             = "us-east-1"
 name                               = "${NAME}"
 secret_recovery_window_days        = 0
@@ -117,6 +127,7 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     ws = createWorkspace({
       'provider_override.tf': providerOverride(moto.endpoint),
       'modules/function/moto_gaps_override.tf': FUNCTION_OVERRIDE,
+      'modules/api/moto_gaps_override.tf': API_OVERRIDE,
       'deploy.auto.tfvars': TFVARS,
     });
     env = {
@@ -173,7 +184,10 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
   test('the REST API takes only POST on /webhook and GET on /voice, both through a Lambda proxy integration, with binary answers', async () => {
     const api = (await clients.api.send(new GetRestApisCommand({}))).items!.find((a) => a.name === NAME)!;
     assert.deepEqual(api.endpointConfiguration?.types, ['REGIONAL']);
-    assert.deepEqual(api.binaryMediaTypes, ['*/*'], 'audio/ogg answers are decoded whatever Accept header Telegram sends');
+    // MOTO_GAP_BINARY_MEDIA_TYPES: what Terraform asked for, since moto does not keep it.
+    const plan = JSON.parse((await tf(['show', '-json', 'deploy.tfplan'])).stdout) as { resource_changes: { address: string; change: { after: Record<string, unknown> } }[] };
+    const planned = plan.resource_changes.find((r) => r.address === 'module.api.aws_api_gateway_rest_api.this')!.change.after;
+    assert.deepEqual(planned.binary_media_types, ['*/*'], 'audio/ogg answers are decoded whatever Accept header Telegram sends');
     const resources = (await clients.api.send(new GetResourcesCommand({ restApiId: api.id }))).items!;
     const withMethods = resources.filter((r) => Object.keys(r.resourceMethods ?? {}).length > 0).sort((a, b) => a.path!.localeCompare(b.path!));
     assert.deepEqual(

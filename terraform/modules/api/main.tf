@@ -79,7 +79,7 @@ resource "aws_api_gateway_deployment" "this" {
       aws_api_gateway_method.voice.id,
       aws_api_gateway_integration.voice.id,
       aws_api_gateway_integration.voice.uri,
-      aws_api_gateway_rest_api.this.binary_media_types,
+      var.binary_media_types,
     ]))
   }
 
