@@ -24,9 +24,9 @@ export async function serveVoiceLink(deps: BotDeps, query: Record<string, string
   const { link } = checked;
   const trace = new UpdateTrace(link.updateId, link.userId);
   const ctx: UpdateContext = { ...deps, deadline, trace };
-  const finish = (status: VoiceResponse['status'], reason?: string, audio?: Buffer): VoiceResponse => {
+  const finish = (status: VoiceResponse['status'], reason?: string, audio?: Buffer, error?: unknown): VoiceResponse => {
     const outcome = status === 200 ? 'voice_served' : status === 500 ? 'failed' : 'refused';
-    deps.log[status === 500 ? 'error' : 'info']('voice link handled', { ...trace.finish(outcome, reason), status });
+    deps.log[status === 500 ? 'error' : 'info']('voice link handled', { ...trace.finish(outcome, reason), status, ...(error !== undefined && { error }) });
     return { status, ...(audio && { audio }) };
   };
   try {
@@ -52,7 +52,6 @@ export async function serveVoiceLink(deps: BotDeps, query: Record<string, string
     for await (const chunk of opened.stream) chunks.push(Buffer.from(chunk as Uint8Array));
     return finish(200, undefined, Buffer.concat(chunks));
   } catch (error) {
-    deps.log.error('voice link failed', { update_id: link.updateId, error });
-    return finish(500, 'failed');
+    return finish(500, 'failed', undefined, error);
   }
 }

@@ -117,7 +117,8 @@ describe('the voice route', () => {
     const result = await typeAndPick(bot, 7013, 'This one will fail.');
     bot.synthesizer.faults.add('synthesize', () => new Error('Polly is down'));
     const { status, line } = await bot.fetchVoice(result.voice_url);
-    assert.deepEqual([status, line.outcome], [500, 'failed']);
+    assert.deepEqual([status, line.outcome, line.level], [500, 'failed', 'ERROR']);
+    assert.match(JSON.stringify(line.error), /Polly is down/, 'the one line says why');
     assert.equal(bot.telegram.calls.filter((c) => c.method === 'sendMessage').length, 0);
   });
 });

@@ -86,9 +86,9 @@ export class TestBot {
   async fetchVoice(url: string): Promise<VoiceResponse & { line: LogLine }> {
     const { lines, deps } = this.container();
     const response = await serveVoiceLink(deps, Object.fromEntries(new URL(url).searchParams), Deadline.forRequest(Date.now(), 28_000));
-    const finals = lines.filter((line) => /^voice link (handled|refused)$/.test(String(line.message)));
-    if (finals.length !== 1) throw new Error(`expected one final log line per voice fetch, got ${finals.length}`);
-    return { ...response, line: finals[0]! };
+    // One log line per request, and it is the final one.
+    if (lines.length !== 1 || !/^voice link (handled|refused)$/.test(String(lines[0]!.message))) throw new Error(`expected one log line per voice fetch, got ${JSON.stringify(lines)}`);
+    return { ...response, line: lines[0]! };
   }
 
   /** A user writes `text`; the update is delivered and its final log line returned. */
