@@ -287,7 +287,7 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     }
   });
 
-  test('the deployed zip answers a real update with a voice, and a wrong secret with 401', async () => {
+  test('the deployed zip answers a real update with a voice, an inline query with a voice URL it then serves, and a wrong secret with 401', async () => {
     await moto.setRecording(false); // what the function does is not the deployer's business
     const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: NAME }));
     // MOTO_GAP_CODE_LOCATION: moto's Code.Location names AWS's own bucket, which cannot be fetched
@@ -333,6 +333,13 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
     assert.equal(deliveries.at(-1)?.status, 200);
     const voice = await tg.waitForSent((m) => m.chat_id === CHAT_ID && m.kind === 'voice', 20_000);
     assert.ok(voice.audio && voice.audio.durationSeconds > 0.5, 'the voice holds real speech');
+
+    // Inline mode through the same package: a keystroke's signed voice_url, fetched from GET /voice when chosen.
+    const typed = await tg.typeInline({ fromId: CHAT_ID, query: 'Read aloud by the deployed package, inline.' });
+    const [result] = typed.results ?? [];
+    assert.ok(result, 'one inline result');
+    const chosen = await tg.chooseInline({ chatId: CHAT_ID, queryId: typed.update.inline_query!.id, resultId: String(result.id) });
+    assert.ok(chosen.message.voice && chosen.message.via_bot, 'the chosen voice arrives via the bot');
 
     const wrong = await tg.deliverUpdate({ update_id: 99, message: { message_id: 99, date: 0, chat: { id: CHAT_ID, type: 'private' }, text: 'x' } }, { secretToken: 'not-the-secret' });
     assert.equal(wrong[0]?.status, 401);
