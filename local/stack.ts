@@ -28,6 +28,8 @@ export interface StackOptions {
   webhookSecret: string;
   bucket: string;
   startMessage: string;
+  /** The bot's @username in the emulator. */
+  botUsername?: string;
   /** Variables over the local configuration, e.g. an endpoint that is down. */
   env?: Record<string, string>;
   polly?: PollyOptions;
@@ -53,7 +55,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack({ token, webhookSecret, bucket, startMessage, env: extraEnv = {}, polly: pollyOptions = {}, ports = {}, bundle = DEFAULT_BUNDLE, progress = () => {} }: StackOptions): Promise<LocalStack> {
+export async function startLocalStack({ token, webhookSecret, bucket, startMessage, botUsername, env: extraEnv = {}, polly: pollyOptions = {}, ports = {}, bundle = DEFAULT_BUNDLE, progress = () => {} }: StackOptions): Promise<LocalStack> {
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer().catch(() => {});
@@ -62,7 +64,7 @@ export async function startLocalStack({ token, webhookSecret, bucket, startMessa
     const [s3, polly, telegram] = await Promise.all([
       startS3({ buckets: [bucket], ...(ports.s3 !== undefined && { port: ports.s3 }) }),
       startPolly({ ...pollyOptions, ...(ports.polly !== undefined && { port: ports.polly }) }),
-      startTelegramEmulator({ token, ...(ports.telegram !== undefined && { port: ports.telegram }) }),
+      startTelegramEmulator({ token, ...(botUsername && { botUsername }), ...(ports.telegram !== undefined && { port: ports.telegram }) }),
     ]);
     closers.push(() => s3.close(), () => polly.close(), () => telegram.close());
     progress(`S3 (s3rver, temporary directory) on port ${port(s3.endpoint)}`);
@@ -83,7 +85,7 @@ export async function startLocalStack({ token, webhookSecret, bucket, startMessa
     closers.push(() => gateway.close());
     progress(`API Gateway (REST proxy, 29 s timeout) on port ${port(gateway.url)}`);
 
-    await runWebhookScript(['set', '--url', `${gateway.url}/webhook`, '--allowed-updates', 'message,callback_query', '--drop-pending-updates'], {
+    await runWebhookScript(['set', '--url', `${gateway.url}/webhook`, '--allowed-updates', 'message,callback_query,inline_query', '--drop-pending-updates'], {
       TELEGRAM_API_URL: telegram.url,
       TELEGRAM_BOT_TOKEN: token,
       TELEGRAM_WEBHOOK_SECRET: webhookSecret,

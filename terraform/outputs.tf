@@ -52,3 +52,8 @@ output "alarm_topic_arn" {
   description = "SNS topic every alarm notifies (null when monitoring_enabled = false)."
   value       = one(module.monitoring[*].topic_arn)
 }
+
+output "voice_url" {
+  description = "Inline mode's voice route (GET; only URLs the function signed are served). Enable inline mode with BotFather's /setinline."
+  value       = module.api.voice_url
+}

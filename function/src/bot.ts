@@ -6,6 +6,7 @@ import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
 import type { BotDeps, LedgerEntry, UpdateContext } from './context.ts';
 import type { Deadline } from './deadline.ts';
+import { answerInline } from './inline/answer.ts';
 import { MESSAGES } from './messages.ts';
 import { meteredSynthesizer, withMetrics } from './metrics.ts';
 import { apologize, replyText } from './replies.ts';
@@ -22,7 +23,7 @@ interface Handled {
   reason?: string;
 }
 
-type ActionableIntent = Exclude<Intent, { kind: 'ignore' }>;
+type ActionableIntent = Exclude<Intent, { kind: 'ignore' } | { kind: 'inline' }>;
 
 /** Handles one verified update and logs what happened in one line. Never throws: past the door the webhook answers 200 either way. */
 export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<void> {
@@ -44,6 +45,11 @@ export async function answerUpdate(deps: BotDeps, update: Update, deadline: Dead
 async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
   const intent = classifyUpdate(update);
   if (intent.kind === 'ignore') return { outcome: 'ignored', reason: intent.reason };
+  // A keystroke costs no synthesis and no ledger write: the signed voice URL is gated when fetched.
+  if (intent.kind === 'inline') {
+    ctx.trace.set({ user_id: intent.query.from.id });
+    return answerInline(ctx, intent.query, update.update_id);
+  }
   // Other bots' commands and group chatter must not be claimed or counted against the chat's limit.
   const notForUs = await notForUsReason(ctx, intent);
   if (notForUs) return { outcome: 'ignored', reason: notForUs };

@@ -52,3 +52,14 @@ export const DEFAULT_RATE_LIMIT_PER_MINUTE = 10;
 export const DEFAULT_TELEGRAM_API_URL = 'https://api.telegram.org';
 export const DEFAULT_START_MESSAGE =
   'Hi! Send me any text and I will answer with a voice message that reads it aloud. Send /help to learn more.';
+
+/** Inline mode. Telegram sends at most 256 characters of inline query text. */
+export const INLINE_QUERY_MAX_CHARS = 256;
+/** The GET route Telegram fetches an inline result's voice from. */
+export const VOICE_ROUTE_PATH = '/voice';
+/** A signed voice URL outlives Telegram's caching of the inline answer (INLINE_CACHE_TIME_SECONDS) with room to spare. */
+export const VOICE_LINK_TTL_SECONDS = 3600;
+/** How long Telegram may reuse an inline answer for the same user and text; short, since /voice may change. */
+export const INLINE_CACHE_TIME_SECONDS = 30;
+/** What the voice-URL signing key is derived with, from the webhook secret: a key of its own, never the secret itself. */
+export const VOICE_LINK_KEY_LABEL = 'inline-voice-url';

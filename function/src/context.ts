@@ -9,6 +9,7 @@ import type { ApiMethods, Message, Opts } from '@grammyjs/types';
 import type { BoundedCache } from './cache.ts';
 import type { Config } from './config.ts';
 import type { Deadline } from './deadline.ts';
+import type { VoiceLinks } from './inline/links.ts';
 import type { Logger } from './log.ts';
 import type { UpdateTrace } from './trace.ts';
 
@@ -144,6 +145,8 @@ export interface BotDeps {
   /** Telegram file_ids of voices already sent, by audio key: sent again without download or upload. */
   fileIds: BoundedCache<string, string>;
   log: Logger;
+  /** Signs inline results' voice URLs; absent where the API's public URL is unknown (inline mode then answers nothing). */
+  voiceLinks?: VoiceLinks;
 }
 
 /** What one update is handled with. */

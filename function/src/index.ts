@@ -2,9 +2,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { answerUpdate } from './bot.ts';
 import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
-import { FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER } from './constants.ts';
+import { AUDIO_CONTENT_TYPE, FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER, VOICE_ROUTE_PATH } from './constants.ts';
 import type { BotDeps } from './context.ts';
 import { Deadline } from './deadline.ts';
+import { VoiceLinks } from './inline/links.ts';
+import { serveVoiceLink } from './inline/serve.ts';
 import { Logger } from './log.ts';
 import { credentialStore, type BotCredentials } from './secrets.ts';
 import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
@@ -61,6 +63,14 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(500);
   }
 
+  // Inline results' voice URLs: fetched by Telegram without the secret header, so signed instead.
+  if (event.httpMethod === 'GET' && event.path === VOICE_ROUTE_PATH) {
+    const links = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
+    const { status, audio } = await serveVoiceLink({ ...depsFor(current.botToken), voiceLinks: links }, event.queryStringParameters, deadline);
+    if (!audio) return respond(status);
+    return { statusCode: status, headers: { 'content-type': AUDIO_CONTENT_TYPE }, body: audio.toString('base64'), isBase64Encoded: true };
+  }
+
   if (!isValidSecret(receivedSecret, current.webhookSecret)) {
     log.warn('request rejected', { outcome: 'unauthorized', method: event.httpMethod, source_ip: event.requestContext?.identity?.sourceIp });
     return respond(401);
@@ -81,7 +91,8 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(200);
   }
 
-  await answerUpdate(depsFor(current.botToken), update, deadline);
+  const voiceLinks = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
+  await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline);
   return respond(200);
 }
 
@@ -89,4 +100,16 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && value !== undefined) return value;
   for (const [key, values] of Object.entries(event.multiValueHeaders ?? {})) if (key.toLowerCase() === name && values?.length) return values[0];
   return undefined;
+}
+
+/**
+ * The stage's public URL as the caller reached it: requestContext.path is the path called (with the
+ * stage, or a custom domain's base path), event.path the resource's own; API Gateway sets X-Forwarded-Proto.
+ */
+function stageUrl(event: APIGatewayProxyEvent): string {
+  const host = event.requestContext?.domainName ?? header(event, 'host') ?? 'localhost';
+  const protocol = header(event, 'x-forwarded-proto') ?? 'https';
+  const called = event.requestContext?.path ?? event.path;
+  const prefix = called.endsWith(event.path) ? called.slice(0, called.length - event.path.length) : '';
+  return `${protocol}://${host}${prefix}`;
 }

@@ -1,7 +1,8 @@
 /** What happened to one update, gathered on the way and logged as one line at the end. */
 
 export type Stage = 'polly' | 's3' | 'telegram';
-export type Outcome = 'voice_sent' | 'text_sent' | 'ignored' | 'failed';
+/** inline_answered: an inline query got its result; voice_served and refused: a voice URL was fetched. */
+export type Outcome = 'voice_sent' | 'text_sent' | 'ignored' | 'failed' | 'inline_answered' | 'voice_served' | 'refused';
 
 export class UpdateTrace {
   private readonly started = Date.now();

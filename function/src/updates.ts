@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { CallbackQuery, Message, Update } from '@grammyjs/types';
+import type { CallbackQuery, InlineQuery, Message, Update } from '@grammyjs/types';
 
 /**
  * The webhook's door and its sorting office: who may come in, and what an update asks for.
@@ -47,6 +47,7 @@ export type Intent =
   | { kind: 'speak'; message: Message; text: string }
   | { kind: 'callback'; query: CallbackQuery & { data: string; message: Message } }
   | { kind: 'not-text'; message: Message }
+  | { kind: 'inline'; query: InlineQuery }
   | { kind: 'ignore'; reason: string };
 
 const COMMAND = /^\/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,32}))?(?:\s+([\s\S]*))?$/;
@@ -64,6 +65,8 @@ export function parseCommand(text: string): Command | undefined {
  * and a photo or video caption is read only when it starts with /say.
  */
 export function classifyUpdate(update: Update): Intent {
+  const inline = update.inline_query;
+  if (inline) return typeof inline.query === 'string' && typeof inline.from?.id === 'number' ? { kind: 'inline', query: inline } : { kind: 'ignore', reason: 'malformed inline query' };
   const query = update.callback_query;
   if (query) {
     if (typeof query.data !== 'string' || !query.message) return { kind: 'ignore', reason: 'callback query without data or message' };
@@ -76,6 +79,8 @@ export function classifyUpdate(update: Update): Intent {
   }
   if (typeof message.chat?.id !== 'number') return { kind: 'ignore', reason: 'message without chat' };
   if (message.from?.is_bot) return { kind: 'ignore', reason: 'message from a bot' };
+  // What a user sent with `@bot …` (ours included) is their message to others, not a request to us.
+  if (message.via_bot) return { kind: 'ignore', reason: 'sent via an inline bot' };
   const isPrivate = message.chat.type === 'private';
   const text = typeof message.text === 'string' ? message.text : undefined;
   const caption = typeof message.caption === 'string' ? message.caption : undefined;

@@ -13,8 +13,6 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export const API_GATEWAY_TIMEOUT_MS = 29_000;
-/** Content types API Gateway passes as text; any other body arrives base64-encoded, as with binary media types enabled. */
-const TEXT_TYPES = /^(application\/(json|x-www-form-urlencoded)|text\/)/;
 
 let instances = 0;
 
@@ -41,7 +39,9 @@ export interface RequestShape {
 
 /** The REST proxy event (payload format 1.0) for one request. */
 export function proxyEvent({ method, path, headers, body, sourceIp = '127.0.0.1', stage = 'local' }: RequestShape): APIGatewayProxyEvent {
-  const [pathOnly = '/', query = ''] = path.split('?', 2);
+  const [calledPath = '/', query = ''] = path.split('?', 2);
+  // Like the execute-api domain, the stage may lead the path: /local/voice is the resource /voice.
+  const pathOnly = calledPath.startsWith(`/${stage}/`) ? calledPath.slice(stage.length + 1) : calledPath;
   const single: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -51,8 +51,11 @@ export function proxyEvent({ method, path, headers, body, sourceIp = '127.0.0.1'
     multi[name] = values;
   }
   const params = new URLSearchParams(query);
-  const contentType = single['content-type'] ?? single['Content-Type'] ?? 'application/json';
-  const isBase64Encoded = body.length > 0 && !TEXT_TYPES.test(contentType);
+  // API Gateway sets X-Forwarded-Proto; here the scheme is plain http.
+  single['X-Forwarded-Proto'] ??= 'http';
+  multi['X-Forwarded-Proto'] ??= ['http'];
+  // Terraform sets binary media types to */* (so audio answers go out as bytes), which makes every request body arrive base64-encoded.
+  const isBase64Encoded = body.length > 0;
   const now = Date.now();
   return {
     resource: pathOnly,
@@ -74,6 +77,7 @@ export function proxyEvent({ method, path, headers, body, sourceIp = '127.0.0.1'
       httpMethod: method,
       identity: { sourceIp, userAgent: single['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
       path: `/${stage}${pathOnly}`,
+      domainName: single.host ?? single.Host ?? '127.0.0.1',
       stage,
       requestId: randomUUID(),
       requestTimeEpoch: now,

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Update } from '@grammyjs/types';
+import type { Message, Update } from '@grammyjs/types';
 import type { RecordedCall, SentMessage, TelegramEmulator, ChatAction } from '../telegram/emulator.ts';
 
 export type LogSubscription = (listener: (line: Record<string, unknown>) => void) => () => void;
@@ -20,6 +20,10 @@ export interface ChatPageOptions {
   chatId: number;
   /** The function's log lines, shown in the page's log panel and used to label voices. */
   onLog: LogSubscription;
+  /** The bot's @username, for inline mode (`@username text` in the message box). */
+  botUsername: string;
+  /** The function's RATE_LIMIT_PER_MINUTE, which the page tells the user about. */
+  rateLimitPerMinute: number;
   port?: number;
 }
 
@@ -30,7 +34,9 @@ export interface ChatPage {
 
 /** What the page is told, in order; a page that (re)connects gets the whole history first. */
 type PageEvent =
+  | { type: 'bot'; username: string; rateLimitPerMinute: number }
   | { type: 'message'; from: 'user' | 'bot'; update_id?: number; message: unknown }
+  | { type: 'edited'; message: unknown }
   | { type: 'action'; action: string }
   | { type: 'toast'; text: string }
   | { type: 'log'; line: Record<string, unknown> };
@@ -40,15 +46,19 @@ const STATIC: Record<string, [file: string, type: string]> = {
   '/': ['index.html', 'text/html; charset=utf-8'],
   '/chat.css': ['chat.css', 'text/css; charset=utf-8'],
   '/chat.js': ['chat.js', 'text/javascript; charset=utf-8'],
+  '/favicon.ico': ['favicon.svg', 'image/svg+xml'],
 };
 const MAX_TEXT = 4096;
+/** Telegram's inline query limit. */
+const MAX_INLINE_QUERY = 256;
 const MAX_BODY_BYTES = 64 * 1024;
 
-export async function startChatPage({ telegram, token, chatId, onLog, port = 0 }: ChatPageOptions): Promise<ChatPage> {
-  const history: PageEvent[] = [];
+export async function startChatPage({ telegram, token, chatId, onLog, botUsername, rateLimitPerMinute, port = 0 }: ChatPageOptions): Promise<ChatPage> {
+  const history: PageEvent[] = [{ type: 'bot', username: botUsername, rateLimitPerMinute }];
   const pages = new Set<ServerResponse>();
+  /** Toasts are of the moment: a reloaded page must not show an old one again. */
   const publish = (event: PageEvent) => {
-    history.push(event);
+    if (event.type !== 'toast') history.push(event);
     const frame = `data: ${JSON.stringify(event)}\n\n`;
     for (const page of pages) page.write(frame);
   };
@@ -59,13 +69,16 @@ export async function startChatPage({ telegram, token, chatId, onLog, port = 0 }
   const onSent = (sent: SentMessage) => {
     if (sent.chat_id === chatId) publish({ type: 'message', from: 'bot', message: sent.message });
   };
+  const onEdited = (message: Message) => {
+    if (message.chat.id === chatId) publish({ type: 'edited', message });
+  };
   const onAction = (action: ChatAction) => {
     if (action.chat_id === chatId) publish({ type: 'action', action: action.action });
   };
   const onCall = (call: RecordedCall) => {
     if (call.method === 'answerCallbackQuery' && call.status === 200 && call.params.text) publish({ type: 'toast', text: String(call.params.text) });
   };
-  telegram.events.on('update', onUpdate).on('sent', onSent).on('action', onAction).on('call', onCall);
+  telegram.events.on('update', onUpdate).on('sent', onSent).on('edited', onEdited).on('action', onAction).on('call', onCall);
   const unsubscribe = onLog((line) => publish({ type: 'log', line }));
 
   const api = async (method: string, params: object) => {
@@ -114,6 +127,19 @@ export async function startChatPage({ telegram, token, chatId, onLog, port = 0 }
       inBackground(telegram.pressButton({ chatId, messageId, data }));
       return void response.writeHead(202).end();
     }
+    if (route === 'POST /inline') {
+      // Inline mode: the page waits for the bot's results, as a Telegram client shows them while typing.
+      const { query } = (await readJson(request)) as { query?: unknown };
+      if (typeof query !== 'string' || [...query].length > MAX_INLINE_QUERY) return void response.writeHead(400).end(`query must be 0-${MAX_INLINE_QUERY} characters`);
+      const { update, results } = await telegram.typeInline({ fromId: chatId, query });
+      return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ queryId: update.inline_query!.id, results: results ?? [] }));
+    }
+    if (route === 'POST /inline/choose') {
+      const { queryId, resultId } = (await readJson(request)) as { queryId?: unknown; resultId?: unknown };
+      if (typeof queryId !== 'string' || typeof resultId !== 'string') return void response.writeHead(400).end('queryId and resultId (strings) are required');
+      inBackground(telegram.chooseInline({ chatId, queryId, resultId }));
+      return void response.writeHead(202).end();
+    }
     response.writeHead(404).end('not found');
   }
 
@@ -130,7 +156,7 @@ export async function startChatPage({ telegram, token, chatId, onLog, port = 0 }
     close: () =>
       new Promise((resolve) => {
         unsubscribe();
-        telegram.events.off('update', onUpdate).off('sent', onSent).off('action', onAction).off('call', onCall);
+        telegram.events.off('update', onUpdate).off('sent', onSent).off('edited', onEdited).off('action', onAction).off('call', onCall);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

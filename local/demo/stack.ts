@@ -10,6 +10,10 @@ export { DEFAULT_BUNDLE } from '../stack.ts';
 /** A well-formed token for a bot that only the emulator knows. */
 export const DEMO_TOKEN = '1000000001:DEMO-offline-token_not-a-real-bot';
 export const DEMO_BUCKET = 'voicebot-demo';
+/** The demo bot's @username: `@voicebot text` in the message box is inline mode. */
+export const DEMO_BOT_USERNAME = 'voicebot';
+/** The deployed default (RATE_LIMIT_PER_MINUTE), kept in the demo so it behaves as the real bot; the page says so. */
+export const DEMO_RATE_LIMIT_PER_MINUTE = 10;
 /** The one private chat the page shows. */
 export const DEMO_CHAT_ID = 424242;
 export const DEMO_START_MESSAGE = 'Hi! I am running on your machine, offline. Send me any text and I will read it aloud — Russian, English and more. /voice picks a voice.';
@@ -33,10 +37,28 @@ export interface Demo extends LocalStack {
 export async function startDemo({ ports = {}, bundle, progress }: DemoOptions = {}): Promise<Demo> {
   // Per session, like Terraform's random_password: nothing fixed to leak.
   const webhookSecret = randomBytes(24).toString('base64url');
-  const stack = await startLocalStack({ token: DEMO_TOKEN, webhookSecret, bucket: DEMO_BUCKET, startMessage: DEMO_START_MESSAGE, ports, ...(bundle && { bundle }), ...(progress && { progress }) });
+  const stack = await startLocalStack({
+    token: DEMO_TOKEN,
+    webhookSecret,
+    bucket: DEMO_BUCKET,
+    startMessage: DEMO_START_MESSAGE,
+    botUsername: DEMO_BOT_USERNAME,
+    env: { RATE_LIMIT_PER_MINUTE: String(DEMO_RATE_LIMIT_PER_MINUTE) },
+    ports,
+    ...(bundle && { bundle }),
+    ...(progress && { progress }),
+  });
   const closeStack = stack.close;
   try {
-    const chat = await startChatPage({ telegram: stack.telegram, token: DEMO_TOKEN, chatId: DEMO_CHAT_ID, onLog: onHandlerLog, ...(ports.chat !== undefined && { port: ports.chat }) });
+    const chat = await startChatPage({
+      telegram: stack.telegram,
+      token: DEMO_TOKEN,
+      chatId: DEMO_CHAT_ID,
+      onLog: onHandlerLog,
+      botUsername: DEMO_BOT_USERNAME,
+      rateLimitPerMinute: DEMO_RATE_LIMIT_PER_MINUTE,
+      ...(ports.chat !== undefined && { port: ports.chat }),
+    });
     return Object.assign(stack, {
       chatUrl: chat.url,
       chatId: DEMO_CHAT_ID,

@@ -10,10 +10,12 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Update } from '@grammyjs/types';
+import type { Message, Update } from '@grammyjs/types';
 import { deliver, userPresses, userWrites, type Delivery, type Redelivery } from './delivery.ts';
 import { TelegramApiError, telegramErrors, type TelegramFailure } from './errors.ts';
 import { fileMethods } from './methods/files.ts';
+import { inlineMethods } from './methods/inline.ts';
+import { userChoosesInline, userTypesInline } from './inline.ts';
 import { messageMethods } from './methods/messages.ts';
 import type { MethodHandler } from './methods/types.ts';
 import { updateMethods } from './methods/updates.ts';
@@ -47,13 +49,17 @@ export interface TelegramEmulator {
   sendUserMessage(message: UserMessage): Promise<{ update: Update; deliveries: Delivery[] }>;
   /** The user taps an inline keyboard button of one of the bot's messages: a callback_query update. */
   pressButton(press: { chatId: number; messageId: number; data: string }): Promise<{ update: Update; deliveries: Delivery[] }>;
+  /** The user types `@bot query` (from their private chat's id by default): the inline_query update and the bot's results. */
+  typeInline(input: { fromId: number; query: string }): Promise<{ update: Update; deliveries: Delivery[]; results: Record<string, unknown>[] | undefined }>;
+  /** The user picks an inline result in a chat: Telegram fetches its voice_url and posts the voice "via @bot" (an update too, as in the bot's own chat). */
+  chooseInline(input: { chatId: number; queryId: string; resultId: string }): Promise<{ message: Message; update: Update; deliveries: Delivery[] }>;
   deliverUpdate(update: Update | Record<string, unknown>, options?: { secretToken?: string }): Promise<Delivery[]>;
   waitForSent(predicate: (message: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   close(): Promise<void>;
 }
 
 const METHODS = new Map<string, { name: string; handler: MethodHandler }>(
-  Object.entries({ ...messageMethods, ...updateMethods, ...fileMethods }).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
+  Object.entries({ ...messageMethods, ...updateMethods, ...fileMethods, ...inlineMethods }).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
 );
 
 export async function startTelegramEmulator({ token, port = 0, botUsername = 'voicebot_demo_bot', redelivery = { attempts: 3, delayMs: 50 } }: EmulatorOptions): Promise<TelegramEmulator> {
@@ -84,6 +90,16 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
     forbidVoices: (chatId) => void state.forbiddenVoiceChats.add(chatId),
     sendUserMessage: (input) => userUpdate(userWrites(state, input)),
     pressButton: async (press) => userUpdate(userPresses(state, press)),
+    async typeInline(input) {
+      const update = userTypesInline(state, input);
+      const deliveries = await deliver(state, redelivery, update);
+      return { update, deliveries, results: state.inlineQueries.get(update.inline_query!.id)?.results };
+    },
+    async chooseInline(input) {
+      const message = await userChoosesInline(state, input);
+      const update = { update_id: state.nextUpdateId++, message } as Update;
+      return { message, update, deliveries: await deliver(state, redelivery, update) };
+    },
     deliverUpdate: (update, { secretToken } = {}) => deliver(state, redelivery, update as Update, secretToken),
     waitForSent: (predicate, timeoutMs = 10_000) => waitForSent(state, predicate, timeoutMs),
     close() {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Message, Update } from '@grammyjs/types';
 import type { DecodedVoice } from './audio.ts';
+import type { InlineQueryRecord } from './inline.ts';
 import { telegramErrors, type TelegramFailure } from './errors.ts';
 import { integerParam, objectParam, type ParamValue, type UploadedFile } from './params.ts';
 
@@ -69,7 +70,7 @@ export class EmulatorState {
   readonly bot;
   readonly calls: RecordedCall[] = [];
   readonly sent: SentMessage[] = [];
-  /** 'call' (RecordedCall), 'sent' (SentMessage), 'action' (ChatAction), 'update' (Update), 'request' ({ method }) on arrival. */
+  /** 'call' (RecordedCall), 'sent' (SentMessage), 'edited' (Message), 'action' (ChatAction), 'update' (Update), 'request' ({ method }) on arrival. */
   readonly events = new EventEmitter();
   /** Faults by method, each taken by the next request of that method when it arrives. */
   readonly faults = new Map<string, Fault[]>();
@@ -81,6 +82,8 @@ export class EmulatorState {
   readonly pendingUpdates: Update[] = [];
   /** Long polls waiting for an update; each is woken once. */
   readonly pollers = new Set<() => void>();
+  /** Inline queries by id, with the bot's answer once it came. */
+  readonly inlineQueries = new Map<string, InlineQueryRecord>();
   webhook: WebhookRegistration | null = null;
   nextUpdateId = 100_000_001;
 

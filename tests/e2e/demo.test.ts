@@ -53,10 +53,10 @@ describe('make demo', () => {
   const pollyVoicesFor = (text: string) => demo.polly.requests.filter((request) => text.startsWith(request.Text.slice(0, 30))).map((request) => request.VoiceId);
   const logFor = (chat: number) => demo.logs.filter((line) => line.chat_id === chat && line.message === 'update handled').at(-1);
 
-  test('the webhook was registered by dist/webhook.mjs with a secret and the two update kinds', () => {
+  test('the webhook was registered by dist/webhook.mjs with a secret and the three update kinds', () => {
     assert.equal(demo.telegram.webhook?.url, `${demo.gateway.url}/webhook`);
     assert.equal(demo.telegram.webhook?.secret_token, demo.webhookSecret);
-    assert.deepEqual(demo.telegram.webhook?.allowed_updates, ['message', 'callback_query']);
+    assert.deepEqual(demo.telegram.webhook?.allowed_updates, ['message', 'callback_query', 'inline_query']);
     const setWebhook = demo.telegram.calls.find((call) => call.method === 'setWebhook');
     assert.equal(setWebhook?.params.drop_pending_updates, true, 'the call came from the script, which sends drop_pending_updates');
   });

@@ -62,10 +62,18 @@ describe('sorting updates', () => {
   });
 
   test('ignores updates other than new messages, naming their kind', () => {
-    for (const kind of ['edited_message', 'channel_post', 'my_chat_member', 'poll', 'chat_join_request', 'inline_query']) {
+    for (const kind of ['edited_message', 'channel_post', 'my_chat_member', 'poll', 'chat_join_request', 'chosen_inline_result']) {
       const intent = classifyUpdate(update({ [kind]: {} }));
       assert.deepEqual(intent, { kind: 'ignore', reason: `unsupported update: ${kind}` });
     }
+  });
+
+  test('sorts inline queries, and ignores malformed ones and what users sent via an inline bot', () => {
+    const query = { id: '9', from: { id: 5, is_bot: false, first_name: 'U' }, query: 'hi', offset: '' };
+    assert.deepEqual(classifyUpdate(update({ inline_query: query })), { kind: 'inline', query });
+    assert.equal(classifyUpdate(update({ inline_query: { ...query, query: undefined } })).kind, 'ignore');
+    const viaBot = message({ text: undefined, voice: { file_id: 'v' }, via_bot: { id: 1, is_bot: true, first_name: 'V', username: 'voicebot' } });
+    assert.deepEqual(classifyUpdate(update({ message: viaBot })), { kind: 'ignore', reason: 'sent via an inline bot' });
   });
 
   test('ignores messages from bots and messages without a chat', () => {

@@ -16,7 +16,7 @@ const MENU_MAX_VOICES = 12;
 
 // Made on first use: most containers never show a voice menu, and Intl objects cost cold-start time.
 let languageNames: Intl.DisplayNames | undefined;
-const languageName = (code: string) => (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
+export const languageName = (code: string) => (languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' })).of(code) ?? code;
 
 /** A voice the bot can use: in our table and with an engine we pay for. */
 function usableVoice(name: string): Voice | undefined {
@@ -38,11 +38,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
     return 'text_sent';
   }
 
-  const voices = voicesFor(language).slice(0, MENU_MAX_VOICES);
-  const buttons: InlineKeyboardButton[] = voices.map((v) => ({ text: `${v.id === current?.id ? '✓ ' : ''}${v.id}`, callback_data: `${VOICE_CALLBACK_PREFIX}${v.id}` }));
-  const rows: InlineKeyboardButton[][] = [];
-  for (let i = 0; i < buttons.length; i += MENU_COLUMNS) rows.push(buttons.slice(i, i + MENU_COLUMNS));
-  rows.push([{ text: `${current ? '' : '✓ '}Automatic`, callback_data: `${VOICE_CALLBACK_PREFIX}${AUTOMATIC}` }]);
+  const rows = menuRows(language, current?.id);
   await ctx.trace.time(
     'telegram',
     ctx.telegram.call(
@@ -54,11 +50,36 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
   return 'text_sent';
 }
 
-/** A tap on the voice menu: store the choice and confirm it in the button's own toast. */
+/** The menu's buttons: the language's voices, then Automatic; the current choice ticked. */
+function menuRows(language: string, currentId: string | undefined): InlineKeyboardButton[][] {
+  const voices = voicesFor(language).slice(0, MENU_MAX_VOICES);
+  const buttons: InlineKeyboardButton[] = voices.map((v) => ({ text: `${v.id === currentId ? '✓ ' : ''}${v.id}`, callback_data: `${VOICE_CALLBACK_PREFIX}${v.id}` }));
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < buttons.length; i += MENU_COLUMNS) rows.push(buttons.slice(i, i + MENU_COLUMNS));
+  rows.push([{ text: `${currentId ? '' : '✓ '}Automatic`, callback_data: `${VOICE_CALLBACK_PREFIX}${AUTOMATIC}` }]);
+  return rows;
+}
+
+/** A tap on the voice menu: store the choice, confirm it in the button's own toast, and move the tick. */
 export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
   const name = query.data.slice(VOICE_CALLBACK_PREFIX.length);
-  const text = await choose(ctx, query.message.chat.id, name, findVoice(name)?.languageCode ?? DEFAULT_LANGUAGE);
+  const chosen = name.toLowerCase() === AUTOMATIC ? undefined : usableVoice(name);
+  const text = await choose(ctx, query.message.chat.id, name, chosen?.languageCode ?? DEFAULT_LANGUAGE);
   await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: query.id, text }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
+  // The menu keeps its language, that of its first voice button; the tick moves to the choice.
+  const shown = (query.message.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ('callback_data' in b ? b.callback_data.slice(VOICE_CALLBACK_PREFIX.length) : ''));
+  const language = shown.map((id) => findVoice(id)?.languageCode).find(Boolean) ?? chosen?.languageCode;
+  if (!language || (!chosen && name.toLowerCase() !== AUTOMATIC)) return 'text_sent';
+  const reply_markup = { inline_keyboard: menuRows(language, chosen?.id) };
+  try {
+    await ctx.trace.time(
+      'telegram',
+      ctx.telegram.call('editMessageReplyMarkup', { chat_id: query.message.chat.id, message_id: query.message.message_id, reply_markup }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }),
+    );
+  } catch (error) {
+    // The choice is stored and confirmed; a stale tick (e.g. "message is not modified" on a second tap) is cosmetic.
+    ctx.log.warn('voice menu not updated', { update_id: ctx.trace.updateId, error });
+  }
   return 'text_sent';
 }
 

@@ -22,7 +22,10 @@ type Handler = (typeof import('../index.ts'))['handler'];
 
 const RETRY_MS = 3000;
 const LAMBDA_TIMEOUT_MS = 28_000;
-/** The update kinds the deployed webhook asks for (terraform's webhook module). */
+/**
+ * The update kinds the deployed webhook asks for (terraform's webhook module), less inline_query:
+ * Telegram fetches inline voices from the API's public GET /voice, which a dev machine does not have.
+ */
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
 const output = new ToolOutput();

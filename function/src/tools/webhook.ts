@@ -2,7 +2,7 @@
  * dist/webhook.mjs: registers, removes or shows the bot's Telegram webhook. Terraform's local-exec,
  * the local demo and `make dev` all use it, so webhooks are registered one way.
  *
- *   node dist/webhook.mjs set --url URL [--secret-arn ARN] [--allowed-updates message,callback_query]
+ *   node dist/webhook.mjs set --url URL [--secret-arn ARN] [--allowed-updates message,callback_query,inline_query]
  *                             [--max-connections N] [--drop-pending-updates]
  *   node dist/webhook.mjs delete [--secret-arn ARN] [--drop-pending-updates]
  *   node dist/webhook.mjs info [--secret-arn ARN]

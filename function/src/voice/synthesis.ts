@@ -7,15 +7,20 @@ import { joinOggOpus } from '../speech/ogg.ts';
 import { splitForSpeech } from '../speech/text.ts';
 import { reserveCharacters } from './budget.ts';
 
-/** Synthesizes all parts at once, then streams them, joined into one Ogg Opus file, into the audio store. */
-export async function synthesizeAndStore(ctx: UpdateContext, message: Message, text: string, choice: VoiceChoice, key: string): Promise<CachedAudio> {
+/**
+ * Synthesizes all parts at once, then streams them, joined into one Ogg Opus file, into the audio store.
+ * `message` is the chat to show "recording" in; an inline voice has none.
+ */
+export async function synthesizeAndStore(ctx: UpdateContext, message: Message | undefined, text: string, choice: Pick<VoiceChoice, 'voice' | 'engine'>, key: string): Promise<CachedAudio> {
   const parts = splitForSpeech(text);
   // Before Polly is asked, and before the user is told a voice is coming: throws OverBudgetError.
   await reserveCharacters(ctx, parts);
   // Shown while Polly works; a failure here must not cost the user the voice.
-  const recording = ctx.telegram
-    .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
-    .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }));
+  const recording = message
+    ? ctx.telegram
+        .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
+        .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }))
+    : undefined;
   try {
     ctx.trace.set({ parts: parts.length, cache: 'miss' });
     const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);

@@ -38,12 +38,15 @@ function el(tag, className, text) {
 
 const clock = (unixSeconds) => new Date(unixSeconds * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const minutes = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+// A whole voice's length as Telegram shows it: rounded, and never 0:00 for a short one.
+const length = (seconds) => minutes(Math.max(1, Math.round(seconds)));
 
 function renderMessage(from, message) {
   const row = el('div', `row ${from}`);
   row.dataset.messageId = message.message_id;
   const bubble = el('div', 'bubble');
   const quoted = message.reply_to_message;
+  if (message.via_bot) bubble.append(el('div', 'via', `via @${message.via_bot.username}`));
   if (quoted?.text) bubble.append(el('div', 'reply', quoted.text));
   if (message.voice) bubble.append(renderVoice(message.voice, quoted?.message_id));
   else if (message.document) bubble.append(renderDocument(message.document));
@@ -85,9 +88,9 @@ function renderVoice(voice, answersMessageId) {
   const wave = el('div', 'wave');
   const bars = Array.from({ length: WAVE_BARS }, () => wave.appendChild(el('span')));
   const info = el('div', 'voice-info');
-  const length = el('span', 'duration', minutes(voice.duration));
+  const shown = el('span', 'duration', length(voice.duration));
   const by = el('span', 'voice-by');
-  info.append(length, by);
+  info.append(shown, by);
   const audio = el('audio');
   audio.preload = 'metadata';
   box.append(play, wave, info, audio);
@@ -103,9 +106,8 @@ function renderVoice(voice, answersMessageId) {
   audio.addEventListener('timeupdate', () => {
     const done = audio.duration ? audio.currentTime / audio.duration : 0;
     bars.forEach((bar, i) => bar.classList.toggle('played', i < done * bars.length));
-    length.textContent = minutes(audio.paused ? audio.duration : audio.currentTime);
+    shown.textContent = audio.paused || !Number.isFinite(audio.duration) ? length(voice.duration) : minutes(audio.currentTime);
   });
-  audio.addEventListener('loadedmetadata', () => Number.isFinite(audio.duration) && (length.textContent = minutes(audio.duration)));
   wave.addEventListener('click', (event) => {
     if (!audio.duration) return;
     audio.currentTime = ((event.clientX - wave.getBoundingClientRect().left) / wave.clientWidth) * audio.duration;
@@ -170,12 +172,12 @@ function metricsOf(line) {
 }
 
 function renderLog(line) {
-  const { level, message, timestamp, _aws, FunctionName, ...fields } = line;
+  // The line as the function wrote it (one JSON object, as CloudWatch shows it), and under it the
+  // metrics CloudWatch would extract from its EMF directives.
+  const item = el('li', line.level);
+  item.append(el('div', 'line', JSON.stringify(line)));
   const metrics = metricsOf(line);
-  const item = el('li', level);
-  item.textContent = `${level} ${message} ${Object.entries(fields).filter(([k]) => !metrics.names.has(k)).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ')}`;
   if (metrics.text) item.append(el('div', 'metrics', `metrics: ${metrics.text}`));
-  item.title = JSON.stringify(line, null, 2);
   logLines.append(item);
   logLines.parentElement.scrollTop = logLines.parentElement.scrollHeight;
 }
@@ -193,7 +195,22 @@ async function post(path, body) {
 }
 
 const handlers = {
-  reset,
+  reset() {
+    reset();
+    hideInline();
+  },
+  bot({ username, rateLimitPerMinute }) {
+    bot.username = username;
+    $('limit-note').textContent = `Like the deployed bot, the demo answers up to ${rateLimitPerMinute} messages a minute per chat; past that it says so once, then stays silent until the next minute.`;
+    for (const fill of document.querySelectorAll('[data-fill^="@"]')) fill.dataset.fill = `@${username} `;
+  },
+  edited({ message }) {
+    // editMessageReplyMarkup: the bubble stays, its keyboard is replaced.
+    const row = state.rows.get(message.message_id);
+    if (!row) return;
+    row.querySelector('.keyboard')?.remove();
+    if (message.reply_markup?.inline_keyboard) row.append(renderKeyboard(message));
+  },
   message({ from, update_id, message }) {
     if (from === 'user') state.messageOfUpdate.set(update_id, message.message_id);
     else setStatus();
@@ -219,6 +236,76 @@ $('composer').addEventListener('submit', (event) => {
   const text = input.value;
   if (!text.trim()) return;
   input.value = '';
+  hideInline();
   post('/send', { text });
 });
 $('log-toggle').addEventListener('click', () => ($('log').hidden = !$('log').hidden));
+$('log-close').addEventListener('click', () => ($('log').hidden = true));
+for (const fill of document.querySelectorAll('[data-fill]')) {
+  fill.addEventListener('click', () => {
+    const input = $('text');
+    input.value = fill.dataset.fill;
+    input.focus();
+    input.dispatchEvent(new Event('input'));
+  });
+}
+
+// Inline mode, as a Telegram client does it: `@bot text` in the message box asks the bot on every
+// keystroke (a moment after the last), and shows its results above the box; choosing one sends it.
+const bot = { username: 'voicebot' };
+const INLINE_DELAY_MS = 250;
+const inlineBox = $('inline-results');
+let inlineTimer;
+let inlineSeq = 0;
+
+function inlineQueryOf(text) {
+  const match = /^@(\w+)(\s([\s\S]*))?$/.exec(text);
+  if (!match || match[1].toLowerCase() !== bot.username.toLowerCase()) return undefined;
+  return match[2] === undefined ? undefined : match[3];
+}
+
+function hideInline() {
+  clearTimeout(inlineTimer);
+  inlineSeq++;
+  inlineBox.hidden = true;
+  inlineBox.replaceChildren();
+}
+
+function showInline(nodes) {
+  inlineBox.replaceChildren(...nodes);
+  inlineBox.hidden = false;
+}
+
+$('text').addEventListener('input', () => {
+  const query = inlineQueryOf($('text').value);
+  if (query === undefined) return hideInline();
+  clearTimeout(inlineTimer);
+  // BotFather's /setinline placeholder, shown until there is text.
+  if (!query.trim()) return showInline([el('div', 'hint', 'Text to read aloud…')]);
+  const seq = ++inlineSeq;
+  inlineTimer = setTimeout(async () => {
+    const response = await fetch('/inline', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    if (seq !== inlineSeq) return; // the user typed on: an older answer must not replace a newer one
+    if (!response.ok) return showInline([el('div', 'hint', await response.text())]);
+    const { queryId, results } = await response.json();
+    if (!results.length) return showInline([el('div', 'hint', 'No results')]);
+    showInline(results.map((result) => renderInlineResult(queryId, result)));
+  }, INLINE_DELAY_MS);
+});
+
+function renderInlineResult(queryId, result) {
+  const node = el('button', 'inline-result');
+  node.type = 'button';
+  node.setAttribute('role', 'option');
+  const lines = el('div', 'lines');
+  // The title is "🔊 Read aloud — voice, language"; shown on two lines as Telegram shows title and description.
+  const [title, detail] = result.title.split(' — ');
+  lines.append(el('div', 'title', title), el('div', 'description', detail ?? 'voice message'));
+  node.append(el('span', 'icon', '🎤'), lines);
+  node.addEventListener('click', () => {
+    hideInline();
+    $('text').value = '';
+    post('/inline/choose', { queryId, resultId: result.id });
+  });
+  return node;
+}

@@ -28,7 +28,8 @@ async function mediaSource(state: EmulatorState, field: string, request: BotRequ
   return { bytes: known.bytes, via: 'file_id', known };
 }
 
-async function fetchMedia(url: string, voice: boolean): Promise<Buffer> {
+/** A URL's bytes as Telegram's servers fetch them; a voice must come as audio/ogg. */
+export async function fetchMedia(url: string, voice: boolean): Promise<Buffer> {
   let response: Response;
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS) });

@@ -1,4 +1,4 @@
-/** The bot talking in a chat: getMe, sendMessage, sendChatAction, answerCallbackQuery. */
+/** The bot talking in a chat: getMe, sendMessage, sendChatAction, answerCallbackQuery, editMessageReplyMarkup. */
 import { telegramErrors } from '../errors.ts';
 import { objectParam } from '../params.ts';
 import type { ChatAction } from '../state.ts';
@@ -10,7 +10,7 @@ const PARSE_MODES = new Set(['HTML', 'Markdown', 'MarkdownV2']);
 
 export const messageMethods: MethodFamily = {
   async getMe(state) {
-    return { result: { ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false } };
+    return { result: { ...state.bot, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true } };
   },
 
   async sendMessage(state, { params }) {
@@ -31,6 +31,19 @@ export const messageMethods: MethodFamily = {
     if (!CHAT_ACTIONS.has(String(params.action ?? ''))) throw telegramErrors.wrongAction();
     state.events.emit('action', { chat_id: chat.chat.id, action: String(params.action), at: Date.now() } satisfies ChatAction);
     return { result: true };
+  },
+
+  async editMessageReplyMarkup(state, { params }) {
+    const chat = state.chatOf(params.chat_id);
+    const message = chat.messages.get(Number(params.message_id));
+    if (!message || message.from?.id !== state.bot.id) throw telegramErrors.messageNotFound();
+    const markup = objectParam<object>(params.reply_markup);
+    const current = (message as { reply_markup?: object }).reply_markup;
+    if (JSON.stringify(markup ?? null) === JSON.stringify(current ?? null)) throw telegramErrors.notModified();
+    const edited = { ...message, edit_date: Math.floor(Date.now() / 1000), ...(markup ? { reply_markup: markup } : { reply_markup: undefined }) } as typeof message;
+    chat.messages.set(message.message_id, edited);
+    state.events.emit('edited', edited);
+    return { result: edited };
   },
 
   async answerCallbackQuery(_state, { params }) {

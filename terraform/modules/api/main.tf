@@ -5,33 +5,81 @@ resource "aws_api_gateway_rest_api" "this" {
   description = "Telegram webhook for ${var.name}"
   tags        = var.tags
 
+  # The voice route answers with Ogg audio, base64-encoded by the function. API Gateway decodes it only when
+  # the client's first Accept type is a binary media type, and Telegram's fetcher's Accept header is not
+  # documented: */* covers audio/ogg whatever it sends. Request bodies then arrive base64-encoded too,
+  # which the function decodes (isBase64Encoded).
+  binary_media_types = var.binary_media_types
+
   endpoint_configuration {
     types = ["REGIONAL"]
   }
 }
 
-resource "aws_api_gateway_resource" "webhook" {
-  rest_api_id = aws_api_gateway_rest_api.this.id
-  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
-  path_part   = var.path_part
+locals {
+  # The API's two doors, both into the same function through a Lambda proxy integration, neither with an
+  # API Gateway authoriser: Telegram's webhook (POST), authenticated by the X-Telegram-Bot-Api-Secret-Token
+  # header the function checks; and inline mode's voice route (GET), which Telegram fetches an inline
+  # result's voice_url from once the user has chosen it, authenticated by the HMAC in each URL (over text,
+  # voice, engine, user and expiry), checked before any work. One method per path: POST only on the webhook.
+  routes = {
+    webhook = { path_part = var.path_part, http_method = "POST", statement_id = "AllowApiGatewayInvoke" }
+    voice   = { path_part = var.voice_path_part, http_method = "GET", statement_id = "AllowApiGatewayInvokeVoice" }
+  }
 }
 
-# No API Gateway authoriser: Telegram authenticates with the X-Telegram-Bot-Api-Secret-Token header,
-# which the function checks against the webhook secret.
-resource "aws_api_gateway_method" "post" {
+resource "aws_api_gateway_resource" "route" {
+  for_each = local.routes
+
+  rest_api_id = aws_api_gateway_rest_api.this.id
+  parent_id   = aws_api_gateway_rest_api.this.root_resource_id
+  path_part   = each.value.path_part
+}
+
+resource "aws_api_gateway_method" "route" {
+  for_each = local.routes
+
   rest_api_id   = aws_api_gateway_rest_api.this.id
-  resource_id   = aws_api_gateway_resource.webhook.id
-  http_method   = "POST"
+  resource_id   = aws_api_gateway_resource.route[each.key].id
+  http_method   = each.value.http_method
   authorization = "NONE"
 }
 
-resource "aws_api_gateway_integration" "lambda" {
+resource "aws_api_gateway_integration" "route" {
+  for_each = local.routes
+
   rest_api_id             = aws_api_gateway_rest_api.this.id
-  resource_id             = aws_api_gateway_resource.webhook.id
-  http_method             = aws_api_gateway_method.post.http_method
+  resource_id             = aws_api_gateway_resource.route[each.key].id
+  http_method             = aws_api_gateway_method.route[each.key].http_method
   type                    = "AWS_PROXY"
-  integration_http_method = "POST"
+  integration_http_method = "POST" # Lambda is always invoked with POST, whatever the client's method
   uri                     = var.function_invoke_arn
+}
+
+# The webhook's resources before the voice route joined it: moved, not replaced.
+moved {
+  from = aws_api_gateway_resource.webhook
+  to   = aws_api_gateway_resource.route["webhook"]
+}
+
+moved {
+  from = aws_api_gateway_method.post
+  to   = aws_api_gateway_method.route["webhook"]
+}
+
+moved {
+  from = aws_api_gateway_integration.lambda
+  to   = aws_api_gateway_integration.route["webhook"]
+}
+
+moved {
+  from = aws_api_gateway_method_settings.post
+  to   = aws_api_gateway_method_settings.route["webhook"]
+}
+
+moved {
+  from = aws_lambda_permission.api
+  to   = aws_lambda_permission.route["webhook"]
 }
 
 resource "aws_api_gateway_deployment" "this" {
@@ -40,10 +88,10 @@ resource "aws_api_gateway_deployment" "this" {
   # Redeploy only when the API's shape changes.
   triggers = {
     redeployment = sha1(jsonencode([
-      aws_api_gateway_resource.webhook.id,
-      aws_api_gateway_method.post.id,
-      aws_api_gateway_integration.lambda.id,
-      aws_api_gateway_integration.lambda.uri,
+      [for key, route in aws_api_gateway_resource.route : route.id],
+      [for key, method in aws_api_gateway_method.route : method.id],
+      [for key, integration in aws_api_gateway_integration.route : [integration.id, integration.uri]],
+      var.binary_media_types,
     ]))
   }
 
@@ -132,26 +180,32 @@ resource "aws_api_gateway_stage" "this" {
   depends_on = [aws_api_gateway_account.this]
 }
 
-resource "aws_api_gateway_method_settings" "post" {
+resource "aws_api_gateway_method_settings" "route" {
+  for_each = local.routes
+
   rest_api_id = aws_api_gateway_rest_api.this.id
   stage_name  = aws_api_gateway_stage.this.stage_name
-  method_path = "${aws_api_gateway_resource.webhook.path_part}/${aws_api_gateway_method.post.http_method}"
+  method_path = "${each.value.path_part}/${each.value.http_method}"
 
   settings {
     throttling_rate_limit  = var.throttling_rate_limit
     throttling_burst_limit = var.throttling_burst_limit
     metrics_enabled        = var.metrics_enabled
-    # Execution logging stays off: at INFO with data tracing it would log the secret-token header.
+    # Execution logging stays off: at INFO with data tracing it would log the secret-token header,
+    # and the voice route's signed URLs (with their text).
     logging_level      = "OFF"
     data_trace_enabled = false
   }
 }
 
-# Only this API's stage, only POST on the webhook path may invoke the function.
-resource "aws_lambda_permission" "api" {
-  statement_id  = "AllowApiGatewayInvoke"
+# Only this API's stage, and on each path only its one method, may invoke the function (each path is a
+# child of the root, so it is /<path_part>).
+resource "aws_lambda_permission" "route" {
+  for_each = local.routes
+
+  statement_id  = each.value.statement_id
   action        = "lambda:InvokeFunction"
   function_name = var.function_name
   principal     = "apigateway.amazonaws.com"
-  source_arn    = "${aws_api_gateway_stage.this.execution_arn}/${aws_api_gateway_method.post.http_method}${aws_api_gateway_resource.webhook.path}"
+  source_arn    = "${aws_api_gateway_stage.this.execution_arn}/${each.value.http_method}/${each.value.path_part}"
 }

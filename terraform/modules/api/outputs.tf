@@ -25,11 +25,17 @@ output "invoke_url" {
 
 output "webhook_url" {
   description = "URL to register with Telegram's setWebhook: the stage invoke URL plus /<path_part>. Known only once the invoke permission exists, so nothing registers a URL that would answer 500."
-  value       = "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.webhook.path_part}"
-  depends_on  = [aws_lambda_permission.api]
+  value       = "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.route["webhook"].path_part}"
+  depends_on  = [aws_lambda_permission.route]
 }
 
 output "access_log_group_name" {
   description = "CloudWatch log group of the access logs, or null when access logging is disabled."
   value       = one(aws_cloudwatch_log_group.access[*].name)
+}
+
+output "voice_url" {
+  description = "URL of the inline-mode voice route (GET, signed URLs only). The function builds it from each webhook request; shown for reference."
+  value       = "${aws_api_gateway_stage.this.invoke_url}/${aws_api_gateway_resource.route["voice"].path_part}"
+  depends_on  = [aws_lambda_permission.route]
 }

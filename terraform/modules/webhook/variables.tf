@@ -38,7 +38,7 @@ variable "allowed_updates" {
   description = "Update types Telegram should deliver (setWebhook allowed_updates)."
   type        = list(string)
   nullable    = false
-  default     = ["message", "callback_query"]
+  default     = ["message", "callback_query", "inline_query"]
 
   validation {
     condition = length(var.allowed_updates) > 0 && alltrue([for u in var.allowed_updates : contains([

@@ -10,6 +10,8 @@ import { readConfig, type Config } from '../../../function/src/config.ts';
 import { FILE_ID_CACHE_SIZE } from '../../../function/src/constants.ts';
 import type { BotDeps } from '../../../function/src/context.ts';
 import { Deadline } from '../../../function/src/deadline.ts';
+import { VoiceLinks } from '../../../function/src/inline/links.ts';
+import { serveVoiceLink, type VoiceResponse } from '../../../function/src/inline/serve.ts';
 import { Logger } from '../../../function/src/log.ts';
 import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
 
@@ -44,6 +46,9 @@ export class TestBot {
   /** The day's character count; pass one instance to several TestBots to make them containers of one deployment. */
   readonly budget: InMemoryBudget;
   private readonly config: Config;
+  /** Signs inline results' voice URLs as index.ts does, under a made-up API URL; `now` may be moved. */
+  now = Date.now();
+  readonly voiceLinks = new VoiceLinks('https://api.test/live/voice', WEBHOOK_SECRET, () => this.now);
   /** What the container remembers between updates: Telegram file_ids. */
   private fileIds = new BoundedCache<string, string>(FILE_ID_CACHE_SIZE);
 
@@ -59,6 +64,16 @@ export class TestBot {
 
   async deliver(update: Update, { lambdaTimeoutMs = 28_000, arrivedMsAgo = 0 }: DeliverOptions = {}): Promise<Delivery> {
     // A logger per delivery, so that concurrent deliveries of one update each find their own final line.
+    const { lines, deps } = this.container();
+    const started = performance.now();
+    await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
+    const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
+    if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
+    return { final: finals[0]!, ms: performance.now() - started };
+  }
+
+  /** The container's dependencies for one request, with a logger whose lines are kept for it and for the bot. */
+  private container(): { lines: LogLine[]; deps: BotDeps } {
     const lines: LogLine[] = [];
     const log = new Logger(this.config.logLevel, (line) => {
       const parsed = JSON.parse(line) as LogLine;
@@ -66,13 +81,17 @@ export class TestBot {
       this.logs.push(parsed);
     });
     log.redact(BOT_TOKEN, WEBHOOK_SECRET);
-    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds, budget } = this;
-    const deps: BotDeps = { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds, budget };
-    const started = performance.now();
-    await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
-    const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
-    if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
-    return { final: finals[0]!, ms: performance.now() - started };
+    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget } = this;
+    return { lines, deps: { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget } };
+  }
+
+  /** Telegram fetching a voice URL from the GET route: what the route answers, and its one log line. */
+  async fetchVoice(url: string): Promise<VoiceResponse & { line: LogLine }> {
+    const { lines, deps } = this.container();
+    const response = await serveVoiceLink(deps, Object.fromEntries(new URL(url).searchParams), Deadline.forRequest(Date.now(), 28_000));
+    // One log line per request, and it is the final one.
+    if (lines.length !== 1 || !/^voice link (handled|refused)$/.test(String(lines[0]!.message))) throw new Error(`expected one log line per voice fetch, got ${JSON.stringify(lines)}`);
+    return { ...response, line: lines[0]! };
   }
 
   /** A user writes `text`; the update is delivered and its final log line returned. */
@@ -123,6 +142,12 @@ export function textMessage(chatId: number, text: string, { chatType = 'private'
       ...(replyTo && { reply_to_message: replyTo }),
     },
   } as Update;
+}
+
+/** The update Telegram sends for each keystroke of `@bot query`. */
+export function inlineQuery(fromId: number, query: string, languageCode = 'en'): Update {
+  const updateId = newUpdateId();
+  return { update_id: updateId, inline_query: { id: `iq${updateId}`, from: { id: fromId, is_bot: false, first_name: 'Tester', language_code: languageCode }, query, offset: '', chat_type: 'group' } } as Update;
 }
 
 /** The update Telegram sends when a user taps an inline keyboard button under the bot's message. */

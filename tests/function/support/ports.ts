@@ -309,6 +309,8 @@ export class InMemoryMessenger implements Messenger {
         return { id: 1, is_bot: true, first_name: 'Voicebot', username: this.botUsername };
       case 'sendChatAction':
       case 'answerCallbackQuery':
+      case 'answerInlineQuery':
+      case 'editMessageReplyMarkup':
         return true;
       case 'sendMessage':
         return this.message(chatId, { text: record.params.text });
