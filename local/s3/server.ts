@@ -38,7 +38,8 @@ export interface LocalS3 {
    */
   failNext(method: string, status: number, code: string, options?: { times?: number; path?: RegExp }): void;
   /**
-   * 'request' (RecordedS3Request) when a request arrives, before anything is done with it;
+   * 'request' (RecordedS3Request, drop: () => void) when a request arrives, before anything is done
+   * with it; `drop` closes its connection unanswered and unstored;
    * 'stored' (RecordedS3Request) when s3rver has answered a forwarded request, before the client hears it.
    * A listener may kill the client there: the kill test's "after the claim" and "after the upload".
    */
@@ -123,8 +124,13 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
     const recorded: RecordedS3Request = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
     requests.push(recorded);
     res.once('finish', () => (recorded.status = res.statusCode));
-    events.emit('request', recorded);
-    if (res.destroyed) return;
+    let dropped = false;
+    events.emit('request', recorded, () => {
+      dropped = true;
+      req.resume();
+      res.destroy();
+    });
+    if (dropped) return;
     if (randomFaults && Math.random() < randomFaults.rate) return sendS3Error(req, res, { method: '*', ...randomFaults });
     const faultIndex = faults.findIndex((f) => (f.method === '*' || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)));
     if (faultIndex >= 0) return sendS3Error(req, res, faults.splice(faultIndex, 1)[0]!);
