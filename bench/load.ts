@@ -18,7 +18,7 @@ import { startPolly } from '../local/polly/server.ts';
 import { startS3 } from '../local/s3/server.ts';
 import { startTelegramEmulator, type SentMessage } from '../local/telegram/emulator.ts';
 import { MESSAGES } from '../function/src/messages.ts';
-import { deliverLikeTelegram, doubling, type Attempt } from '../tests/reliability/support/redelivery.ts';
+import { connectionPool, deliverLikeTelegram, doubling, type Attempt } from '../tests/reliability/support/redelivery.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(import.meta.dirname, 'load-results.json');
@@ -35,6 +35,8 @@ const DUPLICATE_EVERY = 10;
 const REDELIVER_EVERY = 10;
 /** Telegram's retries after a failed delivery: 1 s, 2 s … 32 s. */
 const REDELIVERY_INTERVALS = doubling(1_000, 6);
+/** Telegram's default webhook max_connections: never more posts open at once. */
+const MAX_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 40);
 /** Some texts repeat across chats, as greetings do: the audio cache's share. */
 const COMMON_PHRASES = ['Good morning!', 'Thank you very much.', 'See you tomorrow.', 'Happy birthday!', 'On my way.'];
 const TOKEN = '444000222:LoadTestTokenNotARealOne';
@@ -92,7 +94,8 @@ telegram.events.on('sent', (message: SentMessage) => sentAt.set(message, perform
 
 let next = 0;
 const roundRobin = async () => urls[next++ % urls.length]!;
-const delivery = (update: Update) => deliverLikeTelegram(update, { url: roundRobin, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS });
+const connection = connectionPool(MAX_CONNECTIONS);
+const delivery = (update: Update) => deliverLikeTelegram(update, { url: roundRobin, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, connection });
 const started = performance.now();
 const firstPost = new Map<number, number>();
 const stories: Attempt[][] = await Promise.all(
@@ -164,15 +167,17 @@ const results = {
   s3: { requests: s3.requests.length, slowDown: s3Faults },
   webhookAnswers: Object.fromEntries(statuses),
   takeovers,
+  outcomes: Object.fromEntries(finals.reduce((m, l) => m.set(String(l.outcome), (m.get(String(l.outcome)) ?? 0) + 1), new Map<string, number>())),
   silentReasons: Object.fromEntries(silentReasons),
   doneWindowMs: { p50: pct(doneMs, 50), p99: pct(doneMs, 99), max: Math.max(...doneMs) },
   wallMs,
   date: new Date().toISOString(),
 };
 writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+if (process.env.BENCH_LOAD_LOGS) writeFileSync(process.env.BENCH_LOAD_LOGS, logs.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
 const rows: [string, string][] = [
-  ['Updates sent (chats × messages) / deliveries incl. duplicates and redeliveries', `${updates.length} (${CHATS} × ${PER_CHAT}) / ${stories.length} at once, ${CONTAINERS} containers`],
+  ['Updates sent (chats × messages) / deliveries incl. duplicates and redeliveries', `${updates.length} (${CHATS} × ${PER_CHAT}) / ${stories.length} at once (≤ ${MAX_CONNECTIONS} open, Telegram's max_connections), ${CONTAINERS} containers`],
   ['Voices delivered', `${voiced}`],
   ['Apologies', `${apologies} (${throttledFinal} after Polly throttling outlasted the SDK's 3 attempts)`],
   ['Duplicates (a second voice for one message; must be 0)', `**${duplicates}**`],

@@ -18,6 +18,9 @@ interface BotApiAnswer {
  * message or a log. A 429 is retried after Telegram's `retry_after` when the deadline allows it;
  * nothing else is retried, because a repeated send could deliver a second message.
  */
+/** Errors of the connection phase: the request never left, so the call did not happen. */
+const NEVER_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 export class TelegramClient implements Messenger {
   private me: Promise<string> | undefined;
 
@@ -98,7 +101,8 @@ export class TelegramClient implements Messenger {
       } as RequestInit);
     } catch (error) {
       const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new TelegramNetworkError(`${method}: Telegram not reached (${reason.replaceAll(this.token, '[REDACTED]')})`);
+      const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+      throw new TelegramNetworkError(`${method}: Telegram not reached (${reason.replaceAll(this.token, '[REDACTED]')})`, !NEVER_CONNECTED.has(String(code)));
     }
     let answer: BotApiAnswer;
     try {

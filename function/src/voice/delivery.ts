@@ -6,10 +6,11 @@ import { replyTo } from '../replies.ts';
 import { isBadRequest, isVoiceForbidden, TelegramNetworkError } from '../telegram/errors.ts';
 
 /**
- * A send that may or may not have happened: Telegram was not reached, or its answer did not arrive
- * in time. In this pipeline only the voice sends can fail so (the chat action's failure is swallowed).
+ * A send that may or may not have happened: the connection broke, or the answer did not arrive in
+ * time (a refused connection is not: nothing was sent). In this pipeline only the voice sends can
+ * fail so (the chat action's failure is swallowed).
  */
-export const isAmbiguousSend = (error: unknown): boolean => error instanceof TelegramNetworkError;
+export const isAmbiguousSend = (error: unknown): boolean => error instanceof TelegramNetworkError && error.maybeDelivered;
 
 /** A voice Telegram already holds is sent again by its file_id: no download, no upload. */
 export async function sendKnownFileId(ctx: UpdateContext, message: Message, key: string): Promise<boolean> {

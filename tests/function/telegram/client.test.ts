@@ -96,6 +96,13 @@ describe('the Bot API client', () => {
     await assert.rejects(offline.call('getMe', {}, { deadline: deadline() }), (e: Error) => e instanceof TelegramNetworkError && !e.message.includes(TOKEN));
   });
 
+  test('a refused connection certainly sent nothing; a lost answer may have been delivered', async () => {
+    const offline = new TelegramClient('http://127.0.0.1:9', TOKEN);
+    await assert.rejects(offline.call('getMe', {}, { deadline: deadline() }), (e: TelegramNetworkError) => e.maybeDelivered === false);
+    answers.push((res) => res.socket?.destroy()); // the request arrived, the answer never left
+    await assert.rejects(client.call('getMe', {}, { deadline: deadline() }), (e: TelegramNetworkError) => e instanceof TelegramNetworkError && e.maybeDelivered === true);
+  });
+
   test('stops waiting for a slow answer at the deadline', async () => {
     answers.push(() => undefined); // never answers
     const started = Date.now();

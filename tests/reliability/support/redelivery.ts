@@ -19,17 +19,38 @@ export interface RedeliveryOptions {
   secret: string;
   /** Waits between posts; one post more than waits. */
   intervalsMs: number[];
+  /** Runs one post; Telegram keeps at most `max_connections` (default 40) posts open per bot. */
+  connection?: <T>(post: () => Promise<T>) => Promise<T>;
 }
 
-export async function deliverLikeTelegram(update: Update, { url, secret, intervalsMs }: RedeliveryOptions): Promise<Attempt[]> {
+/** At most `limit` posts open at once, as Telegram's webhook `max_connections`. */
+export function connectionPool(limit: number): <T>(post: () => Promise<T>) => Promise<T> {
+  let open = 0;
+  const waiting: (() => void)[] = [];
+  return async (post) => {
+    if (open >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    open++;
+    try {
+      return await post();
+    } finally {
+      open--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+export async function deliverLikeTelegram(update: Update, { url, secret, intervalsMs, connection = (post) => post() }: RedeliveryOptions): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
   const started = performance.now();
   for (let i = 0; ; i++) {
     let status = 0;
     try {
-      const response = await fetch(await url(), { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_TOKEN_HEADER]: secret }, body: JSON.stringify(update) });
-      await response.arrayBuffer();
-      status = response.status;
+      const target = await url();
+      status = await connection(async () => {
+        const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_TOKEN_HEADER]: secret }, body: JSON.stringify(update) });
+        await response.arrayBuffer();
+        return response.status;
+      });
     } catch {
       // the container died under the request: Telegram sees a failed delivery
     }
