@@ -90,6 +90,8 @@ export class TelegramClient implements Messenger {
     { body, headers }: { body: string | AsyncIterable<Uint8Array>; headers: Record<string, string> },
     signal: AbortSignal,
   ): Promise<unknown> {
+    // Out of time before the call: certainly not sent, unlike a call cut off on the way.
+    if (signal.aborted) throw new TelegramNetworkError(`${method}: not sent, the deadline was reached`, false);
     let response: Response;
     try {
       response = await fetch(`${this.apiUrl}/bot${this.token}/${method}`, {
