@@ -22,11 +22,11 @@ const TOKEN = '555000111:KillTestTokenThatMustNeverBeLogged';
 const SECRET = 'kill_test-Secret_1';
 const BUCKET = 'voicebot-kill';
 /** The child's Lambda timeout: its deadline, so its lease is this plus LEASE_GRACE_MS. */
-const LAMBDA_TIMEOUT_MS = 6_000;
+const LAMBDA_TIMEOUT_MS = 10_000;
 /** Polly answers this late, so "during Polly" is a wide target. */
 const POLLY_LATENCY_MS = 400;
-/** 0.3 s, 0.6 s … 19.2 s: the lease (~7 s) has expired by the fifth redelivery (9.3 s). */
-const REDELIVERY_INTERVALS = doubling(300, 7);
+/** 0.4 s, 0.8 s … 25.6 s: the lease (~11 s) has expired by the fifth redelivery (12.4 s); a busy machine gets one more. */
+const REDELIVERY_INTERVALS = doubling(400, 7);
 /**
  * One second of a 220 Hz tone as Ogg Opus, made once: eSpeak NG for five stand-ins at once would
  * serialise on this process's one thread and stretch every first attempt past its deadline.
