@@ -2,7 +2,7 @@
  * The lease an update is answered under (see UpdateLedger): what a claim that is not ours means,
  * and "done" written the moment Telegram confirms an answer, which is the whole double-voice window.
  */
-import { FINAL_REPLY_RESERVE_MS, LEASE_GRACE_MS } from './constants.ts';
+import { LEASE_GRACE_MS } from './constants.ts';
 import type { Claim, Lease, LedgerEntry, Messenger, UpdateContext } from './context.ts';
 import type { Deadline } from './deadline.ts';
 
@@ -41,10 +41,13 @@ export class LeaseHolder {
   }
 
   private async write(): Promise<void> {
-    const { ledger, deadline, trace, log } = this.ctx;
+    const { ledger, trace, log } = this.ctx;
     const started = performance.now();
     try {
-      const recorded = await trace.time('s3', ledger.complete(this.entry, this.lease, deadline.signal(FINAL_REPLY_RESERVE_MS)));
+      // Until the lease ends, not the deadline: an answer already delivered must be recorded if at all
+      // possible, or a takeover answers again. A write that loses the race to a takeover fails its If-Match.
+      const signal = AbortSignal.timeout(Math.max(1, this.lease.until - Date.now()));
+      const recorded = await trace.time('s3', ledger.complete(this.entry, this.lease, signal));
       // From Telegram's confirmation (or the end of a silent update) to "done" stored: the window in which a death means a second answer.
       trace.set({ done_ms: Math.round((performance.now() - started) * 10) / 10, ...(!recorded && { lease_lost: true }) });
       if (!recorded) log.warn('lease taken over before done', { update_id: trace.updateId, ...this.logFields });

@@ -100,6 +100,16 @@ describe('leases: a redelivery after a dead attempt', () => {
     assert.match(JSON.stringify(bot.logs), /update not marked done/);
   });
 
+  test('an apology after Polly hung until the deadline is marked done, so no takeover answers again', async () => {
+    const bot = new TestBot();
+    bot.synthesizer.slow(Infinity); // Polly never answers: cut off by the deadline, then the apology
+    const update = textMessage(9, 'Polly hangs.');
+    const { final } = await bot.deliver(update, { lambdaTimeoutMs: 3_000 });
+    assert.equal(final.outcome, 'failed');
+    assert.equal(bot.textsTo(9).length, 1);
+    assert.equal(bot.ledger.record({ kind: 'message', updateId: update.update_id })?.state, 'done');
+  });
+
   test('silent outcomes are marked done too: a rate-limited redelivery stays silent for good', async () => {
     const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '1' });
     await bot.say(8, 'one');
