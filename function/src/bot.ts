@@ -7,6 +7,7 @@ import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
 import type { BotDeps, LedgerEntry, UpdateContext } from './context.ts';
 import type { Deadline } from './deadline.ts';
 import { answerInline } from './inline/answer.ts';
+import { LeaseHolder, leaseUntil, settlingMessenger, silentClaim } from './lease.ts';
 import { MESSAGES } from './messages.ts';
 import { meteredSynthesizer, withMetrics } from './metrics.ts';
 import { apologize, replyText } from './replies.ts';
@@ -21,20 +22,27 @@ const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
 interface Handled {
   outcome: Outcome;
   reason?: string;
+  /** Another attempt holds a live lease: Telegram must come back, in case that attempt died. */
+  retryLater?: boolean;
 }
+
+/** What the webhook answers: 200 (`answered`), or an error status that makes Telegram redeliver later. */
+export type Answer = 'answered' | 'retry_later';
 
 type ActionableIntent = Exclude<Intent, { kind: 'ignore' } | { kind: 'inline' }>;
 
 /** Handles one verified update and logs what happened in one line. Never throws: past the door the webhook answers 200 either way. */
-export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<void> {
+export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<Answer> {
   const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
   // The line's metrics (metrics.ts) count what reached Polly through this wrapper.
   const line = (outcome: Outcome, reason?: string) => withMetrics(trace.finish(outcome, reason), trace, deps.config.functionName);
   try {
-    const { outcome, reason } = await handleUpdate({ ...deps, synthesizer: meteredSynthesizer(deps.synthesizer, trace), deadline, trace }, update);
+    const { outcome, reason, retryLater } = await handleUpdate({ ...deps, synthesizer: meteredSynthesizer(deps.synthesizer, trace), deadline, trace }, update);
     deps.log.info('update handled', line(outcome, reason));
+    return retryLater ? 'retry_later' : 'answered';
   } catch (error) {
     deps.log.error('update failed', { ...line('failed'), error });
+    return 'answered';
   }
 }
 
@@ -56,19 +64,39 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
   const message = intent.kind === 'callback' ? intent.query.message : intent.message;
   const chatId = message.chat.id;
 
-  const { allowedChatIds, rateLimitPerMinute } = ctx.config;
+  const { allowedChatIds } = ctx.config;
   if (allowedChatIds && !allowedChatIds.has(chatId)) return refuse(ctx, intent, chatId);
 
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
   const entry: LedgerEntry =
     intent.kind === 'callback' ? { updateId: update.update_id, kind: 'callback' } : { updateId: update.update_id, kind: 'message', chatId, date: message.date };
-  let count = 0;
+  let claim;
   try {
-    if (!(await ctx.trace.time('s3', ctx.ledger.claim(entry, signal)))) return { outcome: 'ignored', reason: 'duplicate delivery' };
-    // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
-    if (entry.kind === 'message' && rateLimitPerMinute > 0) count = await ctx.trace.time('s3', ctx.ledger.countInMinute(chatId, entry.date, signal));
+    claim = await ctx.trace.time('s3', ctx.ledger.claim(entry, leaseUntil(ctx.deadline), signal));
   } catch (error) {
     // The ledger is unreachable: nothing can be stored or sent, but the user hears why.
+    if (intent.kind !== 'callback') await apologize(ctx, message);
+    throw error;
+  }
+  if (claim.status !== 'claimed') return { outcome: 'ignored', ...silentClaim(claim) };
+  const holder = new LeaseHolder(ctx, entry, claim.lease);
+  ctx.trace.set(holder.logFields);
+  try {
+    return await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, holder) }, intent, entry, message);
+  } finally {
+    // Silent outcomes and failures are final too: the webhook answers 200, Telegram will not come back.
+    await holder.settle();
+  }
+}
+
+/** The per-chat rate limit, then the handler. */
+async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, entry: LedgerEntry, message: Message): Promise<Handled> {
+  const { rateLimitPerMinute } = ctx.config;
+  let count = 0;
+  try {
+    // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
+    if (entry.kind === 'message' && rateLimitPerMinute > 0) count = await ctx.trace.time('s3', ctx.ledger.countInMinute(entry.chatId, entry.date, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+  } catch (error) {
     if (intent.kind !== 'callback') await apologize(ctx, message);
     throw error;
   }

@@ -10,6 +10,11 @@ export const TELEGRAM_VOICE_URL_MAX_BYTES = 1_000_000;
 export const API_GATEWAY_TIMEOUT_MS = 29_000;
 /** Time kept back from the deadline so an apology can still be sent and the answer returned. */
 export const DEADLINE_RESERVE_MS = 2_500;
+/**
+ * Added to an attempt's deadline to make its lease: covers clock skew between containers and a call
+ * still in flight when the deadline's abort fires. A redelivery takes over only after it.
+ */
+export const LEASE_GRACE_MS = 1_000;
 /** Time kept back by the last text of an update, so the handler returns before it is cut off. */
 export const FINAL_REPLY_RESERVE_MS = 400;
 /** Attempts of one Bot API call: the first, and retries after a 429 whose retry_after fits the time left. */

@@ -48,12 +48,33 @@ export interface Messenger {
 export type LedgerEntry = { updateId: number; kind: 'callback' } | { updateId: number; kind: 'message'; chatId: number; date: number };
 
 /**
- * Which updates have been taken, shared by every container: the gate for exactly-once answers
- * and the per-chat rate limit. How entries are keyed is the implementation's business.
+ * An update taken by one attempt until `until` (epoch ms): by then that attempt has answered or
+ * stopped working. `token` is the implementation's proof of ownership (S3: the record's ETag).
+ */
+export interface Lease {
+  /** 1 for the first attempt; each takeover of an expired lease adds one. */
+  attempt: number;
+  /** True when an earlier attempt's lease had expired and this one took the update over. */
+  takenOver: boolean;
+  until: number;
+  token: string;
+}
+
+/** What claiming an update found: it is ours now, another attempt holds a live lease, or it was answered. */
+export type Claim = { status: 'claimed'; lease: Lease } | { status: 'leased'; attempt?: number; until?: number } | { status: 'done'; attempt?: number };
+
+/**
+ * Which updates have been taken and answered, shared by every container: the gate for exactly-once
+ * answers and the per-chat rate limit. How entries are keyed is the implementation's business.
  */
 export interface UpdateLedger {
-  /** True for exactly one caller per update; false for every redelivery or concurrent delivery of it. */
-  claim(entry: LedgerEntry, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Takes the update until `until` (epoch ms) when nobody has, or when the last attempt's lease
+   * expired without "done" (atomically: one winner per expiry). Concurrent callers get `leased`.
+   */
+  claim(entry: LedgerEntry, until: number, signal?: AbortSignal): Promise<Claim>;
+  /** Records the update as answered; false when the lease had expired and another attempt took it over. */
+  complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean>;
   /** How many messages of the chat were claimed in the minute of `date` (Unix seconds, the message's own date). */
   countInMinute(chatId: number, date: number, signal?: AbortSignal): Promise<number>;
   /** True only the first time a chat outside the allowlist is turned away. */

@@ -92,8 +92,10 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   }
 
   const voiceLinks = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
-  await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline);
-  return respond(200);
+  // The one exception to 200: another attempt holds the update's lease and may have died with it.
+  // Telegram redelivers later, and a redelivery after the lease expired takes the update over.
+  const answer = await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline);
+  return respond(answer === 'retry_later' ? 503 : 200);
 }
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {

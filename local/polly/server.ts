@@ -29,6 +29,12 @@ export interface PollyOptions {
   synthesizer?: Synthesizer;
   latencyMs?: number;
   bitrateKbps?: number;
+  /**
+   * Polly's throttling: a token bucket refilled at `tps` and holding `burst`, and at most
+   * `concurrent` requests under way; beyond either, ThrottlingException (HTTP 400), as Polly answers.
+   * Polly's neural quota (docs, Quotas in Amazon Polly): 8 tps, burst 10, 18 concurrent requests.
+   */
+  quota?: { tps: number; burst: number; concurrent?: number };
 }
 
 export interface RecordedPollyRequest {
@@ -49,6 +55,8 @@ export interface LocalPolly {
   /** The next requests lose their connection without an answer. */
   failNextWith(fault: 'drop', times?: number): void;
   setLatency(ms: number): void;
+  /** Requests answered with ThrottlingException by the quota. */
+  readonly throttled: number;
   close(): Promise<void>;
 }
 
@@ -64,11 +72,13 @@ interface SpeechParams {
   LanguageCode?: unknown;
 }
 
-export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrateKbps = 32 }: PollyOptions = {}): Promise<LocalPolly> {
+export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrateKbps = 32, quota }: PollyOptions = {}): Promise<LocalPolly> {
   const synthesize: Synthesizer = synthesizer ?? (({ text, voice }) => synthesizeOggOpus({ text, languageCode: voice.languageCode, bitrateKbps }));
   const requests: RecordedPollyRequest[] = [];
   const faults: Fault[] = [];
   let latency = latencyMs;
+  const admit = quota ? tokenBucket(quota) : undefined;
+  let throttled = 0;
 
   async function handle(request: AnyRequest, response: AnyResponse): Promise<void> {
     const body = await readBody(request);
@@ -90,6 +100,19 @@ export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrate
     // Taken on arrival, not after the latency: a slow request must not wake up and take a fault
     // queued later for another request.
     const fault = faults.shift();
+    const release = admit?.();
+    if (admit && !release) {
+      throttled++;
+      return sendError(response, pollyErrors.throttling());
+    }
+    try {
+      await answer(params, fault, request, response);
+    } finally {
+      release?.();
+    }
+  }
+
+  async function answer(params: SpeechParams, fault: Fault | undefined, request: AnyRequest, response: AnyResponse): Promise<void> {
     if (latency > 0) await sleep(latency);
     if (fault === 'drop') return dropConnection(request);
     if (fault) return sendError(response, fault);
@@ -124,7 +147,26 @@ export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrate
     setLatency(ms) {
       latency = ms;
     },
+    get throttled() {
+      return throttled;
+    },
     close: () => server.close(),
+  };
+}
+
+/** Admits a request (returning its release) or refuses it (undefined): tokens refill continuously at `tps`. */
+function tokenBucket({ tps, burst, concurrent = Infinity }: NonNullable<PollyOptions['quota']>): () => (() => void) | undefined {
+  let tokens = burst;
+  let refilledAt = performance.now();
+  let running = 0;
+  return () => {
+    const now = performance.now();
+    tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * tps);
+    refilledAt = now;
+    if (tokens < 1 || running >= concurrent) return undefined;
+    tokens -= 1;
+    running++;
+    return () => void running--;
   };
 }
 

@@ -3,17 +3,17 @@
  * storing objects in a temporary directory that disappears on close.
  *
  * A small proxy in front of s3rver adds two things real S3 does and the bot relies on:
- * - `If-None-Match: *` on PutObject (412 when the key exists), for exactly-once markers, and
- *   `If-Match: <etag>` (412 when the object changed, 404 when it is gone), for the daily character
- *   count's compare-and-swap: conditional puts to one key are serialised, and the key is checked
- *   before the put goes through;
+ * - `If-None-Match: *` on PutObject (412 when the key exists) and `If-Match: <etag>` (412 when the
+ *   ETag differs, 404 NoSuchKey when there is no object), for the update ledger's leases and the daily
+ *   character count's compare-and-swap: conditional puts to one key are serialised, and the key is
+ *   checked before the put goes through;
  * - suffix ranges (`Range: bytes=-N`, the last N bytes), which s3rver reads as `bytes=0-N`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -22,6 +22,8 @@ export interface S3Options {
   /** Where objects are kept; kept after close when given, a fresh temporary directory otherwise. */
   directory?: string;
   buckets: string[];
+  /** A share (0–1) of all requests answered with an S3 error instead, e.g. 1% SlowDown for a load test. */
+  randomFaults?: { rate: number; status: number; code: string };
 }
 
 export interface LocalS3 {
@@ -36,6 +38,13 @@ export interface LocalS3 {
    * answer instead of reaching s3rver, e.g. `failNext('PUT', 503, 'SlowDown')`.
    */
   failNext(method: string, status: number, code: string, options?: { times?: number; path?: RegExp }): void;
+  /**
+   * 'request' (RecordedS3Request, drop: () => void) when a request arrives, before anything is done
+   * with it; `drop` closes its connection unanswered and unstored;
+   * 'stored' (RecordedS3Request) when s3rver has answered a forwarded request, before the client hears it.
+   * A listener may kill the client there: the kill test's "after the claim" and "after the upload".
+   */
+  events: EventEmitter;
   /** Forgets faults queued with failNext that no request has met yet. */
   clearFaults(): void;
   close(): Promise<void>;
@@ -67,18 +76,31 @@ function sendS3Error(req: IncomingMessage, res: ServerResponse, { status, code }
   else req.once('end', answer).once('error', () => res.destroy());
 }
 
-const PRECONDITION_FAILED =
+const preconditionFailed = (condition: string) =>
   '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code>' +
-  '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+  `<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>${condition}</Condition></Error>`;
+const NO_SUCH_KEY = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
+const unquote = (etag: string | undefined) => etag?.replace(/^W\//, '').replaceAll('"', '');
+
+interface ProxyOptions {
+  upstreamPort: number;
+  port: number;
+  requests: RecordedS3Request[];
+  faults: S3Fault[];
+  events: EventEmitter;
+  randomFaults?: S3Options['randomFaults'];
+}
 
 /** Listens on `port` (0: any) and forwards everything to s3rver, enforcing `If-None-Match: *` and `If-Match` on puts. */
-async function startConditionalWriteProxy(upstreamPort: number, port: number, requests: RecordedS3Request[], faults: S3Fault[]): Promise<Server> {
+async function startConditionalWriteProxy({ upstreamPort, port, requests, faults, events, randomFaults }: ProxyOptions): Promise<Server> {
   const locks = new Map<string, Promise<unknown>>();
-  const forward = (req: IncomingMessage, res: ServerResponse) =>
+  const forward = (req: IncomingMessage, res: ServerResponse, recorded: RecordedS3Request) =>
     new Promise<void>((resolve) => {
       const headers = { ...req.headers };
       delete headers.expect; // node answered 100-continue to the client already
+      delete headers['if-match']; // checked here; s3rver does not know it on PUT
       const upstream = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers }, (answer) => {
+        events.emit('stored', recorded);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res).on('finish', resolve);
       });
@@ -89,45 +111,53 @@ async function startConditionalWriteProxy(upstreamPort: number, port: number, re
       req.pipe(upstream);
     });
   /** The object's size and ETag, or undefined when there is no such object. */
-  const headOf = (path: string) =>
-    new Promise<{ size: number; etag: string } | undefined>((resolve, reject) => {
+  const head = (path: string) =>
+    new Promise<{ size: number; etag?: string } | undefined>((resolve, reject) => {
       request({ host: '127.0.0.1', port: upstreamPort, method: 'HEAD', path }, (answer) => {
         answer.resume();
-        resolve(answer.statusCode === 200 ? { size: Number(answer.headers['content-length']), etag: String(answer.headers.etag) } : undefined);
+        resolve(answer.statusCode === 200 ? { size: Number(answer.headers['content-length']), etag: unquote(answer.headers.etag) } : undefined);
       })
         .on('error', reject)
         .end();
     });
-  const sizeOf = async (path: string) => (await headOf(path))?.size;
+  const sizeOf = async (path: string) => (await head(path))?.size;
   const proxy = createServer(async (req, res) => {
     const recorded: RecordedS3Request = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
     requests.push(recorded);
     res.once('finish', () => (recorded.status = res.statusCode));
+    let dropped = false;
+    events.emit('request', recorded, () => {
+      dropped = true;
+      req.resume();
+      res.destroy();
+    });
+    if (dropped) return;
+    if (randomFaults && Math.random() < randomFaults.rate) return sendS3Error(req, res, { method: '*', ...randomFaults });
     const faultIndex = faults.findIndex((f) => (f.method === '*' || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)));
     if (faultIndex >= 0) return sendS3Error(req, res, faults.splice(faultIndex, 1)[0]!);
     const suffix = req.method === 'GET' ? /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '')) : null;
     if (suffix) {
       const size = await sizeOf((req.url ?? '/').split('?')[0]!).catch(() => undefined);
       if (size) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
-      return void forward(req, res);
+      return void forward(req, res, recorded);
     }
-    const ifMatch = req.headers['if-match'];
+    const ifMatch = req.method === 'PUT' ? unquote(req.headers['if-match']) : undefined;
     const conditional = req.method === 'PUT' && (req.headers['if-none-match'] === '*' || ifMatch !== undefined);
     // S3 reads are atomic; s3rver's are not while it rewrites a file, so reads queue with conditional puts.
-    if (!conditional && req.method !== 'GET') return void forward(req, res);
+    if (!conditional && req.method !== 'GET') return void forward(req, res, recorded);
     const path = (req.url ?? '/').split('?')[0]!;
     const previous = locks.get(path) ?? Promise.resolve();
     const turn = previous.then(async () => {
-      if (!conditional) return forward(req, res);
-      const head = await headOf(path);
-      if (ifMatch !== undefined && !head) {
-        sendS3Error(req, res, { method: 'PUT', status: 404, code: 'NoSuchKey' });
-      } else if (ifMatch !== undefined ? head!.etag !== ifMatch : head) {
+      if (!conditional) return forward(req, res, recorded);
+      const existing = await head(path);
+      const refuse = (status: number, body: string) => {
         req.resume();
-        res.writeHead(412, { 'content-type': 'application/xml' }).end(PRECONDITION_FAILED);
-      } else {
-        await forward(req, res);
-      }
+        res.writeHead(status, { 'content-type': 'application/xml' }).end(body);
+      };
+      if (ifMatch === undefined && existing) refuse(412, preconditionFailed('If-None-Match'));
+      else if (ifMatch !== undefined && !existing) refuse(404, NO_SUCH_KEY);
+      else if (ifMatch !== undefined && existing?.etag !== ifMatch) refuse(412, preconditionFailed('If-Match'));
+      else await forward(req, res, recorded);
     });
     const settled = turn.catch(() => res.destroy());
     locks.set(path, settled);
@@ -140,7 +170,7 @@ async function startConditionalWriteProxy(upstreamPort: number, port: number, re
   return proxy;
 }
 
-export async function startS3({ port = 0, directory, buckets }: S3Options): Promise<LocalS3> {
+export async function startS3({ port = 0, directory, buckets, randomFaults }: S3Options): Promise<LocalS3> {
   const dataDirectory = directory ?? (await mkdtemp(join(tmpdir(), 'voicebot-s3-')));
   const server = new S3rver({
     address: '127.0.0.1',
@@ -152,12 +182,14 @@ export async function startS3({ port = 0, directory, buckets }: S3Options): Prom
   const address = await server.run();
   const requests: RecordedS3Request[] = [];
   const faults: S3Fault[] = [];
-  const proxy = await startConditionalWriteProxy(address.port, port, requests, faults);
+  const events = new EventEmitter();
+  const proxy = await startConditionalWriteProxy({ upstreamPort: address.port, port, requests, faults, events, ...(randomFaults && { randomFaults }) });
   return {
     endpoint: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',
     requests,
+    events,
     failNext(method, status, code, { times = 1, path } = {}) {
       for (let i = 0; i < times; i++) faults.push({ method: method.toUpperCase(), status, code, ...(path && { path }) });
     },

@@ -4,25 +4,119 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { Update } from '@grammyjs/types';
+import { LEASE_GRACE_MS } from '../../function/src/constants.ts';
 import { buttonTap, TestBot, textMessage } from './support/bot.ts';
 
 describe('exactly one answer per update', () => {
-  test('two concurrent deliveries of one update make one synthesis and one voice', async () => {
+  test('two concurrent deliveries of one update make one synthesis and one voice; the loser asks Telegram to come back', async () => {
     const bot = new TestBot();
     const update = textMessage(1, 'Delivered twice at the same moment.');
     const results = await Promise.all([bot.deliver(update), bot.deliver(update)]);
     assert.equal(bot.synthesizer.requests.length, 1);
     assert.equal(bot.voicesTo(1).length, 1);
-    assert.deepEqual(results.map(({ final }) => final.reason ?? final.outcome).sort(), ['duplicate delivery', 'voice_sent']);
+    const loser = results.find(({ final }) => final.outcome === 'ignored');
+    assert.match(String(loser?.final.reason), /^lease live: attempt 1 in progress until \d{4}-/);
+    assert.equal(loser?.answer, 'retry_later');
   });
 
-  test('a redelivery after the first answer is ignored without a second text', async () => {
+  test('a redelivery after the first answer is ignored without a second text, with 200', async () => {
     const bot = new TestBot();
     const update = textMessage(2, '/help');
     await bot.deliver(update);
-    const { final } = await bot.deliver(update);
-    assert.equal(final.reason, 'duplicate delivery');
+    const { final, answer } = await bot.deliver(update);
+    assert.equal(final.reason, 'already answered by attempt 1');
+    assert.equal(answer, 'answered');
     assert.equal(bot.textsTo(2).length, 1);
+  });
+});
+
+/** An attempt that claimed the update and died: its lease, never marked done, ends `msAgo` ago. */
+async function diedHolding(bot: TestBot, update: Update, { expiredMsAgo }: { expiredMsAgo: number }) {
+  const message = update.message!;
+  const claim = await bot.ledger.claim({ kind: 'message', updateId: update.update_id, chatId: message.chat.id, date: message.date }, Date.now() - expiredMsAgo);
+  assert.equal(claim.status, 'claimed');
+}
+
+describe('leases: a redelivery after a dead attempt', () => {
+  test('during the dead attempt\'s live lease: no synthesis, no message, and 503 so that Telegram comes back', async () => {
+    const bot = new TestBot();
+    const update = textMessage(3, 'The first attempt died.');
+    await diedHolding(bot, update, { expiredMsAgo: -30_000 });
+    const { final, answer } = await bot.deliver(update);
+    assert.equal(answer, 'retry_later');
+    assert.equal(final.outcome, 'ignored');
+    assert.match(String(final.reason), /lease live: attempt 1/);
+    assert.equal(bot.synthesizer.requests.length, 0);
+    assert.equal(bot.sentTo(3).length, 0);
+  });
+
+  test('after the lease expired: taken over as attempt 2, one voice, done, and the log line says so', async () => {
+    const bot = new TestBot();
+    const update = textMessage(4, 'Taken over after the lease ended.');
+    await diedHolding(bot, update, { expiredMsAgo: 1 });
+    const { final, answer } = await bot.deliver(update);
+    assert.equal(answer, 'answered');
+    assert.equal(final.outcome, 'voice_sent');
+    assert.equal(final.attempt, 2);
+    assert.equal(final.lease, 'taken_over');
+    assert.equal(typeof final.done_ms, 'number');
+    assert.equal(bot.voicesTo(4).length, 1);
+    assert.equal(bot.ledger.record({ kind: 'message', updateId: update.update_id })?.state, 'done');
+    const again = await bot.deliver(update);
+    assert.equal(again.final.reason, 'already answered by attempt 2');
+    assert.equal(bot.voicesTo(4).length, 1);
+  });
+
+  test('a first attempt logs attempt 1 and a new lease', async () => {
+    const bot = new TestBot();
+    const { final } = await bot.say(5, 'Fresh.');
+    assert.equal(final.attempt, 1);
+    assert.equal(final.lease, 'new');
+  });
+
+  test('the takeover reuses the audio the dead attempt stored: no second synthesis', async () => {
+    const bot = new TestBot();
+    await bot.say(6, 'Stored before the container died.');
+    bot.restart(); // the new container knows no file_id
+    const update = textMessage(6, 'Stored before the container died.');
+    await diedHolding(bot, update, { expiredMsAgo: 1 });
+    const { final } = await bot.deliver(update);
+    assert.equal(final.outcome, 'voice_sent');
+    assert.equal(final.cache, 's3');
+    assert.equal(bot.synthesizer.requests.length, 1);
+  });
+
+  test('the lease lasts until the invocation\'s own deadline (Lambda\'s remaining time here) plus the grace', async () => {
+    const bot = new TestBot();
+    const update = textMessage(7, '/help');
+    const before = Date.now();
+    bot.ledger.faults.add('complete', () => new Error('S3 unreachable'), { times: 2 }); // after the answer, and once more at the end
+    const { final } = await bot.deliver(update, { lambdaTimeoutMs: 5_000 });
+    const record = bot.ledger.record({ kind: 'message', updateId: update.update_id });
+    assert.equal(record?.state, 'leased', 'done could not be written');
+    assert.ok(record!.until >= before + 5_000 + LEASE_GRACE_MS && record!.until <= Date.now() + 5_000 + LEASE_GRACE_MS, String(record?.until));
+    assert.equal(final.outcome, 'text_sent', 'a failed done write costs the user nothing');
+    assert.match(JSON.stringify(bot.logs), /update not marked done/);
+  });
+
+  test('an apology after Polly hung until the deadline is marked done, so no takeover answers again', async () => {
+    const bot = new TestBot();
+    bot.synthesizer.slow(Infinity); // Polly never answers: cut off by the deadline, then the apology
+    const update = textMessage(9, 'Polly hangs.');
+    const { final } = await bot.deliver(update, { lambdaTimeoutMs: 3_000 });
+    assert.equal(final.outcome, 'failed');
+    assert.equal(bot.textsTo(9).length, 1);
+    assert.equal(bot.ledger.record({ kind: 'message', updateId: update.update_id })?.state, 'done');
+  });
+
+  test('silent outcomes are marked done too: a rate-limited redelivery stays silent for good', async () => {
+    const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '1' });
+    await bot.say(8, 'one');
+    await bot.say(8, 'two'); // the one "too many" text
+    const { final, update } = await bot.say(8, 'three');
+    assert.equal(final.reason, 'rate limited');
+    assert.equal(bot.ledger.record({ kind: 'message', updateId: update.update_id })?.state, 'done');
   });
 });
 

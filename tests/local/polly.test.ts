@@ -145,6 +145,22 @@ describe('local Polly', () => {
     assert.equal(await errorName(speak({ Text: 'next one' })), 'ThrottlingException');
   });
 
+  test('enforces a quota like Polly: beyond the burst, and beyond the concurrent requests, ThrottlingException', async () => {
+    // 1 tps refills a hundredth of a token in the milliseconds these requests take: the burst decides.
+    const quoted = await startPolly({ quota: { tps: 1, burst: 3 }, synthesizer: async () => new Uint8Array([1]) });
+    const busy = await startPolly({ quota: { tps: 1000, burst: 1000, concurrent: 2 }, latencyMs: 300, synthesizer: async () => new Uint8Array([1]) });
+    try {
+      const burst = await Promise.all(Array.from({ length: 5 }, () => errorName(client(true, quoted.endpoint).send(new SynthesizeSpeechCommand({ Text: 'Hi', VoiceId: 'Joanna', OutputFormat: 'ogg_opus' })))));
+      assert.deepEqual(burst.sort(), ['ThrottlingException', 'ThrottlingException', 'no error', 'no error', 'no error']);
+      assert.equal(quoted.throttled, 2);
+      const parallel = await Promise.all(Array.from({ length: 4 }, () => errorName(client(true, busy.endpoint).send(new SynthesizeSpeechCommand({ Text: 'Hi', VoiceId: 'Joanna', OutputFormat: 'ogg_opus' })))));
+      assert.equal(parallel.filter((name) => name === 'ThrottlingException').length, 2, parallel.join());
+    } finally {
+      await quoted.close();
+      await busy.close();
+    }
+  });
+
   test('makes more than 1 MB of audio from a 3,000-character text at 64 kbps, in under 10 s even on a busy machine', async () => {
     const loud = await startPolly({ bitrateKbps: 64 });
     try {

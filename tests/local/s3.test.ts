@@ -70,6 +70,24 @@ describe('local S3 (s3rver)', () => {
     assert.equal(await got.Body?.transformToString(), 'first');
   });
 
+  test('honours If-Match on PutObject like S3: the old ETag gets 412, a missing key 404, the current one writes', async () => {
+    const status = (promise: Promise<unknown>) => promise.then(() => 200, (error: unknown) => (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode);
+    const first = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lease', Body: 'one' }));
+    const second = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lease', Body: 'two', IfMatch: first.ETag }));
+    assert.notEqual(second.ETag, first.ETag);
+    assert.equal(await status(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'lease', Body: 'stale', IfMatch: first.ETag }))), 412);
+    assert.equal(await status(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'no-such-lease', Body: 'x', IfMatch: first.ETag }))), 404);
+    const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'lease' }));
+    assert.equal(await got.Body?.transformToString(), 'two');
+    assert.equal(got.ETag, second.ETag);
+  });
+
+  test('lets exactly one of concurrent If-Match puts with the same ETag win', async () => {
+    const base = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cas', Body: 'base' }));
+    const results = await Promise.allSettled(['a', 'b', 'c', 'd'].map((Body) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cas', Body, IfMatch: base.ETag }))));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+  });
+
   test('binds a fault to the request that arrives after it is queued, not to an upload whose body is still arriving', async () => {
     const before = s3.requests.length;
     const bytes = Buffer.alloc(64 * 1024, 1);

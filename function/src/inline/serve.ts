@@ -1,6 +1,7 @@
 import { DEADLINE_RESERVE_MS, TELEGRAM_VOICE_URL_MAX_BYTES, VOICE_LINK_TTL_SECONDS } from '../constants.ts';
 import type { BotDeps, UpdateContext } from '../context.ts';
 import type { Deadline } from '../deadline.ts';
+import { leaseUntil } from '../lease.ts';
 import { UpdateTrace } from '../trace.ts';
 import { OverBudgetError } from '../voice/budget.ts';
 import { synthesizeAndStore } from '../voice/synthesis.ts';
@@ -35,7 +36,8 @@ export async function serveVoiceLink(deps: BotDeps, query: Record<string, string
     // Counted in the user's private chat's minute, the minute the URL was made, once per chosen result:
     // Telegram fetching the same URL again is not another message.
     const date = link.expires - VOICE_LINK_TTL_SECONDS;
-    const first = await trace.time('s3', deps.ledger.claim({ updateId: link.updateId, kind: 'message', chatId: link.userId, date }, signal));
+    const claim = await trace.time('s3', deps.ledger.claim({ updateId: link.updateId, kind: 'message', chatId: link.userId, date }, leaseUntil(deadline), signal));
+    const first = claim.status === 'claimed';
     const limit = deps.config.rateLimitPerMinute;
     if (first && limit > 0 && (await trace.time('s3', deps.ledger.countInMinute(link.userId, date, signal))) > limit) {
       trace.set({ refused: 'rate_limit' });

@@ -18,6 +18,9 @@ interface BotApiAnswer {
  * message or a log. A 429 is retried after Telegram's `retry_after` when the deadline allows it;
  * nothing else is retried, because a repeated send could deliver a second message.
  */
+/** Errors of the connection phase: the request never left, so the call did not happen. */
+const NEVER_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
 export class TelegramClient implements Messenger {
   private me: Promise<string> | undefined;
 
@@ -87,6 +90,8 @@ export class TelegramClient implements Messenger {
     { body, headers }: { body: string | AsyncIterable<Uint8Array>; headers: Record<string, string> },
     signal: AbortSignal,
   ): Promise<unknown> {
+    // Out of time before the call: certainly not sent, unlike a call cut off on the way.
+    if (signal.aborted) throw new TelegramNetworkError(`${method}: not sent, the deadline was reached`, false);
     let response: Response;
     try {
       response = await fetch(`${this.apiUrl}/bot${this.token}/${method}`, {
@@ -98,7 +103,8 @@ export class TelegramClient implements Messenger {
       } as RequestInit);
     } catch (error) {
       const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new TelegramNetworkError(`${method}: Telegram not reached (${reason.replaceAll(this.token, '[REDACTED]')})`);
+      const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
+      throw new TelegramNetworkError(`${method}: Telegram not reached (${reason.replaceAll(this.token, '[REDACTED]')})`, !NEVER_CONNECTED.has(String(code)));
     }
     let answer: BotApiAnswer;
     try {

@@ -16,6 +16,13 @@ export class TelegramError extends Error {
 /** Telegram could not be reached, or the answer did not arrive in time: the call may or may not have happened. */
 export class TelegramNetworkError extends Error {
   override name = 'TelegramNetworkError';
+  constructor(
+    message: string,
+    /** False only when no connection was ever made (refused, no such host): then the call certainly did not happen. */
+    readonly maybeDelivered = true,
+  ) {
+    super(message);
+  }
 }
 
 /** A definite refusal: the call did not happen, so trying another way cannot send a second message. */

@@ -3,7 +3,14 @@ import { AUDIO_CONTENT_TYPE, DEADLINE_RESERVE_MS, TELEGRAM_VOICE_URL_MAX_BYTES }
 import type { CachedAudio, FileUpload, UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import { replyTo } from '../replies.ts';
-import { isBadRequest, isVoiceForbidden } from '../telegram/errors.ts';
+import { isBadRequest, isVoiceForbidden, TelegramNetworkError } from '../telegram/errors.ts';
+
+/**
+ * A send that may or may not have happened: the connection broke, or the answer did not arrive in
+ * time (a refused connection is not: nothing was sent). In this pipeline only the voice sends can
+ * fail so (the chat action's failure is swallowed).
+ */
+export const isAmbiguousSend = (error: unknown): boolean => error instanceof TelegramNetworkError && error.maybeDelivered;
 
 /** A voice Telegram already holds is sent again by its file_id: no download, no upload. */
 export async function sendKnownFileId(ctx: UpdateContext, message: Message, key: string): Promise<boolean> {

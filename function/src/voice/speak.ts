@@ -7,7 +7,7 @@ import { chooseVoice } from '../speech/choose.ts';
 import { normalizeForSpeech } from '../speech/text.ts';
 import type { Outcome } from '../trace.ts';
 import { OverBudgetError } from './budget.ts';
-import { deliverVoice, sendKnownFileId } from './delivery.ts';
+import { deliverVoice, isAmbiguousSend, sendKnownFileId } from './delivery.ts';
 import { synthesizeAndStore } from './synthesis.ts';
 
 /**
@@ -40,6 +40,12 @@ export async function speak(ctx: UpdateContext, message: Message, rawText: strin
     }
     // Blamed before the apology, whose own failure would otherwise be.
     ctx.trace.set({ error_kind: ctx.trace.failedStage ?? 'internal' });
+    if (isAmbiguousSend(error)) {
+      // The voice may well have arrived: an apology beside it would be wrong, and a retry could make it two.
+      ctx.log.warn('voice may have been delivered; staying silent', { update_id: ctx.trace.updateId, error });
+      ctx.trace.set({ silent: 'ambiguous send: the voice may have arrived' });
+      return 'failed';
+    }
     ctx.log.error('voice not delivered', { update_id: ctx.trace.updateId, error });
     await apologize(ctx, message);
     return 'failed';

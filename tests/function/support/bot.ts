@@ -4,7 +4,7 @@
  * a Logger whose lines are kept. `restart` is a cold start: a new container over the same outside world.
  */
 import type { Message, Update } from '@grammyjs/types';
-import { answerUpdate } from '../../../function/src/bot.ts';
+import { answerUpdate, type Answer } from '../../../function/src/bot.ts';
 import { BoundedCache } from '../../../function/src/cache.ts';
 import { readConfig, type Config } from '../../../function/src/config.ts';
 import { FILE_ID_CACHE_SIZE } from '../../../function/src/constants.ts';
@@ -27,6 +27,8 @@ export interface Delivery {
   final: LogLine;
   /** Milliseconds answerUpdate took. */
   ms: number;
+  /** What the webhook answers: 200, or 503 to make Telegram come back. */
+  answer: Answer;
 }
 
 export interface DeliverOptions {
@@ -66,10 +68,10 @@ export class TestBot {
     // A logger per delivery, so that concurrent deliveries of one update each find their own final line.
     const { lines, deps } = this.container();
     const started = performance.now();
-    await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
+    const answer = await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
     const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
     if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
-    return { final: finals[0]!, ms: performance.now() - started };
+    return { final: finals[0]!, ms: performance.now() - started, answer };
   }
 
   /** The container's dependencies for one request, with a logger whose lines are kept for it and for the bot. */

@@ -14,8 +14,10 @@ import type {
   CharacterBudget,
   CachedAudio,
   CallOptions,
+  Claim,
   ChatSettings,
   FileUpload,
+  Lease,
   LedgerEntry,
   Messenger,
   MethodName,
@@ -70,31 +72,68 @@ const latency = (ms: number, signal: AbortSignal | undefined) =>
     else signal?.addEventListener('abort', abort, { once: true });
   });
 
-export class InMemoryLedger implements UpdateLedger {
-  private readonly claimed = new Map<string, LedgerEntry>();
-  private readonly refused = new Set<number>();
-  readonly faults = new FaultQueue<'claim' | 'count'>();
+interface InMemoryRecord {
+  entry: LedgerEntry;
+  state: 'leased' | 'done';
+  attempt: number;
+  until: number;
+  /** Changes with every write, like an S3 ETag. */
+  version: string;
+}
 
-  async claim(entry: LedgerEntry, signal?: AbortSignal): Promise<boolean> {
+/**
+ * The ledger's lease rules over a Map: each change is checked and made in one synchronous step, so
+ * concurrent deliveries cannot both win, as S3's conditional writes guarantee. `now` is its clock:
+ * a test moves it forward to expire a lease.
+ */
+export class InMemoryLedger implements UpdateLedger {
+  private readonly records = new Map<string, InMemoryRecord>();
+  private readonly refused = new Set<number>();
+  private versions = 0;
+  readonly faults = new FaultQueue<'claim' | 'count' | 'complete'>();
+  /** Milliseconds added to the real clock. */
+  clockOffsetMs = 0;
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  async claim(entry: LedgerEntry, until: number, signal?: AbortSignal): Promise<Claim> {
     signal?.throwIfAborted();
     this.faults.take('claim');
     const key = `${entry.kind}:${entry.updateId}`;
-    // Checked and taken in one synchronous step: concurrent deliveries cannot both win.
-    if (this.claimed.has(key)) return false;
-    this.claimed.set(key, entry);
+    const record = this.records.get(key);
+    if (record?.state === 'done') return { status: 'done', attempt: record.attempt };
+    if (record && record.until > this.now()) return { status: 'leased', attempt: record.attempt, until: record.until };
+    const next: InMemoryRecord = { entry, state: 'leased', attempt: (record?.attempt ?? 0) + 1, until, version: `v${++this.versions}` };
+    this.records.set(key, next);
+    return { status: 'claimed', lease: { attempt: next.attempt, takenOver: record !== undefined, until, token: next.version } };
+  }
+
+  async complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    signal?.throwIfAborted();
+    this.faults.take('complete');
+    const record = this.records.get(`${entry.kind}:${entry.updateId}`);
+    if (record?.version !== lease.token) return false;
+    Object.assign(record, { state: 'done', version: `v${++this.versions}` });
     return true;
+  }
+
+  /** The record of an update, to check what a test did to it. */
+  record(entry: Pick<LedgerEntry, 'kind' | 'updateId'>): Readonly<InMemoryRecord> | undefined {
+    return this.records.get(`${entry.kind}:${entry.updateId}`);
   }
 
   async countInMinute(chatId: number, date: number, signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
     this.faults.take('count');
     const minute = Math.floor(date / 60);
-    return [...this.claimed.values()].filter((e) => e.kind === 'message' && e.chatId === chatId && Math.floor(e.date / 60) === minute).length;
+    return [...this.records.values()].filter(({ entry: e }) => e.kind === 'message' && e.chatId === chatId && Math.floor(e.date / 60) === minute).length;
   }
 
   /** How many updates have been claimed. */
   get claims(): number {
-    return this.claimed.size;
+    return this.records.size;
   }
 
   async claimRefusal(chatId: number): Promise<boolean> {

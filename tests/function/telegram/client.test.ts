@@ -96,6 +96,23 @@ describe('the Bot API client', () => {
     await assert.rejects(offline.call('getMe', {}, { deadline: deadline() }), (e: Error) => e instanceof TelegramNetworkError && !e.message.includes(TOKEN));
   });
 
+  test('a refused connection certainly sent nothing; a lost answer may have been delivered', async () => {
+    const closed = createServer().listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve)); // nobody listens there now: ECONNREFUSED
+    const offline = new TelegramClient(`http://127.0.0.1:${port}`, TOKEN);
+    await assert.rejects(offline.call('getMe', {}, { deadline: deadline() }), (e: TelegramNetworkError) => e.maybeDelivered === false);
+    answers.push((res) => res.socket?.destroy()); // the request arrived, the answer never left
+    await assert.rejects(client.call('getMe', {}, { deadline: deadline() }), (e: TelegramNetworkError) => e instanceof TelegramNetworkError && e.maybeDelivered === true);
+  });
+
+  test('a call made with no time left is not sent, and says so', async () => {
+    const before = seen.length;
+    await assert.rejects(client.call('getMe', {}, { deadline: new Deadline(Date.now() - 1) }), (e: TelegramNetworkError) => e.maybeDelivered === false);
+    assert.equal(seen.length, before);
+  });
+
   test('stops waiting for a slow answer at the deadline', async () => {
     answers.push(() => undefined); // never answers
     const started = Date.now();

@@ -1,0 +1,199 @@
+/**
+ * `make bench`, the load test: 500 updates from 100 chats at once through the local API Gateway
+ * adapter into several containers (child processes serving dist/index.mjs), with Polly's neural
+ * quota enforced by the Polly stand-in and 1% of S3 requests answered 503 SlowDown. Some updates are
+ * delivered twice at once (duplicates), some again after their 200 (redeliveries); every failed
+ * delivery is redelivered like Telegram does. Measures and prints; asserts nothing.
+ *
+ * Knobs: BENCH_LOAD_CONTAINERS (default 4), BENCH_LOAD_CHATS (100), BENCH_LOAD_PER_CHAT (5).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Update } from '@grammyjs/types';
+import { encodeOggOpus } from '../local/audio/ogg-opus-encoder.ts';
+import { localFunctionEnv } from '../local/function-env.ts';
+import { startPolly } from '../local/polly/server.ts';
+import { startS3 } from '../local/s3/server.ts';
+import { startTelegramEmulator, type SentMessage } from '../local/telegram/emulator.ts';
+import { MESSAGES } from '../function/src/messages.ts';
+import { connectionPool, deliverLikeTelegram, doubling, type Attempt } from '../tests/reliability/support/redelivery.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = resolve(import.meta.dirname, 'load-results.json');
+const CONTAINERS = Number(process.env.BENCH_LOAD_CONTAINERS ?? 4);
+const CHATS = Number(process.env.BENCH_LOAD_CHATS ?? 100);
+const PER_CHAT = Number(process.env.BENCH_LOAD_PER_CHAT ?? 5);
+/** Polly's neural SynthesizeSpeech quota (Quotas in Amazon Polly): 8 tps, burst 10, 18 concurrent. */
+const POLLY_QUOTA = { tps: 8, burst: 10, concurrent: 18 };
+/** A real Polly request takes a few hundred ms for a short sentence. */
+const POLLY_LATENCY_MS = 250;
+const S3_SLOWDOWN_RATE = 0.01;
+/** Every 10th update is delivered twice at once; every 10th (another) once more after its 200. */
+const DUPLICATE_EVERY = 10;
+const REDELIVER_EVERY = 10;
+/** Telegram's retries after a failed delivery: 1 s, 2 s … 32 s. */
+const REDELIVERY_INTERVALS = doubling(1_000, 6);
+/** Telegram's default webhook max_connections: never more posts open at once. */
+const MAX_CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 40);
+/** Some texts repeat across chats, as greetings do: the audio cache's share. */
+const COMMON_PHRASES = ['Good morning!', 'Thank you very much.', 'See you tomorrow.', 'Happy birthday!', 'On my way.'];
+const TOKEN = '444000222:LoadTestTokenNotARealOne';
+const SECRET = 'load_test-Secret_1';
+const BUCKET = 'voicebot-load';
+
+const log = (line: string) => process.stderr.write(`bench load: ${line}\n`);
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]! : NaN;
+};
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** One second of tone as Ogg Opus: the load is about quotas and ledgers, not about eSpeak's CPU. */
+const TONE = encodeOggOpus(Int16Array.from({ length: 48_000 }, (_, i) => Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000))), { bitrateKbps: 16 });
+
+type LogLine = Record<string, unknown>;
+
+function startContainer(env: Record<string, string>, logs: LogLine[]): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tests/terraform/lib/serve-deployed.ts'), resolve(ROOT, 'dist')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const url = new Promise<string>((resolveUrl) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('http://')) resolveUrl(line.trim());
+      else if (line.startsWith('{')) logs.push(JSON.parse(line) as LogLine);
+    });
+  });
+  return { child, url };
+}
+
+const [s3, polly, telegram] = await Promise.all([
+  startS3({ buckets: [BUCKET], randomFaults: { rate: S3_SLOWDOWN_RATE, status: 503, code: 'SlowDown' } }),
+  startPolly({ quota: POLLY_QUOTA, latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }),
+  startTelegramEmulator({ token: TOKEN }),
+]);
+const env = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: 'hi' });
+const logs: LogLine[] = [];
+const containers = Array.from({ length: CONTAINERS }, () => startContainer(env, logs));
+const urls = await Promise.all(containers.map((c) => c.url));
+log(`${CONTAINERS} containers up; ${CHATS * PER_CHAT} updates from ${CHATS} chats`);
+
+// The users write; the emulator (no webhook set) only builds the updates, which this script delivers as Telegram would.
+const updates: Update[] = [];
+for (let n = 0; n < PER_CHAT; n++) {
+  for (let c = 0; c < CHATS; c++) {
+    const text = (c + n) % 5 === 0 ? COMMON_PHRASES[(c + n) % COMMON_PHRASES.length]! : `Message ${n + 1} from chat ${c + 1}: please read this aloud.`;
+    updates.push((await telegram.sendUserMessage({ chatId: 50_000 + c, text })).update);
+  }
+}
+const sentAt = new Map<SentMessage, number>();
+telegram.events.on('sent', (message: SentMessage) => sentAt.set(message, performance.now()));
+
+let next = 0;
+const roundRobin = async () => urls[next++ % urls.length]!;
+const connection = connectionPool(MAX_CONNECTIONS);
+const delivery = (update: Update) => deliverLikeTelegram(update, { url: roundRobin, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, connection });
+const started = performance.now();
+const firstPost = new Map<number, number>();
+const stories: Attempt[][] = await Promise.all(
+  updates.flatMap((update, i) => {
+    firstPost.set(update.update_id, performance.now());
+    const runs = [delivery(update)];
+    if (i % DUPLICATE_EVERY === 3) runs.push(delivery(update));
+    if (i % REDELIVER_EVERY === 7) runs.push(runs[0]!.then(async (first) => [...first, ...(await delivery(update))]));
+    return runs;
+  }),
+);
+const wallMs = performance.now() - started;
+await new Promise((r) => setTimeout(r, 500)); // the last log lines
+
+// What the users got.
+const byMessage = new Map<string, number[]>();
+for (const m of telegram.sent) {
+  if (m.kind !== 'voice' && m.kind !== 'document') continue;
+  const key = `${m.chat_id}:${m.reply_to_message_id}`;
+  byMessage.set(key, [...(byMessage.get(key) ?? []), sentAt.get(m) ?? NaN]);
+}
+const apologiesByChat = new Map<number, number>();
+for (const m of telegram.sent) if (m.kind === 'text' && m.text === MESSAGES.failed) apologiesByChat.set(m.chat_id, (apologiesByChat.get(m.chat_id) ?? 0) + 1);
+const otherTexts = telegram.sent.filter((m) => m.kind === 'text' && m.text !== MESSAGES.failed).length;
+let voiced = 0;
+let duplicates = 0;
+let lost = 0;
+const timeToVoice: number[] = [];
+const perChat = new Map<number, { updates: number; voiced: number }>();
+for (const update of updates) {
+  const { chat, message_id: messageId } = update.message!;
+  const times = byMessage.get(`${chat.id}:${messageId}`) ?? [];
+  const chatCount = perChat.get(chat.id) ?? { updates: 0, voiced: 0 };
+  chatCount.updates++;
+  if (times.length) {
+    voiced++;
+    chatCount.voiced++;
+    duplicates += times.length - 1;
+    timeToVoice.push(Math.min(...times) - firstPost.get(update.update_id)!);
+  }
+  perChat.set(chat.id, chatCount);
+}
+// An apology is not a reply to the message, so the losses are counted per chat.
+for (const [chatId, count] of perChat) lost += Math.max(0, count.updates - count.voiced - (apologiesByChat.get(chatId) ?? 0));
+const apologies = [...apologiesByChat.values()].reduce((a, b) => a + b, 0);
+
+const finals = logs.filter((l) => l.message === 'update handled' || l.message === 'update failed');
+const statuses = new Map<number, number>();
+for (const story of stories) for (const a of story) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+const doneMs = finals.map((l) => l.done_ms).filter((v): v is number => typeof v === 'number');
+const s3Faults = s3.requests.filter((r) => r.status === 503).length;
+const takeovers = finals.filter((l) => l.lease === 'taken_over').length;
+const silentReasons = new Map<string, number>();
+for (const l of finals) if (l.outcome === 'ignored') silentReasons.set(String(l.reason).replace(/ (until|by) .*/, '').replace(/attempt \d+/, 'attempt N'), (silentReasons.get(String(l.reason).replace(/ (until|by) .*/, '').replace(/attempt \d+/, 'attempt N')) ?? 0) + 1);
+const throttledFinal = logs.filter((l) => l.message === 'voice not delivered' && /Throttling/.test(JSON.stringify(l.error))).length;
+
+const results = {
+  updates: updates.length,
+  chats: CHATS,
+  containers: CONTAINERS,
+  deliveries: stories.length,
+  voices: voiced,
+  apologies,
+  otherTexts,
+  duplicates,
+  lost,
+  timeToVoiceMs: { p50: pct(timeToVoice, 50), p95: pct(timeToVoice, 95), p99: pct(timeToVoice, 99), max: Math.max(...timeToVoice) },
+  polly: { requests: polly.requests.length, throttled: polly.throttled, apologiesAfterThrottling: throttledFinal, quota: POLLY_QUOTA },
+  s3: { requests: s3.requests.length, slowDown: s3Faults },
+  webhookAnswers: Object.fromEntries(statuses),
+  takeovers,
+  outcomes: Object.fromEntries(finals.reduce((m, l) => m.set(String(l.outcome), (m.get(String(l.outcome)) ?? 0) + 1), new Map<string, number>())),
+  silentReasons: Object.fromEntries(silentReasons),
+  doneWindowMs: { p50: pct(doneMs, 50), p99: pct(doneMs, 99), max: Math.max(...doneMs) },
+  wallMs,
+  date: new Date().toISOString(),
+};
+writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+if (process.env.BENCH_LOAD_LOGS) writeFileSync(process.env.BENCH_LOAD_LOGS, logs.map((l) => JSON.stringify(l)).join('\n') + '\n');
+
+const rows: [string, string][] = [
+  ['Updates sent (chats × messages) / deliveries incl. duplicates and redeliveries', `${updates.length} (${CHATS} × ${PER_CHAT}) / ${stories.length} at once (≤ ${MAX_CONNECTIONS} open, Telegram's max_connections), ${CONTAINERS} containers`],
+  ['Voices delivered', `${voiced}`],
+  ['Apologies', `${apologies} (${throttledFinal} after Polly throttling outlasted the SDK's 3 attempts)`],
+  ['Duplicates (a second voice for one message; must be 0)', `**${duplicates}**`],
+  ['Lost (neither voice nor apology; must be 0)', `**${lost}**`],
+  ['Time to voice, first post → voice at Telegram (p50 / p95 / p99 / max)', `${secs(results.timeToVoiceMs.p50)} / ${secs(results.timeToVoiceMs.p95)} / ${secs(results.timeToVoiceMs.p99)} / ${secs(results.timeToVoiceMs.max)}`],
+  [`Polly requests / ThrottlingException (quota ${POLLY_QUOTA.tps} tps, burst ${POLLY_QUOTA.burst}, ${POLLY_QUOTA.concurrent} concurrent)`, `${polly.requests.length} / ${polly.throttled} (each throttled request retried by the SDK)`],
+  ['S3 requests / 503 SlowDown injected (1%)', `${s3.requests.length} / ${s3Faults}`],
+  ['Webhook answers (status: count)', [...statuses].sort().map(([s, n]) => `${s || 'conn. lost'}: ${n}`).join(', ')],
+  ['Silent answers (reason: count)', [...silentReasons].map(([r, n]) => `${r}: ${n}`).join('; ') || '–'],
+  ['Lease takeovers', `${takeovers}`],
+  ['"done" written after Telegram confirmed (the double-voice window; p50 / p99 / max)', `${doneMs.length ? `${pct(doneMs, 50)} / ${pct(doneMs, 99)} / ${Math.max(...doneMs)} ms` : '–'}`],
+  ['Wall time of the whole burst', secs(wallMs)],
+];
+console.log('\n| load test | result |\n| --- | --- |');
+for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+console.log(`\nWritten to ${RESULTS}.`);
+
+for (const c of containers) c.child.kill('SIGKILL');
+await Promise.all([s3.close(), polly.close(), telegram.close()]);

@@ -1,0 +1,165 @@
+/**
+ * The built bundle in a child process behind the local API Gateway adapter, SIGKILLed at each step
+ * of answering a text, and the update redelivered the way Telegram does (again and again, later each
+ * time) into a fresh process. Every kill point ends in exactly one voice and no apology, except the
+ * one documented window — "done" not yet stored after Telegram accepted the voice — which ends in two.
+ * Short Lambda timeouts (hence short leases) keep it to seconds.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { after, describe, test } from 'node:test';
+import { resolve } from 'node:path';
+import { encodeOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
+import { localFunctionEnv } from '../../local/function-env.ts';
+import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
+import { startS3, type LocalS3, type RecordedS3Request } from '../../local/s3/server.ts';
+import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
+import { deliverLikeTelegram, doubling } from './support/redelivery.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const TOKEN = '555000111:KillTestTokenThatMustNeverBeLogged';
+const SECRET = 'kill_test-Secret_1';
+const BUCKET = 'voicebot-kill';
+/** The child's Lambda timeout: its deadline, so its lease is this plus LEASE_GRACE_MS. */
+const LAMBDA_TIMEOUT_MS = 10_000;
+/** Polly answers this late, so "during Polly" is a wide target. */
+const POLLY_LATENCY_MS = 400;
+/** 0.4 s, 0.8 s … 25.6 s: the lease (~11 s) has expired by the fifth redelivery (12.4 s); a busy machine gets one more. */
+const REDELIVERY_INTERVALS = doubling(400, 7);
+/**
+ * One second of a 220 Hz tone as Ogg Opus, made once: eSpeak NG for five stand-ins at once would
+ * serialise on this process's one thread and stretch every first attempt past its deadline.
+ */
+const TONE = encodeOggOpus(Int16Array.from({ length: 48_000 }, (_, i) => Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000))), { bitrateKbps: 16 });
+
+interface World {
+  s3: LocalS3;
+  polly: LocalPolly;
+  telegram: TelegramEmulator;
+}
+
+/** Where to kill: `arm` calls `kill` at the step's moment, from the stand-ins' view of the requests. */
+interface KillPoint {
+  name: string;
+  arm: (world: World, kill: () => void) => void;
+  /** The documented window: a second voice is possible, at most one. */
+  window?: boolean;
+  /** Polly requests the whole story should take: the takeover reuses stored audio. */
+  pollyRequests?: number;
+}
+
+const isLedgerPut = (r: RecordedS3Request) => r.method === 'PUT' && r.path.includes('/updates/chats/');
+
+const KILL_POINTS: KillPoint[] = [
+  {
+    name: 'after the claim (the lease is stored, the container never hears it)',
+    arm: ({ s3 }, kill) => s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && kill()),
+    pollyRequests: 1,
+  },
+  {
+    name: 'during Polly',
+    arm: ({ polly }, kill) => {
+      const timer = setInterval(() => polly.requests.length > 0 && (clearInterval(timer), kill()), 5);
+    },
+    pollyRequests: 2,
+  },
+  {
+    name: 'after the upload (the audio is stored, the container never hears it)',
+    arm: ({ s3 }, kill) => s3.events.on('stored', (r: RecordedS3Request) => r.method === 'PUT' && r.path.includes('/audio/') && kill()),
+    pollyRequests: 1,
+  },
+  {
+    name: 'after sendVoice, before "done" is stored (the documented window)',
+    arm: ({ s3 }, kill) => {
+      let puts = 0;
+      s3.events.on('request', (r: RecordedS3Request, drop: () => void) => {
+        if (isLedgerPut(r) && ++puts === 2) {
+          kill();
+          drop();
+        }
+      });
+    },
+    window: true,
+    pollyRequests: 1,
+  },
+  {
+    name: 'after "done" is stored',
+    arm: ({ s3 }, kill) => {
+      let puts = 0;
+      s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && ++puts === 2 && kill());
+    },
+    pollyRequests: 1,
+  },
+];
+
+const children: ChildProcess[] = [];
+after(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** A fresh "container": the bundle behind the API Gateway adapter in its own process; resolves to its URL. */
+function startContainer(env: Record<string, string>, logs: Record<string, unknown>[]): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tests/terraform/lib/serve-deployed.ts'), resolve(ROOT, 'dist'), String(LAMBDA_TIMEOUT_MS)], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  child.stderr!.resume();
+  const url = new Promise<string>((resolveUrl, reject) => {
+    child.once('exit', (code, signal) => reject(new Error(`container exited before serving (${code ?? signal})`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('http://')) resolveUrl(line.trim());
+      else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+    });
+  });
+  url.catch(() => {}); // a container killed before it served is expected in no test, but must not crash the runner
+  return { child, url };
+}
+
+describe('SIGKILL at each step, then redeliveries like Telegram into a fresh process', { concurrency: true }, () => {
+  for (const point of KILL_POINTS) {
+    test(point.name, { timeout: 60_000 }, async (t) => {
+      const [s3, polly, telegram] = await Promise.all([startS3({ buckets: [BUCKET] }), startPolly({ latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }), startTelegramEmulator({ token: TOKEN })]);
+      t.after(async () => {
+        await s3.close();
+        await polly.close();
+        await telegram.close();
+      });
+      const env = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: 'hi' });
+      const logs: Record<string, unknown>[] = [];
+      let container = startContainer(env, logs);
+      let killed = false;
+      point.arm({ s3, polly, telegram }, () => {
+        if (killed) return; // one death per story: the fresh container's own steps look the same
+        killed = true;
+        container.child.kill('SIGKILL');
+        container = startContainer(env, logs);
+      });
+
+      const chatId = 9_100 + KILL_POINTS.indexOf(point);
+      // The emulator has no webhook here: it only builds the update; this test delivers it, as Telegram would.
+      const { update } = await telegram.sendUserMessage({ chatId, text: `Read this aloud once, kill point ${KILL_POINTS.indexOf(point)}.` });
+      const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS });
+
+      const voices = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
+      const texts = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'text');
+      const finals = logs.filter((line) => line.message === 'update handled' && line.update_id === update.update_id);
+      const story = JSON.stringify({ attempts, finals: finals.map(({ outcome, reason, attempt, lease, done_ms }) => ({ outcome, reason, attempt, lease, done_ms })) });
+      t.diagnostic(story);
+      if (process.env.KILL_DEBUG) t.diagnostic(JSON.stringify(logs));
+
+      assert.ok(killed, 'the kill point was reached');
+      assert.equal(attempts.at(-1)?.status, 200, `Telegram's last delivery was accepted: ${story}`);
+      assert.ok(attempts.length >= 2, `Telegram had to redeliver: ${story}`);
+      assert.deepEqual(texts, [], 'no apology and no other text');
+      if (point.window) assert.ok(voices.length >= 1 && voices.length <= 2, `one or two voices in the window, got ${voices.length}: ${story}`);
+      else assert.equal(voices.length, 1, `exactly one voice: ${story}`);
+      if (point.pollyRequests !== undefined) assert.equal(polly.requests.length, point.pollyRequests, `Polly requests: ${story}`);
+      // The takeover logs which attempt it was; a redelivery into a live lease says why it stayed silent.
+      if (voices.length && !/after "done"/.test(point.name)) assert.ok(finals.some((line) => line.lease === 'taken_over' && line.attempt === 2), story);
+      if (attempts.some((a) => a.status === 503)) assert.ok(finals.some((line) => /^lease live/.test(String(line.reason))), story);
+    });
+  }
+});
