@@ -95,7 +95,8 @@ async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, entry
   let count = 0;
   try {
     // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
-    if (entry.kind === 'message' && rateLimitPerMinute > 0) count = await ctx.trace.time('s3', ctx.ledger.countInMinute(entry.chatId, entry.date, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+    // /start is answered without the read: a fixed greeting needs nothing but the claim and one sendMessage.
+    if (entry.kind === 'message' && rateLimitPerMinute > 0 && !isStart(intent)) count = await ctx.trace.time('s3', ctx.ledger.countInMinute(entry.chatId, entry.date, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
   } catch (error) {
     if (intent.kind !== 'callback') await apologize(ctx, message);
     throw error;
@@ -130,6 +131,8 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
     }
   }
 }
+
+const isStart = (intent: ActionableIntent) => intent.kind === 'command' && intent.command.name === 'start';
 
 /** Chats outside the allowlist hear one polite refusal, then silence. */
 async function refuse(ctx: UpdateContext, intent: ActionableIntent, chatId: number): Promise<Handled> {

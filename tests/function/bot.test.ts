@@ -153,6 +153,15 @@ describe('the per-chat rate limit', () => {
     assert.equal(bot.textsTo(7).length, 5, 'the next minute is served again');
   });
 
+  test('is not read for /start, whose greeting needs only the claim and one message', async () => {
+    const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '3' });
+    bot.ledger.faults.add('count', () => new Error('the count would fail'));
+    await bot.say(9, '/start');
+    assert.equal(bot.textsTo(9).length, 1, 'greeted, without reading the count');
+    const { final } = await bot.say(9, '/help');
+    assert.equal(final.outcome, 'failed', 'the queued fault was still there for the first read');
+  });
+
   test('is off at 0', async () => {
     const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '0' });
     for (let i = 0; i < 12; i++) await bot.say(8, '/help', { date: 1_800_000_000 });
