@@ -96,13 +96,21 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
   const locks = new Map<string, Promise<unknown>>();
   const forward = (req: IncomingMessage, res: ServerResponse, recorded: RecordedS3Request) =>
     new Promise<void>((resolve) => {
+      // A queued request whose client gave up while it waited for its key's turn.
+      if (res.closed) return resolve();
       const headers = { ...req.headers };
       delete headers.expect; // node answered 100-continue to the client already
       delete headers['if-match']; // checked here; s3rver does not know it on PUT
       const upstream = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers }, (answer) => {
         events.emit('stored', recorded);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res).on('finish', resolve);
+        answer.pipe(res);
+      });
+      // 'close' comes after the answer is sent and also when the client goes away mid-answer: either
+      // way the key's turn is over (waiting for 'finish' alone held the key forever after an abort).
+      res.once('close', () => {
+        if (!res.writableFinished) upstream.destroy();
+        resolve();
       });
       upstream.on('error', () => {
         res.destroy();
@@ -143,12 +151,13 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
     }
     const ifMatch = req.method === 'PUT' ? unquote(req.headers['if-match']) : undefined;
     const conditional = req.method === 'PUT' && (req.headers['if-none-match'] === '*' || ifMatch !== undefined);
-    // S3 reads are atomic; s3rver's are not while it rewrites a file, so reads queue with conditional puts.
     if (!conditional && req.method !== 'GET') return void forward(req, res, recorded);
     const path = (req.url ?? '/').split('?')[0]!;
     const previous = locks.get(path) ?? Promise.resolve();
+    // S3 reads are atomic; s3rver's are not while it rewrites a file, so a read waits for the key's
+    // conditional puts in progress — but holds nobody up itself: a slow or abandoned reader must not.
+    if (!conditional) return void previous.then(() => forward(req, res, recorded));
     const turn = previous.then(async () => {
-      if (!conditional) return forward(req, res, recorded);
       const existing = await head(path);
       const refuse = (status: number, body: string) => {
         req.resume();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -103,6 +104,20 @@ describe('local S3 (s3rver)', () => {
     const statuses = (key: string) => s3.requests.filter((r) => r.method === 'PUT' && r.path.startsWith(`/${BUCKET}/${key}`)).map((r) => r.status);
     assert.deepEqual(statuses('slow.bin'), [200]);
     assert.deepEqual(statuses('next.bin'), [503, 200]);
+  });
+
+  test('a reader that gives up while it waits for its key does not hold the key for the requests after it', async () => {
+    const url = `${s3.endpoint}/${BUCKET}/held.txt`;
+    // A conditional put that holds the key while its body is still arriving (s3rver needs no signature).
+    const writing = request(url, { method: 'PUT', headers: { 'if-none-match': '*', 'content-length': '6' } });
+    const written = new Promise((resolve, reject) => writing.on('response', (answer) => resolve(answer.resume().statusCode)).on('error', reject));
+    writing.write('s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await assert.rejects(fetch(url, { signal: AbortSignal.timeout(200) }), 'the reader queued behind the put gives up');
+    writing.end('econd');
+    assert.equal(await written, 200);
+    const read = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    assert.equal(await read.text(), 'second', 'the next reader gets its turn');
   });
 
   test('answers a suffix range with the last bytes of the object, like S3', async () => {
