@@ -198,9 +198,9 @@ variable "register_webhook" {
 }
 
 variable "webhook_allowed_updates" {
-  description = "Update types Telegram delivers to the webhook. inline_query serves inline mode (`@bot text` in any chat; enable it with BotFather's /setinline)."
+  description = "Update types Telegram delivers to the webhook; inline_query serves inline mode (`@bot text` in any chat; enable it with BotFather's /setinline). null: the webhook module's default (allowed_updates in modules/webhook/variables.tf)."
   type        = list(string)
-  default     = ["message", "callback_query", "inline_query"]
+  default     = null
 }
 
 variable "webhook_max_connections" {
