@@ -18,41 +18,39 @@ const MADE_BY_UNIX_V2_0 = (3 << 8) | 20;
 const VERSION_NEEDED_2_0 = 20;
 const METHOD_DEFLATE = 8;
 
+/**
+ * The fields a local header and its central directory record share, in the same order (APPNOTE
+ * 4.3.7 and 4.3.12): written once, at `at` in either. Fields left out stay 0 (Buffer.alloc).
+ */
+function writeSharedFields(header, at, { crc, compressed, size, nameLength }) {
+  header.writeUInt16LE(VERSION_NEEDED_2_0, at);
+  // at + 2: general purpose flags, 0
+  header.writeUInt16LE(METHOD_DEFLATE, at + 4);
+  header.writeUInt16LE(DOS_TIME_MIDNIGHT, at + 6);
+  header.writeUInt16LE(DOS_DATE_1980_01_01, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(compressed, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+}
+
 /** One file as a zip local header + data, and its central directory record. */
 function zipEntry(name, content, offset) {
   const nameBytes = Buffer.from(name, 'utf8');
   const data = zlib.deflateRawSync(content, { level: 9 });
-  const crc = zlib.crc32(content);
+  const shared = { crc: zlib.crc32(content), compressed: data.length, size: content.length, nameLength: nameBytes.length };
 
+  // Signature, the shared fields, then an extra-field length of 0.
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(VERSION_NEEDED_2_0, 4);
-  local.writeUInt16LE(0, 6); // flags
-  local.writeUInt16LE(METHOD_DEFLATE, 8);
-  local.writeUInt16LE(DOS_TIME_MIDNIGHT, 10);
-  local.writeUInt16LE(DOS_DATE_1980_01_01, 12);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(content.length, 22);
-  local.writeUInt16LE(nameBytes.length, 26);
-  local.writeUInt16LE(0, 28); // extra field length
+  writeSharedFields(local, 4, shared);
 
+  // Signature, "made by", the shared fields, then extra, comment, disk and internal attributes (all 0),
+  // the Unix mode and where the local header starts.
   const central = Buffer.alloc(46);
   central.writeUInt32LE(0x02014b50, 0);
   central.writeUInt16LE(MADE_BY_UNIX_V2_0, 4);
-  central.writeUInt16LE(VERSION_NEEDED_2_0, 6);
-  central.writeUInt16LE(0, 8);
-  central.writeUInt16LE(METHOD_DEFLATE, 10);
-  central.writeUInt16LE(DOS_TIME_MIDNIGHT, 12);
-  central.writeUInt16LE(DOS_DATE_1980_01_01, 14);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(content.length, 24);
-  central.writeUInt16LE(nameBytes.length, 28);
-  central.writeUInt16LE(0, 30); // extra
-  central.writeUInt16LE(0, 32); // comment
-  central.writeUInt16LE(0, 34); // disk
-  central.writeUInt16LE(0, 36); // internal attributes
+  writeSharedFields(central, 6, shared);
   central.writeUInt32LE((UNIX_FILE_MODE_0644 << 16) >>> 0, 38);
   central.writeUInt32LE(offset, 42);
 
