@@ -1,4 +1,5 @@
 import type { Message, Update } from '@grammyjs/types';
+import { ahead } from './ahead.ts';
 import { help } from './commands/help.ts';
 import { say } from './commands/say.ts';
 import { start } from './commands/start.ts';
@@ -13,7 +14,7 @@ import { meteredSynthesizer, withMetrics } from './metrics.ts';
 import { apologize, replyText } from './replies.ts';
 import { UpdateTrace, type Outcome } from './trace.ts';
 import { classifyUpdate, type Command, type Intent } from './updates.ts';
-import { speak } from './voice/speak.ts';
+import { prepareSpeech, speak, type PreparedSpeech } from './voice/speak.ts';
 
 type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<Outcome>;
 
@@ -70,6 +71,8 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
   const entry: LedgerEntry =
     intent.kind === 'callback' ? { updateId: update.update_id, kind: 'callback' } : { updateId: update.update_id, kind: 'message', chatId, date: message.date };
+  // Reads the answer needs run while the claim is on the network; dropped if the update is not ours.
+  const early = readAhead(ctx, intent, entry, signal);
   let claim;
   try {
     claim = await ctx.trace.time('s3', ctx.ledger.claim(entry, leaseUntil(ctx.deadline), signal));
@@ -82,21 +85,36 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
   const holder = new LeaseHolder(ctx, entry, claim.lease);
   ctx.trace.set(holder.logFields);
   try {
-    return await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, holder) }, intent, entry, message);
+    return await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, holder) }, intent, message, early);
   } finally {
     // Silent outcomes and failures are final too: the webhook answers 200, Telegram will not come back.
     await holder.settle();
   }
 }
 
+/** What the answer will need, started before the claim is known to be ours. */
+interface ReadAhead {
+  /** The chat's messages in this one's minute (the rate limit). */
+  count?: Promise<number>;
+  speech?: PreparedSpeech;
+}
+
+function readAhead(ctx: UpdateContext, intent: ActionableIntent, entry: LedgerEntry, signal: AbortSignal): ReadAhead {
+  // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
+  // /start is answered without the read: a fixed greeting needs nothing but the claim and one sendMessage.
+  const counted = entry.kind === 'message' && ctx.config.rateLimitPerMinute > 0 && !isStart(intent);
+  return {
+    ...(counted && { count: ahead(ctx.ledger.countInMinute(entry, signal)) }),
+    ...(intent.kind === 'speak' && { speech: prepareSpeech(ctx, intent.message, intent.text) }),
+  };
+}
+
 /** The per-chat rate limit, then the handler. */
-async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, entry: LedgerEntry, message: Message): Promise<Handled> {
+async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, message: Message, early: ReadAhead): Promise<Handled> {
   const { rateLimitPerMinute } = ctx.config;
   let count = 0;
   try {
-    // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
-    // /start is answered without the read: a fixed greeting needs nothing but the claim and one sendMessage.
-    if (entry.kind === 'message' && rateLimitPerMinute > 0 && !isStart(intent)) count = await ctx.trace.time('s3', ctx.ledger.countInMinute(entry.chatId, entry.date, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+    if (early.count) count = await ctx.trace.time('s3', early.count);
   } catch (error) {
     if (intent.kind !== 'callback') await apologize(ctx, message);
     throw error;
@@ -107,10 +125,10 @@ async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, entry
     if (count === rateLimitPerMinute + 1) await replyText(ctx, message, MESSAGES.rateLimited(rateLimitPerMinute));
     return { outcome: 'ignored', reason: 'rate limited' };
   }
-  return dispatch(ctx, intent);
+  return dispatch(ctx, intent, early);
 }
 
-async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<Handled> {
+async function dispatch(ctx: UpdateContext, intent: ActionableIntent, early: ReadAhead): Promise<Handled> {
   switch (intent.kind) {
     case 'callback':
       if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return { outcome: await voiceButton(ctx, intent.query), reason: 'voice button' };
@@ -121,7 +139,7 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent): Promise<H
       await replyText(ctx, intent.message, MESSAGES.notText);
       return { outcome: 'text_sent', reason: 'not text' };
     case 'speak':
-      return { outcome: await speak(ctx, intent.message, intent.text) };
+      return { outcome: await speak(ctx, intent.message, early.speech ?? prepareSpeech(ctx, intent.message, intent.text)) };
     case 'command': {
       const { message, command } = intent;
       const run = commandHandler(command.name);

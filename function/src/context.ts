@@ -45,7 +45,8 @@ export interface Messenger {
 }
 
 /** An update as the ledger sees it: a message counts towards its chat's minute, a button tap does not. */
-export type LedgerEntry = { updateId: number; kind: 'callback' } | { updateId: number; kind: 'message'; chatId: number; date: number };
+export type LedgerEntry = { updateId: number; kind: 'callback' } | MessageEntry;
+export type MessageEntry = { updateId: number; kind: 'message'; chatId: number; date: number };
 
 /**
  * An update taken by one attempt until `until` (epoch ms): by then that attempt has answered or
@@ -75,8 +76,12 @@ export interface UpdateLedger {
   claim(entry: LedgerEntry, until: number, signal?: AbortSignal): Promise<Claim>;
   /** Records the update as answered; false when the lease had expired and another attempt took it over. */
   complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean>;
-  /** How many messages of the chat were claimed in the minute of `date` (Unix seconds, the message's own date). */
-  countInMinute(chatId: number, date: number, signal?: AbortSignal): Promise<number>;
+  /**
+   * How many messages of the entry's chat were claimed in the minute of its `date` (Unix seconds, the
+   * message's own date), the entry itself counted once whether or not its claim has landed yet: so the
+   * count may run alongside the claim.
+   */
+  countInMinute(entry: MessageEntry, signal?: AbortSignal): Promise<number>;
   /** True only the first time a chat outside the allowlist is turned away. */
   claimRefusal(chatId: number, signal?: AbortSignal): Promise<boolean>;
 }

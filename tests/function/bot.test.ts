@@ -169,6 +169,64 @@ describe('the per-chat rate limit', () => {
   });
 });
 
+describe('round trips: what an answer needs is read while the claim is on the network', () => {
+  /** Spies on the ports: which call started (and when the claim was answered), in order. */
+  function recordOrder(bot: TestBot, claimMs: number): string[] {
+    const events: string[] = [];
+    const spy = <A extends unknown[], R>(name: string, call: (...args: A) => Promise<R>) =>
+      (...args: A) => {
+        events.push(name);
+        return call(...args);
+      };
+    const claim = bot.ledger.claim.bind(bot.ledger);
+    bot.ledger.claim = async (...args) => {
+      events.push('claim');
+      await new Promise((resolve) => setTimeout(resolve, claimMs));
+      const claimed = await claim(...args);
+      events.push('claim answered');
+      return claimed;
+    };
+    bot.ledger.countInMinute = spy('count', bot.ledger.countInMinute.bind(bot.ledger));
+    bot.settings.get = spy('settings', bot.settings.get.bind(bot.settings));
+    bot.audioStore.find = spy('find', bot.audioStore.find.bind(bot.audioStore));
+    bot.synthesizer.synthesize = spy('polly', bot.synthesizer.synthesize.bind(bot.synthesizer));
+    return events;
+  }
+
+  test("a text's rate-limit count, its chat's settings and the stored-copy look-up all start before the claim is answered; Polly only after", async () => {
+    const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '10' });
+    const events = recordOrder(bot, 30);
+    await bot.say(31, 'Read ahead while the claim travels.');
+    const answered = events.indexOf('claim answered');
+    for (const read of ['count', 'settings', 'find']) assert.ok(events.indexOf(read) !== -1 && events.indexOf(read) < answered, `${read} in ${events.join(' → ')}`);
+    assert.ok(events.indexOf('polly') > answered, events.join(' → '));
+    assert.equal(bot.voicesTo(31).length, 1);
+  });
+
+  test('a text whose claim is not ours says nothing and pays nothing, even when the reads ahead fail', async () => {
+    const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '10' });
+    const update = textMessage(32, 'Delivered again after its answer.');
+    await bot.deliver(update);
+    bot.ledger.faults.add('count', () => new Error('S3 unreachable'));
+    bot.audioStore.faults.add('find', () => new Error('S3 unreachable'));
+    bot.restart(); // a new container: the file_id is forgotten, so the stored copy is looked up
+    const { final, answer } = await bot.deliver(update);
+    await new Promise((resolve) => setImmediate(resolve)); // an unhandled rejection would surface here
+    assert.deepEqual([final.outcome, final.reason, answer], ['ignored', 'already answered by attempt 1', 'answered']);
+    assert.equal(bot.synthesizer.requests.length, 1);
+    assert.equal(bot.sentTo(32).length, 1);
+  });
+
+  test('a failed read ahead is the answer\'s failure: the user hears the apology, as when it was read after the claim', async () => {
+    const bot = new TestBot();
+    bot.audioStore.faults.add('find', () => new Error('S3 unreachable'));
+    const { final } = await bot.say(33, 'The stored copy cannot be looked up.');
+    assert.deepEqual([final.outcome, final.error_kind], ['failed', 's3']);
+    assert.equal(bot.synthesizer.requests.length, 0);
+    assert.match(bot.textsTo(33).join(), /couldn|sorry/i);
+  });
+});
+
 describe('routing', () => {
   test('/start sends START_MESSAGE exactly as written, not as a reply', async () => {
     const startMessage = '  Hello!\n\n  Spaces and line breaks stay.  ';

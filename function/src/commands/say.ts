@@ -3,7 +3,7 @@ import type { UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import type { Outcome } from '../trace.ts';
 import type { Command } from '../updates.ts';
-import { speak } from '../voice/speak.ts';
+import { prepareSpeech, speak } from '../voice/speak.ts';
 import { replyText } from '../replies.ts';
 
 /** /say <text> reads the text; /say as a reply reads the message replied to (its text or caption). */
@@ -14,5 +14,5 @@ export async function say(ctx: UpdateContext, message: Message, command: Command
     await replyText(ctx, message, MESSAGES.sayUsage);
     return 'text_sent';
   }
-  return speak(ctx, message, text);
+  return speak(ctx, message, prepareSpeech(ctx, message, text));
 }

@@ -1,3 +1,4 @@
+import { ahead } from '../ahead.ts';
 import { DEADLINE_RESERVE_MS, TELEGRAM_VOICE_URL_MAX_BYTES, VOICE_LINK_TTL_SECONDS } from '../constants.ts';
 import type { BotDeps, UpdateContext } from '../context.ts';
 import type { Deadline } from '../deadline.ts';
@@ -36,10 +37,12 @@ export async function serveVoiceLink(deps: BotDeps, query: Record<string, string
     // Counted in the user's private chat's minute, the minute the URL was made, once per chosen result:
     // Telegram fetching the same URL again is not another message.
     const date = link.expires - VOICE_LINK_TTL_SECONDS;
-    const claim = await trace.time('s3', deps.ledger.claim({ updateId: link.updateId, kind: 'message', chatId: link.userId, date }, leaseUntil(deadline), signal));
-    const first = claim.status === 'claimed';
+    const entry = { updateId: link.updateId, kind: 'message', chatId: link.userId, date } as const;
     const limit = deps.config.rateLimitPerMinute;
-    if (first && limit > 0 && (await trace.time('s3', deps.ledger.countInMinute(link.userId, date, signal))) > limit) {
+    // Alongside the claim, so it costs no round trip of its own; only the first fetch's count matters.
+    const count = limit > 0 ? ahead(deps.ledger.countInMinute(entry, signal)) : undefined;
+    const claim = await trace.time('s3', deps.ledger.claim(entry, leaseUntil(deadline), signal));
+    if (claim.status === 'claimed' && count && (await trace.time('s3', count)) > limit) {
       trace.set({ refused: 'rate_limit' });
       return finish(429, 'rate limited');
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MARKER_COUNT_MAX_KEYS } from '../constants.ts';
-import type { Claim, Lease, LedgerEntry, UpdateLedger } from '../context.ts';
+import type { Claim, Lease, LedgerEntry, MessageEntry, UpdateLedger } from '../context.ts';
 import { UPDATE_MARKER_PREFIX } from './layout.ts';
 
 /** One update's record: who holds it and until when, or that it was answered. */
@@ -61,12 +61,13 @@ export class S3UpdateLedger implements UpdateLedger {
   }
 
   /** Counts up to MARKER_COUNT_MAX_KEYS, far above any limit we count to. */
-  async countInMinute(chatId: number, date: number, signal?: AbortSignal): Promise<number> {
+  async countInMinute(entry: MessageEntry, signal?: AbortSignal): Promise<number> {
     const listed = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: minuteFolder(chatId, date), MaxKeys: MARKER_COUNT_MAX_KEYS }),
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: minuteFolder(entry.chatId, entry.date), MaxKeys: MARKER_COUNT_MAX_KEYS }),
       { abortSignal: signal },
     );
-    return listed.KeyCount ?? listed.Contents?.length ?? 0;
+    const own = recordKey(entry);
+    return (listed.Contents ?? []).filter(({ Key }) => Key !== own).length + 1;
   }
 
   async claimRefusal(chatId: number, signal?: AbortSignal): Promise<boolean> {

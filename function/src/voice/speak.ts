@@ -1,32 +1,60 @@
 import type { Message } from '@grammyjs/types';
+import { ahead } from '../ahead.ts';
 import { DEADLINE_RESERVE_MS } from '../constants.ts';
-import type { UpdateContext } from '../context.ts';
+import type { CachedAudio, UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import { apologize, replyText } from '../replies.ts';
-import { chooseVoice } from '../speech/choose.ts';
+import { chooseVoice, type VoiceChoice } from '../speech/choose.ts';
 import { normalizeForSpeech } from '../speech/text.ts';
 import type { Outcome } from '../trace.ts';
 import { OverBudgetError } from './budget.ts';
 import { deliverVoice, isAmbiguousSend, sendKnownFileId } from './delivery.ts';
 import { synthesizeAndStore } from './synthesis.ts';
 
+/** A text to read, checked, with its look-up under way; or why it cannot be read. */
+export type PreparedSpeech = { refusal: string } | { text: string; lookup: Promise<SpeechLookup> };
+
+/** Who reads the text, where its audio lives, and (unless Telegram already holds it) whether the store has it. */
+interface SpeechLookup {
+  choice: VoiceChoice;
+  key: string;
+  stored?: Promise<CachedAudio | undefined>;
+}
+
+/**
+ * Checks a text and starts what reading it needs to know first: the chat's settings, then the voice and
+ * the stored copy. Reads only, nothing said or paid for, so it may start before the update is claimed.
+ */
+export function prepareSpeech(ctx: UpdateContext, message: Message, rawText: string): PreparedSpeech {
+  const text = normalizeForSpeech(rawText);
+  if (!text) return { refusal: MESSAGES.nothingToSay };
+  const limit = ctx.config.maxTextLength;
+  if (text.length > limit) return { refusal: MESSAGES.tooLong(limit) };
+  return { text, lookup: ahead(lookUp(ctx, message, text)) };
+}
+
+async function lookUp(ctx: UpdateContext, message: Message, text: string): Promise<SpeechLookup> {
+  const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
+  const settings = await ctx.settings.get(message.chat.id, signal);
+  const choice = chooseVoice({ text, languageHint: message.from?.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
+  const key = ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text });
+  // A voice Telegram already holds is sent by its file_id: the store is asked only if that fails.
+  return { choice, key, ...(!ctx.fileIds.get(key) && { stored: ahead(ctx.audioStore.find(key, signal)) }) };
+}
+
 /**
  * Reads a text aloud, the whole pipeline: text → voice choice → the voice Telegram or the store
  * already has, or synthesis into the store → one voice message replying to `message`.
  */
-export async function speak(ctx: UpdateContext, message: Message, rawText: string): Promise<Outcome> {
-  const text = normalizeForSpeech(rawText);
-  if (!text) return replyText(ctx, message, MESSAGES.nothingToSay).then(() => 'text_sent');
-  const limit = ctx.config.maxTextLength;
-  if (text.length > limit) return replyText(ctx, message, MESSAGES.tooLong(limit)).then(() => 'text_sent');
-
+export async function speak(ctx: UpdateContext, message: Message, prepared: PreparedSpeech): Promise<Outcome> {
+  if ('refusal' in prepared) return replyText(ctx, message, prepared.refusal).then(() => 'text_sent');
+  const { text } = prepared;
   try {
-    const settings = await ctx.settings.get(message.chat.id, ctx.deadline.signal(DEADLINE_RESERVE_MS));
-    const choice = chooseVoice({ text, languageHint: message.from?.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
+    // Started alongside the claim: what is left of it is the wait on the critical path.
+    const { choice, key, stored } = await ctx.trace.time('s3', prepared.lookup);
     ctx.trace.set({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
-    const key = ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text });
     if (await sendKnownFileId(ctx, message, key)) return 'voice_sent';
-    const cached = await ctx.trace.time('s3', ctx.audioStore.find(key, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+    const cached = await ctx.trace.time('s3', stored ?? ctx.audioStore.find(key, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
     if (cached) ctx.trace.set({ cache: 's3' });
     const audio = cached ?? (await synthesizeAndStore(ctx, message, text, choice, key));
     ctx.trace.set({ audio_bytes: audio.bytes, duration_s: Math.round(audio.durationSeconds * 10) / 10 });

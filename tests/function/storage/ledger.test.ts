@@ -71,15 +71,22 @@ describe('the S3 update ledger', () => {
     for (const id of [10, 11, 12]) await ledger.claim(message(id, 8, 6000 + id), LATER());
     await ledger.claim(message(13, 8, 6060), LATER());
     await ledger.claim({ kind: 'callback', updateId: 14 }, LATER());
-    assert.equal(await ledger.countInMinute(8, 6030), 3);
-    assert.equal(await ledger.countInMinute(8, 6060), 1);
-    assert.equal(await ledger.countInMinute(9, 6030), 0);
+    assert.equal(await ledger.countInMinute(message(12, 8, 6030)), 3);
+    assert.equal(await ledger.countInMinute(message(13, 8, 6060)), 1);
+    assert.equal(await ledger.countInMinute(message(15, 9, 6030)), 1);
+  });
+
+  test('counts the message itself once, whether its own claim has landed or not (the count runs alongside it)', async () => {
+    for (const id of [20, 21]) await ledger.claim(message(id, 9, 6000), LATER());
+    assert.equal(await ledger.countInMinute(message(22, 9, 6000)), 3);
+    await ledger.claim(message(22, 9, 6000), LATER());
+    assert.equal(await ledger.countInMinute(message(22, 9, 6000)), 3);
   });
 
   test('a takeover does not count the message twice against its chat', async () => {
     await ledger.claim(message(40, 10, 6000), PAST());
     await ledger.claim(message(40, 10, 6000), LATER());
-    assert.equal(await ledger.countInMinute(10, 6000), 1);
+    assert.equal(await ledger.countInMinute(message(40, 10, 6000)), 1);
   });
 
   test('turns a chat away once: the first refusal is claimed, the next are not', async () => {

@@ -19,6 +19,7 @@ import type {
   FileUpload,
   Lease,
   LedgerEntry,
+  MessageEntry,
   Messenger,
   MethodName,
   OpenedAudio,
@@ -124,11 +125,14 @@ export class InMemoryLedger implements UpdateLedger {
     return this.records.get(`${entry.kind}:${entry.updateId}`);
   }
 
-  async countInMinute(chatId: number, date: number, signal?: AbortSignal): Promise<number> {
+  async countInMinute(entry: MessageEntry, signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
     this.faults.take('count');
-    const minute = Math.floor(date / 60);
-    return [...this.records.values()].filter(({ entry: e }) => e.kind === 'message' && e.chatId === chatId && Math.floor(e.date / 60) === minute).length;
+    const minute = Math.floor(entry.date / 60);
+    const others = [...this.records.values()].filter(
+      ({ entry: e }) => e.kind === 'message' && e.updateId !== entry.updateId && e.chatId === entry.chatId && Math.floor(e.date / 60) === minute,
+    );
+    return others.length + 1;
   }
 
   /** How many updates have been claimed. */
