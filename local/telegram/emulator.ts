@@ -11,7 +11,7 @@ import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Message, Update } from '@grammyjs/types';
-import { arrive, perform } from './calls.ts';
+import { arrive, perform, performWebhookAnswer } from './calls.ts';
 import { deliver, userPresses, userWrites, type Delivery, type Redelivery } from './delivery.ts';
 import { TelegramApiError, telegramErrors, type TelegramFailure } from './errors.ts';
 import { userChoosesInline, userTypesInline } from './inline.ts';
@@ -50,6 +50,8 @@ export interface TelegramEmulator {
   /** The user picks an inline result in a chat: Telegram fetches its voice_url and posts the voice "via @bot" (an update too, as in the bot's own chat). */
   chooseInline(input: { chatId: number; queryId: string; resultId: string }): Promise<{ message: Message; update: Update; deliveries: Delivery[] }>;
   deliverUpdate(update: Update | Record<string, unknown>, options?: { secretToken?: string }): Promise<Delivery[]>;
+  /** What Telegram does with a webhook's 2xx answer, for callers that deliver updates themselves: makes the method call it carries, if any. */
+  performWebhookAnswer(body: Buffer, contentType: string): Promise<void>;
   waitForSent(predicate: (message: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   close(): Promise<void>;
 }
@@ -93,6 +95,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       return { message, update, deliveries: await deliver(state, redelivery, update) };
     },
     deliverUpdate: (update, { secretToken } = {}) => deliver(state, redelivery, update as Update, secretToken),
+    performWebhookAnswer: (body, contentType) => performWebhookAnswer(state, body, contentType),
     waitForSent: (predicate, timeoutMs = 10_000) => waitForSent(state, predicate, timeoutMs),
     close() {
       state.wakePollers();
