@@ -4,7 +4,9 @@
 //   node bench/child.mjs cold <bundle>     import the bundle once, print `BENCH {json}`, exit
 //   node bench/child.mjs first <bundle> <update spec json>
 //                                          import the bundle, handle that one update (the first
-//                                          answer a user gets from a cold container), print, exit
+//                                          answer a user gets from a cold container), print, exit;
+//                                          a method call in the handler's answer is printed too
+//                                          (`WEBHOOK_ANSWER {json}`), for the parent to make as Telegram would
 //   node bench/child.mjs session <bundle>  (forked, with IPC) import the bundle, then run the
 //                                          updates the parent sends: {cmd:'run', updates:[...]}
 //
@@ -99,6 +101,7 @@ if (mode === 'first') {
   const answered = performance.now();
   const out = { importMs: ready - started, answerMs: answered - ready, firstAnswerMs: answered - started, status: result.statusCode, maxRssKB: peakRssKB() };
   process.stdout.write(`BENCH ${JSON.stringify(out)}\n`);
+  if (result.statusCode === 200 && result.headers?.['content-type'] === 'application/json') process.stdout.write(`WEBHOOK_ANSWER ${result.body}\n`);
   process.exit(0);
 }
 

@@ -95,7 +95,7 @@ telegram.events.on('sent', (message: SentMessage) => sentAt.set(message, perform
 let next = 0;
 const roundRobin = async () => urls[next++ % urls.length]!;
 const connection = connectionPool(MAX_CONNECTIONS);
-const delivery = (update: Update) => deliverLikeTelegram(update, { url: roundRobin, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, connection });
+const delivery = (update: Update) => deliverLikeTelegram(update, { url: roundRobin, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, connection, telegram });
 const started = performance.now();
 const firstPost = new Map<number, number>();
 const stories: Attempt[][] = await Promise.all(

@@ -5,7 +5,7 @@ import { say } from './commands/say.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
-import type { BotDeps, LedgerEntry, UpdateContext } from './context.ts';
+import type { BotDeps, CommandResult, LedgerEntry, UpdateContext, WebhookReply } from './context.ts';
 import type { Deadline } from './deadline.ts';
 import { answerInline } from './inline/answer.ts';
 import { LeaseHolder, leaseUntil, settlingMessenger, silentClaim } from './lease.ts';
@@ -16,7 +16,7 @@ import { UpdateTrace, type Outcome } from './trace.ts';
 import { classifyUpdate, type Command, type Intent } from './updates.ts';
 import { prepareSpeech, speak, type PreparedSpeech } from './voice/speak.ts';
 
-type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<Outcome>;
+type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<CommandResult>;
 
 const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
 
@@ -25,10 +25,15 @@ interface Handled {
   reason?: string;
   /** Another attempt holds a live lease: Telegram must come back, in case that attempt died. */
   retryLater?: boolean;
+  /** The answer, left in the webhook's response for Telegram to make. */
+  webhookReply?: WebhookReply;
 }
 
-/** What the webhook answers: 200 (`answered`), or an error status that makes Telegram redeliver later. */
-export type Answer = 'answered' | 'retry_later';
+/**
+ * What the webhook answers: 200 (`answered`), possibly with a Bot API call in its body for Telegram to
+ * make, or an error status that makes Telegram redeliver later.
+ */
+export type Answer = { answer: 'answered'; webhookReply?: WebhookReply } | { answer: 'retry_later' };
 
 type ActionableIntent = Exclude<Intent, { kind: 'ignore' } | { kind: 'inline' }>;
 
@@ -38,12 +43,13 @@ export async function answerUpdate(deps: BotDeps, update: Update, deadline: Dead
   // The line's metrics (metrics.ts) count what reached Polly through this wrapper.
   const line = (outcome: Outcome, reason?: string) => withMetrics(trace.finish(outcome, reason), trace, deps.config.functionName);
   try {
-    const { outcome, reason, retryLater } = await handleUpdate({ ...deps, synthesizer: meteredSynthesizer(deps.synthesizer, trace), deadline, trace }, update);
+    const { outcome, reason, retryLater, webhookReply } = await handleUpdate({ ...deps, synthesizer: meteredSynthesizer(deps.synthesizer, trace), deadline, trace }, update);
+    if (webhookReply) trace.set({ delivery: 'webhook_response' });
     deps.log.info('update handled', line(outcome, reason));
-    return retryLater ? 'retry_later' : 'answered';
+    return retryLater ? { answer: 'retry_later' } : { answer: 'answered', webhookReply };
   } catch (error) {
     deps.log.error('update failed', { ...line('failed'), error });
-    return 'answered';
+    return { answer: 'answered' };
   }
 }
 
@@ -84,11 +90,17 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
   if (claim.status !== 'claimed') return { outcome: 'ignored', ...silentClaim(claim) };
   const holder = new LeaseHolder(ctx, entry, claim.lease);
   ctx.trace.set(holder.logFields);
+  let handled: Handled | undefined;
   try {
-    return await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, holder) }, intent, message, early);
+    handled = await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, holder) }, intent, message, early);
+    return handled;
   } finally {
-    // Silent outcomes and failures are final too: the webhook answers 200, Telegram will not come back.
-    await holder.settle();
+    // "done" means Telegram confirmed the answer, and of an answer in the webhook's response we never
+    // learn that: its lease is left to expire. Telegram redelivers only when it got no 2xx, so a
+    // redelivery means that answer never arrived: one during the lease gets 503, one after it takes the
+    // update over and answers again. Every other outcome, silent ones and failures included, is final:
+    // the webhook answers 200, Telegram will not come back.
+    if (!handled?.webhookReply) await holder.settle();
   }
 }
 
@@ -101,7 +113,7 @@ interface ReadAhead {
 
 function readAhead(ctx: UpdateContext, intent: ActionableIntent, entry: LedgerEntry, signal: AbortSignal): ReadAhead {
   // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
-  // /start is answered without the read: a fixed greeting needs nothing but the claim and one sendMessage.
+  // /start is answered without the read: a fixed greeting in the webhook's response needs nothing but the claim.
   const counted = entry.kind === 'message' && ctx.config.rateLimitPerMinute > 0 && !isStart(intent);
   return {
     ...(counted && { count: ahead(ctx.ledger.countInMinute(entry, signal)) }),
@@ -143,7 +155,7 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent, early: Rea
     case 'command': {
       const { message, command } = intent;
       const run = commandHandler(command.name);
-      if (run) return { outcome: await run(ctx, message, command), reason: `/${command.name}` };
+      if (run) return { ...(await run(ctx, message, command)), reason: `/${command.name}` };
       await replyText(ctx, message, MESSAGES.unknownCommand(command.name));
       return { outcome: 'text_sent', reason: 'unknown command' };
     }

@@ -11,13 +11,28 @@ import type { Config } from './config.ts';
 import type { Deadline } from './deadline.ts';
 import type { VoiceLinks } from './inline/links.ts';
 import type { Logger } from './log.ts';
-import type { UpdateTrace } from './trace.ts';
+import type { Outcome, UpdateTrace } from './trace.ts';
 
 /** Bot API methods as @grammyjs/types describes them; files always travel through `upload`. */
 type Methods = ApiMethods<never>;
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = Opts<never>[M];
 export type Result<M extends MethodName> = ReturnType<Methods[M]>;
+
+/**
+ * A Bot API call carried in the webhook's HTTP answer, for Telegram to make when it reads it: no round
+ * trip of ours, and no result either, not even whether it worked.
+ */
+export interface WebhookReply<M extends MethodName = MethodName> {
+  method: M;
+  params: Params<M>;
+}
+
+/** What a command did; when it set `webhookReply`, its answer rides the webhook's response. */
+export interface CommandResult {
+  outcome: Outcome;
+  webhookReply?: WebhookReply;
+}
 
 export interface CallOptions {
   deadline: Deadline;

@@ -3,7 +3,7 @@ import { answerUpdate } from './bot.ts';
 import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
 import { AUDIO_CONTENT_TYPE, FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER, VOICE_ROUTE_PATH } from './constants.ts';
-import type { BotDeps } from './context.ts';
+import type { BotDeps, WebhookReply } from './context.ts';
 import { Deadline } from './deadline.ts';
 import { VoiceLinks } from './inline/links.ts';
 import { serveVoiceLink } from './inline/serve.ts';
@@ -44,6 +44,13 @@ function depsFor(botToken: string): BotDeps {
 }
 
 const respond = (statusCode: number): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body: '' });
+
+/** A 200 whose body is a Bot API call, as Telegram reads one from a webhook's answer: the method beside its parameters. */
+const respondWith = ({ method, params }: WebhookReply): APIGatewayProxyResult => ({
+  statusCode: 200,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ method, ...params }),
+});
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
@@ -94,8 +101,9 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   const voiceLinks = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
   // The one exception to 200: another attempt holds the update's lease and may have died with it.
   // Telegram redelivers later, and a redelivery after the lease expired takes the update over.
-  const answer = await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline);
-  return respond(answer === 'retry_later' ? 503 : 200);
+  const answered = await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline);
+  if (answered.answer === 'retry_later') return respond(503);
+  return answered.webhookReply ? respondWith(answered.webhookReply) : respond(200);
 }
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {

@@ -1,6 +1,6 @@
 /** How the bot answers in text: threaded replies, plain texts, and the one apology. */
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from './context.ts';
+import type { Params, UpdateContext, WebhookReply } from './context.ts';
 import { FINAL_REPLY_RESERVE_MS } from './constants.ts';
 import { MESSAGES } from './messages.ts';
 
@@ -10,12 +10,17 @@ export const replyTo = (message: Message) => ({
   reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
 });
 
+/** sendMessage's parameters for a text to the message's chat; `thread` makes it a reply to that message. */
+const textTo = (message: Message, text: string, thread: boolean): Params<'sendMessage'> => ({ ...(thread ? replyTo(message) : { chat_id: message.chat.id }), text });
+
 /** Sends a text message to the message's chat; `thread` makes it a reply to that message. */
 export async function replyText(ctx: UpdateContext, message: Message, text: string, thread = true): Promise<void> {
-  const target = thread ? replyTo(message) : { chat_id: message.chat.id };
   // A small reserve even for the last words: the handler must still return before Lambda's timeout.
-  await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', { ...target, text }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
+  await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', textTo(message, text, thread), { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
 }
+
+/** The same text as replyText sends, left in the webhook's answer for Telegram to send. */
+export const webhookText = (message: Message, text: string, thread: boolean): WebhookReply<'sendMessage'> => ({ method: 'sendMessage', params: textTo(message, text, thread) });
 
 /** The one short text a user gets when no voice can be made; its own failure is only logged. */
 export async function apologize(ctx: UpdateContext, message: Message): Promise<void> {

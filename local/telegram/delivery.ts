@@ -1,10 +1,12 @@
 /**
  * The user's side: a person writes or taps a button, Telegram builds the update and delivers it to
- * the webhook (redelivering after a failure) or queues it for getUpdates.
+ * the webhook (redelivering after a failure, and making the method call a 2xx answer may carry) or
+ * queues it for getUpdates.
  */
 import { randomBytes } from 'node:crypto';
 import type { Update } from '@grammyjs/types';
-import type { EmulatorState } from './state.ts';
+import { performWebhookAnswer } from './calls.ts';
+import type { EmulatorState, WebhookRegistration } from './state.ts';
 import { updateKind, userMessage, type UserMessage } from './updates.ts';
 
 const WEBHOOK_TIMEOUT_MS = 60_000;
@@ -35,25 +37,33 @@ export async function deliver(state: EmulatorState, redelivery: Redelivery, upda
   for (let attempt = 1; attempt <= redelivery.attempts; attempt++) {
     if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, redelivery.delayMs));
     const started = performance.now();
-    let status = 0;
-    try {
-      const response = await fetch(target.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(secretToken ? { 'x-telegram-bot-api-secret-token': secretToken } : {}) },
-        body: JSON.stringify(update),
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-      });
-      await response.arrayBuffer();
-      status = response.status;
-    } catch (error) {
-      target.last_error_message = error instanceof Error ? error.message : String(error);
-    }
+    const { status, body, contentType } = await post(target, update, secretToken);
     deliveries.push({ status, ms: performance.now() - started });
-    if (status >= 200 && status < 300) return deliveries;
+    if (status >= 200 && status < 300) {
+      // The webhook may answer with a method call of its own, which Telegram then makes.
+      await performWebhookAnswer(state, body, contentType);
+      return deliveries;
+    }
     target.last_error_date = Math.floor(Date.now() / 1000);
     if (status) target.last_error_message = `Wrong response from the webhook: ${status}`;
   }
   return deliveries;
+}
+
+/** One POST of the update to the webhook, and its answer; status 0 for a network error, which the registration remembers. */
+async function post(target: WebhookRegistration, update: Update, secretToken: string | undefined): Promise<{ status: number; body: Buffer; contentType: string }> {
+  try {
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(secretToken ? { 'x-telegram-bot-api-secret-token': secretToken } : {}) },
+      body: JSON.stringify(update),
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    return { status: response.status, body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? '' };
+  } catch (error) {
+    target.last_error_message = error instanceof Error ? error.message : String(error);
+    return { status: 0, body: Buffer.alloc(0), contentType: '' };
+  }
 }
 
 /** A person's message in a chat (opened on the first one), as an update. */

@@ -5,20 +5,16 @@
  * faults to inject.
  *
  * This file is the HTTP front and the public face. The state lives in state.ts; each family of Bot
- * API methods is a small set of named handlers in methods/; the user's side is delivery.ts.
+ * API methods is a small set of named handlers in methods/, run by calls.ts; the user's side is delivery.ts.
  */
 import type { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Message, Update } from '@grammyjs/types';
+import { arrive, perform, performWebhookAnswer } from './calls.ts';
 import { deliver, userPresses, userWrites, type Delivery, type Redelivery } from './delivery.ts';
 import { TelegramApiError, telegramErrors, type TelegramFailure } from './errors.ts';
-import { fileMethods } from './methods/files.ts';
-import { inlineMethods } from './methods/inline.ts';
 import { userChoosesInline, userTypesInline } from './inline.ts';
-import { messageMethods } from './methods/messages.ts';
-import type { MethodHandler } from './methods/types.ts';
-import { updateMethods } from './methods/updates.ts';
 import { readBotRequest, type BotRequest } from './params.ts';
 import { EmulatorState, type RecordedCall, type SentMessage, type WebhookRegistration } from './state.ts';
 import type { UserMessage } from './updates.ts';
@@ -54,13 +50,11 @@ export interface TelegramEmulator {
   /** The user picks an inline result in a chat: Telegram fetches its voice_url and posts the voice "via @bot" (an update too, as in the bot's own chat). */
   chooseInline(input: { chatId: number; queryId: string; resultId: string }): Promise<{ message: Message; update: Update; deliveries: Delivery[] }>;
   deliverUpdate(update: Update | Record<string, unknown>, options?: { secretToken?: string }): Promise<Delivery[]>;
+  /** What Telegram does with a webhook's 2xx answer, for callers that deliver updates themselves: makes the method call it carries, if any. */
+  performWebhookAnswer(body: Buffer, contentType: string): Promise<void>;
   waitForSent(predicate: (message: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   close(): Promise<void>;
 }
-
-const METHODS = new Map<string, { name: string; handler: MethodHandler }>(
-  Object.entries({ ...messageMethods, ...updateMethods, ...fileMethods, ...inlineMethods }).map(([name, handler]) => [name.toLowerCase(), { name, handler }]),
-);
 
 export async function startTelegramEmulator({ token, port = 0, botUsername = 'voicebot_demo_bot', redelivery = { attempts: 3, delayMs: 50 } }: EmulatorOptions): Promise<TelegramEmulator> {
   const state = new EmulatorState(token, botUsername);
@@ -101,6 +95,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
       return { message, update, deliveries: await deliver(state, redelivery, update) };
     },
     deliverUpdate: (update, { secretToken } = {}) => deliver(state, redelivery, update as Update, secretToken),
+    performWebhookAnswer: (body, contentType) => performWebhookAnswer(state, body, contentType),
     waitForSent: (predicate, timeoutMs = 10_000) => waitForSent(state, predicate, timeoutMs),
     close() {
       state.wakePollers();
@@ -120,10 +115,7 @@ async function handle(state: EmulatorState, request: IncomingMessage, response: 
   const answer = (status: number, body: object): void => void response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   if (!match) return answer(404, telegramErrors.notFound().toJSON());
   if (match[1] !== state.token) return answer(401, telegramErrors.unauthorized().toJSON());
-  const method = METHODS.get(match[2]!.toLowerCase());
-  // Taken on arrival, before the body is read: a fault belongs to the request that arrives after it was queued.
-  const fault = method && state.takeFault(method.name);
-  state.events.emit('request', { method: method?.name ?? match[2]! });
+  const arrival = arrive(state, match[2]!);
   let botRequest: BotRequest;
   try {
     botRequest = await readBotRequest(request, url);
@@ -131,25 +123,9 @@ async function handle(state: EmulatorState, request: IncomingMessage, response: 
     if (error instanceof TelegramApiError) return answer(error.errorCode, error.toJSON());
     return answer(400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON" }); // unconfirmed wording
   }
-  const call = { method: method?.name ?? match[2]!, params: botRequest.params, files: botRequest.files, contentType: request.headers['content-type'] ?? '' };
-  const reply = (status: number, body: object) => {
-    state.recordCall({ ...call, status });
-    answer(status, body);
-  };
-  if (!method) return reply(404, telegramErrors.notFound().toJSON());
-  if (fault?.kind === 'drop') {
-    state.recordCall({ ...call, status: 0 });
-    request.socket.destroy();
-    return;
-  }
-  if (fault) return reply(fault.failure.error_code, TelegramApiError.from(fault.failure).toJSON());
-  try {
-    const { result, description } = await method.handler(state, botRequest);
-    reply(200, { ok: true, result, ...(description ? { description } : {}) });
-  } catch (error) {
-    if (!(error instanceof TelegramApiError)) throw error;
-    reply(error.errorCode, error.toJSON());
-  }
+  const { status, body } = await perform(state, arrival, botRequest, request.headers['content-type'] ?? '');
+  if (status === 0) request.socket.destroy();
+  else answer(status, body);
 }
 
 /** Telegram's file download: the bytes behind a file_path that getFile gave out. */

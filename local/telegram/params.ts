@@ -1,6 +1,6 @@
 /**
  * A Bot API request's parameters, from wherever Telegram accepts them: the query string,
- * a JSON body, an urlencoded form or multipart/form-data (with files).
+ * a JSON body, an urlencoded form or multipart/form-data (with files); a webhook's answer carries them the same ways.
  */
 import type { IncomingMessage } from 'node:http';
 import { telegramErrors } from './errors.ts';
@@ -23,10 +23,12 @@ export interface BotRequest {
 const MAX_BODY_BYTES = 50 * 1024 * 1024 + 64 * 1024;
 
 export async function readBotRequest(request: IncomingMessage, url: URL): Promise<BotRequest> {
-  const params: Record<string, ParamValue> = Object.fromEntries(url.searchParams);
+  return parseBotRequest(await readBody(request), request.headers['content-type'] ?? '', Object.fromEntries(url.searchParams));
+}
+
+/** The parameters in a body of the given Content-Type, added to `params` (the query string's). */
+export async function parseBotRequest(body: Buffer, contentType: string, params: Record<string, ParamValue> = {}): Promise<BotRequest> {
   const files: UploadedFile[] = [];
-  const body = await readBody(request);
-  const contentType = request.headers['content-type'] ?? '';
   if (body.length === 0) return { params, files };
   if (contentType.startsWith('application/json')) {
     const parsed: unknown = JSON.parse(body.toString('utf8'));

@@ -19,6 +19,8 @@ export interface RecordedCall {
   contentType: string;
   /** HTTP status answered; 0 when the connection was dropped. */
   status: number;
+  /** True when Telegram made the call from a webhook's answer (nobody saw the status), not the bot. */
+  fromWebhookResponse?: boolean;
   at: number;
 }
 

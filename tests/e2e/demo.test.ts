@@ -198,4 +198,15 @@ describe('make dev', () => {
     assert.equal(await dev.stop(), 0);
     for (const line of dev.lines) assert.ok(!JSON.stringify(line).includes(TOKEN.split(':')[1]!), `a line holds the token: ${line.message}`);
   });
+
+  test("makes the call in the function's answer, as Telegram does with a webhook's: /start gets its welcome", async () => {
+    const dev = runDev({});
+    await dev.waitFor(/^ready/);
+    await telegram.sendUserMessage({ chatId: 556, text: '/start' });
+    const welcome = await telegram.waitForSent((sent) => sent.chat_id === 556, 20_000);
+    assert.equal(welcome.text, 'hi');
+    const handled = await dev.waitFor(/^update handled$/);
+    assert.equal(handled.delivery, 'webhook_response', 'the function itself sent nothing');
+    assert.equal(await dev.stop(), 0);
+  });
 });

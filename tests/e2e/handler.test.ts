@@ -50,7 +50,7 @@ describe('the webhook door', () => {
 });
 
 describe('commands', () => {
-  test('/start sends START_MESSAGE byte for byte, in a JSON body', async () => {
+  test("/start is answered in the webhook's response, and Telegram sends START_MESSAGE byte for byte", async () => {
     for (const text of ['/start', '/start@voicebot_demo_bot', '/start some-payload']) {
       const chatId = newChat();
       assert.deepEqual((await stack.say(chatId, text)).statuses, [200]);
@@ -58,9 +58,17 @@ describe('commands', () => {
       assert.equal(rest.length, 0, text);
       assert.equal(reply?.kind, 'text');
       assert.equal(reply?.text, START_MESSAGE);
+      const calls = stack.telegram.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === chatId);
+      assert.deepEqual(calls.map((c) => [c.fromWebhookResponse, c.contentType.split(';')[0]]), [[true, 'application/json']], 'made by Telegram from the answer, not by the bot');
     }
-    const call = stack.telegram.calls.findLast((c) => c.method === 'sendMessage');
-    assert.equal(call?.contentType.split(';')[0], 'application/json');
+  });
+
+  test("/start's webhook answer is a JSON sendMessage to the chat, with nothing but its parameters", async () => {
+    const chatId = newChat();
+    const result = await stack.post(textUpdate('/start', { chatId }));
+    assert.equal(result.statusCode, 200);
+    assert.equal(result.headers?.['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(result.body), { method: 'sendMessage', chat_id: chatId, text: START_MESSAGE });
   });
 
   test('/help explains the bot, and a command for another bot is ignored', async () => {

@@ -33,8 +33,8 @@ describe('Telegram emulator', () => {
   let filesUrl: string;
   let webhookServer: Server;
   let webhookUrl: string;
-  /** Statuses the webhook answers with, one per request; 200 once empty. */
-  let webhookStatuses: number[] = [];
+  /** What the webhook answers, one per request; an empty 200 once none is left. */
+  let webhookAnswers: { status?: number; contentType?: string; body?: string }[] = [];
   let webhookRequests: { headers: IncomingMessage['headers']; body: unknown }[] = [];
   const bigVoice = tone(40, 256);
   const smallVoice = tone(2);
@@ -62,7 +62,8 @@ describe('Telegram emulator', () => {
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         webhookRequests.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-        response.writeHead(webhookStatuses.shift() ?? 200).end();
+        const { status = 200, contentType = 'text/plain', body = '' } = webhookAnswers.shift() ?? {};
+        response.writeHead(status, { 'content-type': contentType }).end(body);
       });
     });
     webhookUrl = await listen(webhookServer);
@@ -76,7 +77,7 @@ describe('Telegram emulator', () => {
   beforeEach(async () => {
     await telegram?.close();
     telegram = await startTelegramEmulator({ token: TOKEN, redelivery: { attempts: 3, delayMs: 10 } });
-    webhookStatuses = [];
+    webhookAnswers = [];
     webhookRequests = [];
   });
 
@@ -111,7 +112,7 @@ describe('Telegram emulator', () => {
 
   test('redelivers an update after the webhook answers 500, and records the error', async () => {
     await api('setWebhook', { url: webhookUrl });
-    webhookStatuses = [500];
+    webhookAnswers = [{ status: 500 }];
     const { deliveries } = await telegram.sendUserMessage({ chatId: 7, text: 'hi' });
     assert.deepEqual(deliveries.map((delivery) => delivery.status), [500, 200]);
     assert.equal(webhookRequests.length, 2);
@@ -119,6 +120,45 @@ describe('Telegram emulator', () => {
     assert.equal(info.body.result.url, webhookUrl);
     assert.match(info.body.result.last_error_message, /500/);
     assert.equal(info.body.result.secret_token, undefined);
+  });
+
+  test("makes the method call a webhook's 2xx answer carries, in JSON or a form, as if the bot had made it", async () => {
+    await api('setWebhook', { url: webhookUrl });
+    webhookAnswers = [
+      { contentType: 'application/json', body: JSON.stringify({ method: 'sendMessage', chat_id: 21, text: 'welcome & hello' }) },
+      { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ method: 'sendMessage', chat_id: '21', text: 'from a form' }).toString() },
+    ];
+    await telegram.sendUserMessage({ chatId: 21, text: '/start' });
+    await telegram.sendUserMessage({ chatId: 21, text: 'again' });
+    assert.deepEqual(telegram.sent.map(({ chat_id, text }) => ({ chat_id, text })), [{ chat_id: 21, text: 'welcome & hello' }, { chat_id: 21, text: 'from a form' }]);
+    const calls = telegram.calls.filter((call) => call.method === 'sendMessage');
+    assert.deepEqual(calls.map(({ params, status, fromWebhookResponse }) => ({ params, status, fromWebhookResponse })), [
+      { params: { chat_id: 21, text: 'welcome & hello' }, status: 200, fromWebhookResponse: true },
+      { params: { chat_id: '21', text: 'from a form' }, status: 200, fromWebhookResponse: true },
+    ]);
+  });
+
+  test("ignores the method in a webhook's failed answer: Telegram redelivers instead", async () => {
+    await api('setWebhook', { url: webhookUrl });
+    webhookAnswers = [{ status: 500, contentType: 'application/json', body: JSON.stringify({ method: 'sendMessage', chat_id: 22, text: 'lost' }) }];
+    const { deliveries } = await telegram.sendUserMessage({ chatId: 22, text: '/start' });
+    assert.deepEqual(deliveries.map((delivery) => delivery.status), [500, 200]);
+    assert.deepEqual(telegram.sent, []);
+    assert.equal(telegram.calls.filter((call) => call.method === 'sendMessage').length, 0);
+  });
+
+  test("records a webhook answer's call that Telegram refuses, and tells nobody", async () => {
+    await api('setWebhook', { url: webhookUrl });
+    webhookAnswers = [
+      { contentType: 'application/json', body: JSON.stringify({ method: 'sendMessage', chat_id: 23, text: '' }) },
+      { contentType: 'application/json', body: JSON.stringify({ method: 'sendTelepathy', chat_id: 23 }) },
+      { contentType: 'application/json', body: '{"method": "sendMessage", "chat_id": 23, "text": "cut off' },
+    ];
+    const deliveries = [];
+    for (const text of ['one', 'two', 'three']) deliveries.push(...(await telegram.sendUserMessage({ chatId: 23, text })).deliveries);
+    assert.deepEqual(deliveries.map((delivery) => delivery.status), [200, 200, 200]);
+    assert.deepEqual(telegram.calls.map(({ method, status }) => ({ method, status })).slice(-2), [{ method: 'sendMessage', status: 400 }, { method: 'sendTelepathy', status: 404 }]);
+    assert.deepEqual(telegram.sent, []);
   });
 
   test('gives up after the configured attempts when the webhook is unreachable', async () => {

@@ -2,13 +2,14 @@
  * The built bundle in a child process behind the local API Gateway adapter, SIGKILLed at each step
  * of answering a text, and the update redelivered the way Telegram does (again and again, later each
  * time) into a fresh process. Every kill point ends in exactly one voice and no apology, except the
- * one documented window — "done" not yet stored after Telegram accepted the voice — which ends in two.
+ * one documented window — "done" not yet stored after Telegram accepted the voice — which ends in two;
+ * and /start, killed after its claim, ends in one welcome though no "done" is ever written for it.
  * Short Lambda timeouts (hence short leases) keep it to seconds.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { after, describe, test } from 'node:test';
+import { after, describe, test, type TestContext } from 'node:test';
 import { resolve } from 'node:path';
 import { encodeOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
 import { localFunctionEnv } from '../../local/function-env.ts';
@@ -21,6 +22,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TOKEN = '555000111:KillTestTokenThatMustNeverBeLogged';
 const SECRET = 'kill_test-Secret_1';
 const BUCKET = 'voicebot-kill';
+const WELCOME = 'hi';
 /** The child's Lambda timeout: its deadline, so its lease is this plus LEASE_GRACE_MS. */
 const LAMBDA_TIMEOUT_MS = 10_000;
 /** Polly answers this late, so "during Polly" is a wide target. */
@@ -118,48 +120,66 @@ function startContainer(env: Record<string, string>, logs: Record<string, unknow
   return { child, url };
 }
 
+/**
+ * One story: a fresh world and container, the kill armed, `text` written in chat `chatId` and
+ * delivered as Telegram does until a 2xx; what the chat got and what the function logged.
+ */
+async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: number, text: string) {
+  const [s3, polly, telegram] = await Promise.all([startS3({ buckets: [BUCKET] }), startPolly({ latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }), startTelegramEmulator({ token: TOKEN })]);
+  t.after(async () => {
+    await s3.close();
+    await polly.close();
+    await telegram.close();
+  });
+  const env = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: WELCOME });
+  const logs: Record<string, unknown>[] = [];
+  let container = startContainer(env, logs);
+  let killed = false;
+  arm({ s3, polly, telegram }, () => {
+    if (killed) return; // one death per story: the fresh container's own steps look the same
+    killed = true;
+    container.child.kill('SIGKILL');
+    container = startContainer(env, logs);
+  });
+
+  // The emulator has no webhook here: it only builds the update; this test delivers it, as Telegram would.
+  const { update } = await telegram.sendUserMessage({ chatId, text });
+  const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, telegram });
+
+  const voices = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
+  const texts = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'text');
+  const finals = logs.filter((line) => line.message === 'update handled' && line.update_id === update.update_id);
+  const story = JSON.stringify({ attempts, finals: finals.map(({ outcome, reason, attempt, lease, done_ms, delivery }) => ({ outcome, reason, attempt, lease, done_ms, delivery })) });
+  t.diagnostic(story);
+  if (process.env.KILL_DEBUG) t.diagnostic(JSON.stringify(logs));
+  assert.ok(killed, 'the kill point was reached');
+  assert.equal(attempts.at(-1)?.status, 200, `Telegram's last delivery was accepted: ${story}`);
+  assert.ok(attempts.length >= 2, `Telegram had to redeliver: ${story}`);
+  // A redelivery into a live lease says why it stayed silent.
+  if (attempts.some((a) => a.status === 503)) assert.ok(finals.some((line) => /^lease live/.test(String(line.reason))), story);
+  return { voices, texts, finals, story, polly };
+}
+
 describe('SIGKILL at each step, then redeliveries like Telegram into a fresh process', { concurrency: true }, () => {
   for (const point of KILL_POINTS) {
     test(point.name, { timeout: 60_000 }, async (t) => {
-      const [s3, polly, telegram] = await Promise.all([startS3({ buckets: [BUCKET] }), startPolly({ latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }), startTelegramEmulator({ token: TOKEN })]);
-      t.after(async () => {
-        await s3.close();
-        await polly.close();
-        await telegram.close();
-      });
-      const env = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: 'hi' });
-      const logs: Record<string, unknown>[] = [];
-      let container = startContainer(env, logs);
-      let killed = false;
-      point.arm({ s3, polly, telegram }, () => {
-        if (killed) return; // one death per story: the fresh container's own steps look the same
-        killed = true;
-        container.child.kill('SIGKILL');
-        container = startContainer(env, logs);
-      });
-
       const chatId = 9_100 + KILL_POINTS.indexOf(point);
-      // The emulator has no webhook here: it only builds the update; this test delivers it, as Telegram would.
-      const { update } = await telegram.sendUserMessage({ chatId, text: `Read this aloud once, kill point ${KILL_POINTS.indexOf(point)}.` });
-      const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS });
-
-      const voices = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
-      const texts = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'text');
-      const finals = logs.filter((line) => line.message === 'update handled' && line.update_id === update.update_id);
-      const story = JSON.stringify({ attempts, finals: finals.map(({ outcome, reason, attempt, lease, done_ms }) => ({ outcome, reason, attempt, lease, done_ms })) });
-      t.diagnostic(story);
-      if (process.env.KILL_DEBUG) t.diagnostic(JSON.stringify(logs));
-
-      assert.ok(killed, 'the kill point was reached');
-      assert.equal(attempts.at(-1)?.status, 200, `Telegram's last delivery was accepted: ${story}`);
-      assert.ok(attempts.length >= 2, `Telegram had to redeliver: ${story}`);
+      const { voices, texts, finals, story, polly } = await killAndRedeliver(t, point.arm, chatId, `Read this aloud once, kill point ${KILL_POINTS.indexOf(point)}.`);
       assert.deepEqual(texts, [], 'no apology and no other text');
       if (point.window) assert.ok(voices.length >= 1 && voices.length <= 2, `one or two voices in the window, got ${voices.length}: ${story}`);
       else assert.equal(voices.length, 1, `exactly one voice: ${story}`);
       if (point.pollyRequests !== undefined) assert.equal(polly.requests.length, point.pollyRequests, `Polly requests: ${story}`);
-      // The takeover logs which attempt it was; a redelivery into a live lease says why it stayed silent.
+      // The takeover logs which attempt it was.
       if (voices.length && !/after "done"/.test(point.name)) assert.ok(finals.some((line) => line.lease === 'taken_over' && line.attempt === 2), story);
-      if (attempts.some((a) => a.status === 503)) assert.ok(finals.some((line) => /^lease live/.test(String(line.reason))), story);
     });
   }
+
+  // No "done" is ever written for /start (its answer rides the webhook response): the lease alone must bring the welcome back.
+  test("/start killed after its claim: the redelivery after the lease welcomes once, in the webhook's response", { timeout: 60_000 }, async (t) => {
+    const arm: KillPoint['arm'] = ({ s3 }, kill) => s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && kill());
+    const { voices, texts, finals, story } = await killAndRedeliver(t, arm, 9_199, '/start');
+    assert.deepEqual(texts.map((m) => m.text), [WELCOME], `exactly one welcome: ${story}`);
+    assert.deepEqual(voices, []);
+    assert.ok(finals.some((line) => line.lease === 'taken_over' && line.attempt === 2 && line.delivery === 'webhook_response'), story);
+  });
 });

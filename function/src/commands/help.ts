@@ -1,11 +1,10 @@
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from '../context.ts';
+import type { CommandResult, UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
-import type { Outcome } from '../trace.ts';
 import { replyText } from '../replies.ts';
 
 /** /help: what the bot does and how to use it. */
-export async function help(ctx: UpdateContext, message: Message): Promise<Outcome> {
+export async function help(ctx: UpdateContext, message: Message): Promise<CommandResult> {
   await replyText(ctx, message, MESSAGES.help, false);
-  return 'text_sent';
+  return { outcome: 'text_sent' };
 }

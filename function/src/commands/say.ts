@@ -1,18 +1,17 @@
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from '../context.ts';
+import type { CommandResult, UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
-import type { Outcome } from '../trace.ts';
 import type { Command } from '../updates.ts';
 import { prepareSpeech, speak } from '../voice/speak.ts';
 import { replyText } from '../replies.ts';
 
 /** /say <text> reads the text; /say as a reply reads the message replied to (its text or caption). */
-export async function say(ctx: UpdateContext, message: Message, command: Command): Promise<Outcome> {
+export async function say(ctx: UpdateContext, message: Message, command: Command): Promise<CommandResult> {
   const replied = message.reply_to_message;
   const text = command.args || replied?.text || replied?.caption;
   if (!text) {
     await replyText(ctx, message, MESSAGES.sayUsage);
-    return 'text_sent';
+    return { outcome: 'text_sent' };
   }
-  return speak(ctx, message, prepareSpeech(ctx, message, text));
+  return { outcome: await speak(ctx, message, prepareSpeech(ctx, message, text)) };
 }

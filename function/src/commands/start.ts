@@ -1,10 +1,11 @@
 import type { Message } from '@grammyjs/types';
-import type { UpdateContext } from '../context.ts';
-import type { Outcome } from '../trace.ts';
-import { replyText } from '../replies.ts';
+import type { CommandResult, UpdateContext } from '../context.ts';
+import { webhookText } from '../replies.ts';
 
-/** /start (with or without a deep-link payload): the configured welcome, sent exactly as written. */
-export async function start(ctx: UpdateContext, message: Message): Promise<Outcome> {
-  await replyText(ctx, message, ctx.config.startMessage, false);
-  return 'text_sent';
+/**
+ * /start (with or without a deep-link payload): the configured welcome, exactly as written, in the
+ * webhook's answer: a user's first answer waits for no round trip to Telegram.
+ */
+export async function start(ctx: UpdateContext, message: Message): Promise<CommandResult> {
+  return { outcome: 'text_sent', webhookReply: webhookText(message, ctx.config.startMessage, false) };
 }

@@ -2,7 +2,8 @@
  * dist/dev.mjs, run by `make dev`: the built function (dist/index.mjs, beside this file) against real
  * Telegram, Polly and a bucket, without a deployment. Telegram cannot reach a laptop, so instead of a
  * webhook it long-polls getUpdates and hands each update to the handler as the API Gateway event it
- * would have been, with the secret header of a webhook secret made up for this session.
+ * would have been, with the secret header of a webhook secret made up for this session; a method call
+ * in the handler's answer it then makes itself, as Telegram does with a webhook's answer.
  *
  * Needs TELEGRAM_BOT_TOKEN, AWS credentials, AWS_REGION and S3_BUCKET_NAME (TELEGRAM_API_URL and the
  * AWS endpoint variables are honoured; DEV_POLL_SECONDS sets the long-poll timeout, default 25).
@@ -13,8 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Update } from '@grammyjs/types';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_GATEWAY_TIMEOUT_MS, SECRET_TOKEN_HEADER } from '../constants.ts';
+import type { MethodName, Params } from '../context.ts';
 import { BotApi, BotApiRefusal, checkBotToken, runTool, telegramApiUrl, ToolError, ToolOutput, UsageError } from './cli.ts';
 import { deleteWebhook } from './webhook-commands.ts';
 
@@ -95,21 +97,38 @@ async function poll(api: BotApi, handler: Handler, webhookSecret: string, pollSe
       await sleep(RETRY_MS);
       continue;
     }
-    await Promise.all(updates.map((update) => deliver(handler, update, webhookSecret)));
+    await Promise.all(updates.map((update) => deliver(api, handler, update, webhookSecret)));
     const last = updates.at(-1);
     if (last) offset = last.update_id + 1;
   }
 }
 
 /** One update as API Gateway passes it on: a REST proxy event with the webhook's secret header. */
-async function deliver(handler: Handler, update: Update, webhookSecret: string): Promise<void> {
+async function deliver(api: BotApi, handler: Handler, update: Update, webhookSecret: string): Promise<void> {
   const timeout = sleep(API_GATEWAY_TIMEOUT_MS, 'timeout' as const, { ref: false });
+  let result;
   try {
-    const result = await Promise.race([handler(webhookEvent(update, webhookSecret), lambdaContext()), timeout]);
-    if (result === 'timeout') say(`update ${update.update_id}: the function ran past API Gateway's 29 s (a webhook would get 504)`);
-    else if (result.statusCode !== 200) say(`update ${update.update_id}: the function answered ${result.statusCode}`);
+    result = await Promise.race([handler(webhookEvent(update, webhookSecret), lambdaContext()), timeout]);
   } catch (error) {
     say(`update ${update.update_id}: the function threw (a webhook would get 502)`, { error });
+    return;
+  }
+  if (result === 'timeout') say(`update ${update.update_id}: the function ran past API Gateway's 29 s (a webhook would get 504)`);
+  else if (result.statusCode !== 200) say(`update ${update.update_id}: the function answered ${result.statusCode}`);
+  else await callFromAnswer(api, result, update.update_id);
+}
+
+/**
+ * What Telegram does with a webhook's answer whose JSON body names a method: makes that call. Telegram
+ * tells the bot nothing of how it went; here a failure is at least said.
+ */
+async function callFromAnswer(api: BotApi, result: APIGatewayProxyResult, updateId: number): Promise<void> {
+  if (!String(result.headers?.['content-type'] ?? '').startsWith('application/json')) return;
+  try {
+    const { method, ...params } = JSON.parse(result.body) as { method?: MethodName };
+    if (method) await api.call(method, params as Params<typeof method>);
+  } catch (error) {
+    say(`update ${updateId}: the call in the function's answer failed (Telegram would tell nobody)`, { error });
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * The bot logic in one process over the in-memory ports: an update goes through the same
  * answerUpdate that index.ts calls after the door, with the configuration read by readConfig and
- * a Logger whose lines are kept. `restart` is a cold start: a new container over the same outside world.
+ * a Logger whose lines are kept. Like Telegram, it then makes the Bot API call a webhook's answer
+ * carries. `restart` is a cold start: a new container over the same outside world.
  */
 import type { Message, Update } from '@grammyjs/types';
 import { answerUpdate, type Answer } from '../../../function/src/bot.ts';
 import { BoundedCache } from '../../../function/src/cache.ts';
 import { readConfig, type Config } from '../../../function/src/config.ts';
 import { FILE_ID_CACHE_SIZE } from '../../../function/src/constants.ts';
-import type { BotDeps } from '../../../function/src/context.ts';
+import type { BotDeps, WebhookReply } from '../../../function/src/context.ts';
 import { Deadline } from '../../../function/src/deadline.ts';
 import { VoiceLinks } from '../../../function/src/inline/links.ts';
 import { serveVoiceLink, type VoiceResponse } from '../../../function/src/inline/serve.ts';
@@ -28,7 +29,9 @@ export interface Delivery {
   /** Milliseconds answerUpdate took. */
   ms: number;
   /** What the webhook answers: 200, or 503 to make Telegram come back. */
-  answer: Answer;
+  answer: Answer['answer'];
+  /** The Bot API call in the webhook's answer, which Telegram (here: the in-memory messenger) then made. */
+  webhookReply?: WebhookReply;
 }
 
 export interface DeliverOptions {
@@ -68,10 +71,14 @@ export class TestBot {
     // A logger per delivery, so that concurrent deliveries of one update each find their own final line.
     const { lines, deps } = this.container();
     const started = performance.now();
-    const answer = await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
+    const answered = await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
+    const ms = performance.now() - started;
     const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
     if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
-    return { final: finals[0]!, ms: performance.now() - started, answer };
+    if (answered.answer === 'retry_later') return { final: finals[0]!, ms, answer: answered.answer };
+    const { webhookReply } = answered;
+    if (webhookReply) await this.telegram.callFromWebhookResponse(webhookReply);
+    return { final: finals[0]!, ms, answer: answered.answer, ...(webhookReply && { webhookReply }) };
   }
 
   /** The container's dependencies for one request, with a logger whose lines are kept for it and for the bot. */

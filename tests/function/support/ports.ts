@@ -31,6 +31,7 @@ import type {
   StoredAudio,
   Synthesizer,
   UpdateLedger,
+  WebhookReply,
 } from '../../../function/src/context.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
@@ -264,6 +265,8 @@ export class FakeSynthesizer implements Synthesizer {
 export interface RecordedCall {
   method: string;
   params: Record<string, unknown>;
+  /** True when Telegram made the call from the webhook's answer, not the bot through the messenger. */
+  fromWebhookResponse?: boolean;
   /** The uploaded file's bytes, or those Telegram fetched from a URL. */
   audio?: Buffer;
   ok: boolean;
@@ -333,6 +336,19 @@ export class InMemoryMessenger implements Messenger {
     record.result = this.answer(method, record);
     record.ok = true;
     return record.result as Message;
+  }
+
+  /** Telegram making the call a webhook's answer carried: recorded like the bot's own, its result or failure seen by nobody. */
+  async callFromWebhookResponse({ method, params }: WebhookReply): Promise<void> {
+    const record: RecordedCall = { method, params: { ...(params as Record<string, unknown>) }, fromWebhookResponse: true, ok: false };
+    this.calls.push(record);
+    try {
+      this.faults.take(method);
+      record.result = this.answer(method, record);
+      record.ok = true;
+    } catch {
+      // Telegram tells the bot nothing about it.
+    }
   }
 
   /** A queued fault, or the one the real client raises when the call's share of the deadline is already spent. */

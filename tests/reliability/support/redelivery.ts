@@ -1,10 +1,12 @@
 /**
  * Telegram's side of a webhook, as far as it is known: an update is posted until the webhook
- * answers 2xx; after anything else (an error status, a dropped connection) it is posted again,
- * later each time. Telegram's real intervals are unpublished; these grow by doubling.
+ * answers 2xx, and a method call in that answer is made; after anything else (an error status, a
+ * dropped connection) it is posted again, later each time. Telegram's real intervals are
+ * unpublished; these grow by doubling.
  */
 import type { Update } from '@grammyjs/types';
 import { SECRET_TOKEN_HEADER } from '../../../function/src/constants.ts';
+import type { TelegramEmulator } from '../../../local/telegram/emulator.ts';
 
 export interface Attempt {
   /** HTTP status; 0 when the connection failed (a killed container). */
@@ -21,6 +23,8 @@ export interface RedeliveryOptions {
   intervalsMs: number[];
   /** Runs one post; Telegram keeps at most `max_connections` (default 40) posts open per bot. */
   connection?: <T>(post: () => Promise<T>) => Promise<T>;
+  /** The Telegram that makes the method call a 2xx answer carries. */
+  telegram: Pick<TelegramEmulator, 'performWebhookAnswer'>;
 }
 
 /** At most `limit` posts open at once, as Telegram's webhook `max_connections`. */
@@ -39,23 +43,24 @@ export function connectionPool(limit: number): <T>(post: () => Promise<T>) => Pr
   };
 }
 
-export async function deliverLikeTelegram(update: Update, { url, secret, intervalsMs, connection = (post) => post() }: RedeliveryOptions): Promise<Attempt[]> {
+export async function deliverLikeTelegram(update: Update, { url, secret, intervalsMs, connection = (post) => post(), telegram }: RedeliveryOptions): Promise<Attempt[]> {
   const attempts: Attempt[] = [];
   const started = performance.now();
   for (let i = 0; ; i++) {
-    let status = 0;
+    let answer = { status: 0, body: Buffer.alloc(0), contentType: '' };
     try {
       const target = await url();
-      status = await connection(async () => {
+      answer = await connection(async () => {
         const response = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', [SECRET_TOKEN_HEADER]: secret }, body: JSON.stringify(update) });
-        await response.arrayBuffer();
-        return response.status;
+        return { status: response.status, body: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') ?? '' };
       });
     } catch {
       // the container died under the request: Telegram sees a failed delivery
     }
-    attempts.push({ status, at: Math.round(performance.now() - started) });
-    if ((status >= 200 && status < 300) || i >= intervalsMs.length) return attempts;
+    attempts.push({ status: answer.status, at: Math.round(performance.now() - started) });
+    const accepted = answer.status >= 200 && answer.status < 300;
+    if (accepted) await telegram.performWebhookAnswer(answer.body, answer.contentType);
+    if (accepted || i >= intervalsMs.length) return attempts;
     await new Promise((resolve) => setTimeout(resolve, intervalsMs[i]));
   }
 }
