@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, test } from 'node:test';
@@ -52,6 +56,26 @@ describe('the keep-alive transport', () => {
     assert.ok(neverConnected(error));
     assert.ok(Date.now() - started < 2_000, 'cut off at the connect timeout, not the deadline');
     assert.equal(firstBytes[0]?.[0], 0x16, 'the client opened with a TLS handshake record');
+  });
+
+  // A separate process trusts a self-signed certificate (NODE_EXTRA_CA_CERTS is read at start only).
+  test('over https: keeps the TLS connection for the next request, and the connect timeout ends with the handshake', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'voicebot-tls-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    } catch {
+      return t.skip('openssl is needed to make a certificate for the local https server');
+    }
+    // Each answer takes longer than the connect timeout: a timer still running after the handshake would cut it off.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'fixtures/https-round-trip.ts'), key, cert, '500', '200'], {
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: cert },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), { answers: ['ok', 'ok'], connections: 1, undici: false });
   });
 
   test('the connect timeout ends with the connection: a slower answer still arrives', async () => {
