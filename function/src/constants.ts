@@ -20,7 +20,7 @@ export const FINAL_REPLY_RESERVE_MS = 400;
 /** Attempts of one Bot API call: the first, and retries after a 429 whose retry_after fits the time left. */
 export const TELEGRAM_MAX_ATTEMPTS = 3;
 /**
- * Bounds on opening a Bot API connection (DNS, TCP and TLS), as fetch (undici) had: a connect that
+ * Bound on opening a Bot API connection (DNS, TCP and TLS), as fetch (undici) had: a connect that
  * times out certainly sent nothing, unlike a request cut off by the deadline once it went out.
  */
 export const TELEGRAM_CONNECT_TIMEOUT_MS = 10_000;
