@@ -716,7 +716,7 @@ async function main() {
       }),
     ).join('; ');
     const firstNotes = `Answers the fake Bot API received (sendMessage/sendVoice with the run's chat id, HTTP 200): ${answeredNote}.\n` +
-      `Where voicebot's first answer goes, from its own log line (medians; the stages include the SDK's and fetch's first-use work against zero-latency fakes): ${stageNote}.`;
+      `Where voicebot's first answer goes, from its own log line (medians; the stages include the SDK's and the Telegram client's first-use work against zero-latency fakes): ${stageNote}.`;
     const keepAliveNote = `Keep-alive, measured updates of the latency run: ${latencyResults.map((r) => `${r.runtime.name} ${r.keepAlive.requests} requests over ${r.keepAlive.newConnections} new TCP connections`).join('; ')}.`;
     console.log(`\n${firstTable}\n\n${firstNotes}\n\n${latencyTable}\n\n${keepAliveNote}\n`);
 

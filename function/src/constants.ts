@@ -19,6 +19,16 @@ export const LEASE_GRACE_MS = 1_000;
 export const FINAL_REPLY_RESERVE_MS = 400;
 /** Attempts of one Bot API call: the first, and retries after a 429 whose retry_after fits the time left. */
 export const TELEGRAM_MAX_ATTEMPTS = 3;
+/**
+ * Bound on opening a Bot API connection (DNS, TCP and TLS), as fetch (undici) had: a connect that
+ * times out certainly sent nothing, unlike a request cut off by the deadline once it went out.
+ */
+export const TELEGRAM_CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long a Bot API connection may wait idle for the next call, as fetch (undici) kept it: a send on a
+ * socket the server has closed meanwhile fails ambiguously, and after an ambiguous voice send the bot stays silent.
+ */
+export const TELEGRAM_IDLE_SOCKET_TIMEOUT_MS = 4_000;
 /** Presigned URLs only need to live until Telegram has fetched the audio. */
 export const PRESIGNED_URL_TTL_SECONDS = 300;
 /** How long a container trusts its copy of a chat's settings: another container may have taken its /voice choice. */

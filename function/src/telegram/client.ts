@@ -1,9 +1,12 @@
+import type { IncomingMessage } from 'node:http';
+import { text } from 'node:stream/consumers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@grammyjs/types';
-import { TELEGRAM_MAX_ATTEMPTS } from '../constants.ts';
+import { TELEGRAM_CONNECT_TIMEOUT_MS, TELEGRAM_IDLE_SOCKET_TIMEOUT_MS, TELEGRAM_MAX_ATTEMPTS } from '../constants.ts';
 import type { CallOptions, FileUpload, Messenger, MethodName, Params, Result } from '../context.ts';
 import { TelegramError, TelegramNetworkError } from './errors.ts';
 import { multipartBody, type FilePart } from './multipart.ts';
+import { KeepAliveTransport, neverConnected } from './transport.ts';
 
 interface BotApiAnswer {
   ok: boolean;
@@ -14,20 +17,21 @@ interface BotApiAnswer {
 }
 
 /**
- * The Bot API over fetch. The token lives only in the request URL, which never reaches an error
- * message or a log. A 429 is retried after Telegram's `retry_after` when the deadline allows it;
- * nothing else is retried, because a repeated send could deliver a second message.
+ * The Bot API over one keep-alive connection pool (transport.ts). The token lives only in the request
+ * path, which never reaches an error message or a log. A 429 is retried after Telegram's `retry_after`
+ * when the deadline allows it; nothing else is retried, because a repeated send could deliver a second message.
  */
-/** Errors of the connection phase: the request never left, so the call did not happen. */
-const NEVER_CONNECTED: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
 export class TelegramClient implements Messenger {
   private me: Promise<string> | undefined;
+  /** Once per client, so a warm container reuses its connections. */
+  private readonly transport: KeepAliveTransport;
 
   constructor(
     private readonly apiUrl: string,
     private readonly token: string,
-  ) {}
+  ) {
+    this.transport = new KeepAliveTransport(apiUrl, { connectTimeoutMs: TELEGRAM_CONNECT_TIMEOUT_MS, idleTimeoutMs: TELEGRAM_IDLE_SOCKET_TIMEOUT_MS });
+  }
 
   /** The bot's @username, asked once per container and only when a command names a bot. */
   username(options: CallOptions): Promise<string> {
@@ -43,7 +47,8 @@ export class TelegramClient implements Messenger {
 
   call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>> {
     const body = JSON.stringify(params);
-    return this.withRetries(method, options, async () => ({ body, headers: { 'content-type': 'application/json' } })) as Promise<Result<M>>;
+    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    return this.withRetries(method, options, async () => ({ body, headers })) as Promise<Result<M>>;
   }
 
   upload(method: 'sendVoice' | 'sendDocument', fields: Record<string, unknown>, file: FileUpload, options: CallOptions): Promise<Message> {
@@ -92,28 +97,34 @@ export class TelegramClient implements Messenger {
   ): Promise<unknown> {
     // Out of time before the call: certainly not sent, unlike a call cut off on the way.
     if (signal.aborted) throw new TelegramNetworkError(`${method}: not sent, the deadline was reached`, false);
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(`${this.apiUrl}/bot${this.token}/${method}`, {
-        method: 'POST',
-        headers,
-        body,
-        signal,
-        ...(typeof body !== 'string' && { duplex: 'half' }),
-      } as RequestInit);
+      response = await this.transport.post(`${this.apiUrl}/bot${this.token}/${method}`, body, headers, signal);
     } catch (error) {
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      const code = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
-      throw new TelegramNetworkError(`${method}: Telegram not reached (${reason.replaceAll(this.token, '[REDACTED]')})`, !NEVER_CONNECTED.has(String(code)));
+      throw new TelegramNetworkError(`${method}: Telegram not reached (${this.reason(error)})`, !neverConnected(error));
+    }
+    const status = response.statusCode ?? 0;
+    let answerText: string;
+    try {
+      answerText = await text(response);
+    } catch (error) {
+      if (signal.aborted) throw new TelegramNetworkError(`${method}: Telegram's answer did not arrive in time`);
+      // The request went out and Telegram began to answer: it may have done what was asked.
+      throw new TelegramNetworkError(`${method}: Telegram's answer was cut off (${this.reason(error)})`);
     }
     let answer: BotApiAnswer;
     try {
-      answer = (await response.json()) as BotApiAnswer;
+      answer = JSON.parse(answerText) as BotApiAnswer;
     } catch {
-      if (signal.aborted) throw new TelegramNetworkError(`${method}: Telegram's answer did not arrive in time`);
-      throw new TelegramError(method, response.status, `non-JSON answer (HTTP ${response.status})`);
+      throw new TelegramError(method, status, `non-JSON answer (HTTP ${status})`);
     }
     if (answer.ok) return answer.result;
-    throw new TelegramError(method, answer.error_code ?? response.status, answer.description ?? 'no description', answer.parameters?.retry_after);
+    throw new TelegramError(method, answer.error_code ?? status, answer.description ?? 'no description', answer.parameters?.retry_after);
+  }
+
+  /** An error's own words (an abort's: its cause's), never the token. */
+  private reason(error: unknown): string {
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    return reason.replaceAll(this.token, '[REDACTED]');
   }
 }

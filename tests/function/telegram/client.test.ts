@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ const TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 interface Seen {
   method: string;
   contentType: string;
+  headers: IncomingMessage['headers'];
   body: Buffer;
 }
 
@@ -21,12 +23,20 @@ let answers: ((res: ServerResponse) => void)[] = [];
 let seen: Seen[] = [];
 const server = createServer(async (req: IncomingMessage, res) => {
   const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  seen.push({ method: req.url!.split('/').at(-1)!, contentType: req.headers['content-type'] ?? '', body: Buffer.concat(parts) });
+  try {
+    for await (const part of req) parts.push(part as Buffer);
+  } catch {
+    return; // the client went away before its request was whole
+  }
+  seen.push({ method: req.url!.split('/').at(-1)!, contentType: req.headers['content-type'] ?? '', headers: req.headers, body: Buffer.concat(parts) });
   const answer = answers.shift() ?? ((r: ServerResponse) => r.end(JSON.stringify({ ok: true, result: true })));
   answer(res);
 });
+/** TCP connections the endpoint has accepted: keep-alive shows as fewer of them than calls. */
+let connections = 0;
+server.on('connection', () => connections++);
 let client: TelegramClient;
+const apiUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const json = (status: number, body: unknown) => (res: ServerResponse) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -36,7 +46,7 @@ const deadline = (ms = 20_000) => new Deadline(Date.now() + ms);
 before(async () => {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  client = new TelegramClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, TOKEN);
+  client = new TelegramClient(apiUrl(), TOKEN);
 });
 after(() => server.close());
 beforeEach(() => {
@@ -53,6 +63,21 @@ describe('the Bot API client', () => {
     assert.equal(seen[0]!.method, 'sendMessage');
     assert.match(seen[0]!.contentType, /application\/json/);
     assert.deepEqual(JSON.parse(seen[0]!.body.toString()), { chat_id: 1, text });
+    assert.equal(seen[0]!.headers['content-length'], String(seen[0]!.body.length), 'a JSON body goes with its length, not chunked');
+  });
+
+  test('reuses one connection for consecutive calls, and opens a second for calls that overlap', async () => {
+    const fresh = new TelegramClient(apiUrl(), TOKEN);
+    const before = connections;
+    await fresh.call('sendChatAction', { chat_id: 1, action: 'record_voice' }, { deadline: deadline() });
+    await fresh.call('sendMessage', { chat_id: 1, text: 'x' }, { deadline: deadline() });
+    assert.equal(connections - before, 1, 'the second call went over the first one\'s connection');
+    answers.push((res) => setTimeout(() => json(200, { ok: true, result: true })(res), 100));
+    await Promise.all([
+      fresh.call('sendChatAction', { chat_id: 1, action: 'record_voice' }, { deadline: deadline() }),
+      fresh.call('sendMessage', { chat_id: 1, text: 'y' }, { deadline: deadline() }),
+    ]);
+    assert.equal(connections - before, 2, 'a call made while the other is in flight takes a connection of its own');
   });
 
   test('raises Telegram errors with their code and description, and without the token', async () => {
@@ -113,11 +138,31 @@ describe('the Bot API client', () => {
     assert.equal(seen.length, before);
   });
 
-  test('stops waiting for a slow answer at the deadline', async () => {
+  test('stops waiting for a slow answer at the deadline; the request went out, so it may have been delivered', async () => {
     answers.push(() => undefined); // never answers
     const started = Date.now();
-    await assert.rejects(client.call('getMe', {}, { deadline: deadline(800) }), TelegramNetworkError);
+    await assert.rejects(client.call('getMe', {}, { deadline: deadline(800) }), (e: TelegramNetworkError) => e instanceof TelegramNetworkError && e.maybeDelivered === true);
     assert.ok(Date.now() - started < 2_000);
+    assert.equal(seen.length, 1, 'the request arrived');
+  });
+
+  test('an answer cut off half-way may have been delivered, and is not mistaken for a non-JSON answer', async () => {
+    answers.push((res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"ok":true,"res');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    await assert.rejects(client.call('sendMessage', { chat_id: 1, text: 'x' }, { deadline: deadline() }), (e: Error) => e instanceof TelegramNetworkError && e.maybeDelivered && !e.message.includes(TOKEN));
+  });
+
+  test('a deadline reached half-way through an upload may have delivered it, and releases the file', { timeout: 10_000 }, async () => {
+    const stalled = new Readable({ read() {} }); // one chunk, then nothing: the rest of the file never comes
+    stalled.push(Buffer.alloc(1000, 1));
+    const file = { field: 'voice', filename: 'voice.ogg', contentType: 'audio/ogg', open: async () => ({ stream: stalled, bytes: 5000 }) };
+    const started = Date.now();
+    await assert.rejects(client.upload('sendVoice', { chat_id: 5 }, file, { deadline: deadline(600) }), (e: TelegramNetworkError) => e instanceof TelegramNetworkError && e.maybeDelivered === true);
+    assert.ok(Date.now() - started < 2_000, 'cut off at the deadline');
+    assert.ok(stalled.destroyed, 'the file stream was released');
   });
 
   test('uploads a streamed file as multipart with its fields and a correct length', async () => {
@@ -141,9 +186,48 @@ describe('the Bot API client', () => {
     assert.deepEqual(Buffer.from(await file.arrayBuffer()), audio);
   });
 
+  test('streams the upload: the file is sent while it is still read, and arrives byte-exact with its announced length', { timeout: 10_000 }, async (t) => {
+    const upload = createServer(async (req, res) => {
+      const parts: Buffer[] = [];
+      for await (const part of req) {
+        parts.push(part as Buffer);
+        arrived();
+      }
+      const body = Buffer.concat(parts);
+      const contentType = req.headers['content-type']!;
+      const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+      received = { length: Number(req.headers['content-length']), bodyBytes: body.length, file: Buffer.from(await (form.get('voice') as File).arrayBuffer()) };
+      json(200, { ok: true, result: { message_id: 1 } })(res);
+    });
+    let received: { length: number; bodyBytes: number; file: Buffer } | undefined;
+    let arrived = () => {};
+    const firstBytesArrived = new Promise<void>((resolve) => (arrived = resolve));
+    upload.listen(0, '127.0.0.1');
+    await once(upload, 'listening');
+    t.after(() => {
+      upload.closeAllConnections();
+      upload.close();
+    });
+    const head = randomBytes(64 * 1024);
+    const rest = randomBytes(300 * 1024 + 7);
+    // The rest of the file is read only once the server has bytes of the request: a client that
+    // gathered the whole body before sending would wait here, until the test's timeout.
+    async function* audio() {
+      yield head;
+      await firstBytesArrived;
+      yield rest;
+    }
+    const file = { field: 'voice', filename: 'voice.ogg', contentType: 'audio/ogg', open: async () => ({ stream: Readable.from(audio()), bytes: head.length + rest.length }) };
+    const uploader = new TelegramClient(`http://127.0.0.1:${(upload.address() as AddressInfo).port}`, TOKEN);
+    await uploader.upload('sendVoice', { chat_id: 5 }, file, { deadline: deadline(5_000) });
+    assert.ok(received);
+    assert.equal(received.length, received.bodyBytes, 'content-length matches the bytes sent');
+    assert.ok(received.file.equals(Buffer.concat([head, rest])), 'the file arrived byte for byte');
+  });
+
   test('asks getMe once and remembers the bot username', async () => {
     answers.push(json(200, { ok: true, result: { id: 1, is_bot: true, first_name: 'V', username: 'voice_bot' } }));
-    const fresh = new TelegramClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, TOKEN);
+    const fresh = new TelegramClient(apiUrl(), TOKEN);
     assert.equal(await fresh.username({ deadline: deadline() }), 'voice_bot');
     assert.equal(await fresh.username({ deadline: deadline() }), 'voice_bot');
     assert.equal(seen.filter((s) => s.method === 'getMe').length, 1);
