@@ -203,6 +203,33 @@ describe('round trips: what an answer needs is read while the claim is on the ne
     assert.equal(bot.voicesTo(31).length, 1);
   });
 
+  test("the stored-copy look-up for the voice a chat gets without a choice of its own starts while the chat's settings are being read", async () => {
+    const bot = new TestBot();
+    const events = recordOrder(bot, 0);
+    const get = bot.settings.get;
+    bot.settings.get = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const settings = await get(...args);
+      events.push('settings answered');
+      return settings;
+    };
+    await bot.say(34, 'No voice was ever chosen in this chat.');
+    assert.ok(events.indexOf('find') < events.indexOf('settings answered'), events.join(' → '));
+  });
+
+  test("a chat that chose a voice hears that voice, though the voice it would get otherwise already has this text's audio stored", async () => {
+    const bot = new TestBot();
+    const text = 'The same sentence in two chats.';
+    await bot.say(35, text);
+    const [first] = bot.synthesizer.requests;
+    const chosen = first?.voice === 'Brian' ? 'Amy' : 'Brian';
+    await bot.settings.set(36, { voice: chosen });
+    bot.restart(); // no file_id either: only the store could hand back the wrong voice
+    await bot.say(36, text);
+    assert.deepEqual(bot.synthesizer.requests.map((r) => r.voice), [first?.voice, chosen]);
+    assert.equal(bot.voicesTo(36).length, 1);
+  });
+
   test('a text whose claim is not ours says nothing and pays nothing, even when the reads ahead fail', async () => {
     const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '10' });
     const update = textMessage(32, 'Delivered again after its answer.');

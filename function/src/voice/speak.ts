@@ -35,11 +35,20 @@ export function prepareSpeech(ctx: UpdateContext, message: Message, rawText: str
 
 async function lookUp(ctx: UpdateContext, message: Message, text: string): Promise<SpeechLookup> {
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
-  const settings = await ctx.settings.get(message.chat.id, signal);
-  const choice = chooseVoice({ text, languageHint: message.from?.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
-  const key = ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text });
+  const choose = (chatVoice?: string) => chooseVoice({ text, languageHint: message.from?.language_code, chatVoice, defaultVoice: ctx.config.voice });
+  const keyOf = (choice: VoiceChoice) => ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text });
   // A voice Telegram already holds is sent by its file_id: the store is asked only if that fails.
-  return { choice, key, ...(!ctx.fileIds.get(key) && { stored: ahead(ctx.audioStore.find(key, signal)) }) };
+  const find = (key: string) => (ctx.fileIds.get(key) ? undefined : ahead(ctx.audioStore.find(key, signal)));
+  // Most chats never chose a voice: the look-up for the voice they get without one starts alongside
+  // the settings read, and is wasted only in a chat whose own choice reads this text.
+  const likely = choose();
+  const likelyKey = keyOf(likely);
+  const likelyStored = find(likelyKey);
+  const settings = await ctx.settings.get(message.chat.id, signal);
+  const choice = settings.voice ? choose(settings.voice) : likely;
+  const key = keyOf(choice);
+  const stored = key === likelyKey ? likelyStored : find(key);
+  return { choice, key, ...(stored && { stored }) };
 }
 
 /**
