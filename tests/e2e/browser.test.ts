@@ -61,7 +61,8 @@ test('the empty chat says to send /start, and the page has a favicon', { skip: m
 
 test('the chat page shows the bot\'s text, "recording voice…", and a Russian and an English voice that play', { skip: missing }, async () => {
   await send('/start');
-  assert.equal(await page.locator('#empty-hint').isVisible(), false, 'the hint goes once there are messages');
+  // The page shows the user's message when the emulator's event for it comes back (POST /send, then the event stream).
+  await page.locator('#empty-hint').waitFor({ state: 'hidden', timeout: 5_000 }); // the hint goes once there are messages
   await page.locator('.row.bot .text', { hasText: DEMO_START_MESSAGE }).waitFor({ timeout: 10_000 });
 
   await send('Привет! Я читаю твои сообщения вслух.');
