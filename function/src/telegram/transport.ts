@@ -1,15 +1,16 @@
 import type * as http from 'node:http';
 import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import * as https from 'node:https';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { pipeline, Readable } from 'node:stream';
 
 /**
- * node:http fetched the CommonJS way, and only for an http:// API (the emulator, tests): on Node 22 an
+ * node:http required the CommonJS way, and only for an http:// API (the emulator, tests): on Node 22 an
  * ESM import of node:http reads all its exports, and its lazy WebSocket export loads undici, the very
  * load this transport is for avoiding. node:https exports nothing of the kind.
  */
-const nodeHttp = (): typeof http => process.getBuiltinModule('node:http');
+const nodeHttp = (): typeof http => createRequire(import.meta.url)('node:http') as typeof http;
 
 /** Opening the connection took too long: like a refusal, the request never left. */
 export class ConnectTimeoutError extends Error {
