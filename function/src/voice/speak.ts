@@ -22,8 +22,9 @@ interface SpeechLookup {
 }
 
 /**
- * Checks a text and starts what reading it needs to know first: the chat's settings, then the voice and
- * the stored copy. Reads only, nothing said or paid for, so it may start before the update is claimed.
+ * Checks a text and starts what reading it needs to know first: the chat's settings, the voice, and
+ * whether the store already has the audio. Reads only, nothing said or paid for, so it may start
+ * before the update is claimed.
  */
 export function prepareSpeech(ctx: UpdateContext, message: Message, rawText: string): PreparedSpeech {
   const text = normalizeForSpeech(rawText);
