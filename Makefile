@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_TEST := node --import tsx --test
 TEST_FILES = $(shell find tests -name '*.test.ts' -not -path '*/fixtures/*' | sort)
 
-.PHONY: help install build typecheck test
+.PHONY: help install build typecheck test test-unit
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ typecheck: install ## Type-check the function, tests and tools
 
 test: install typecheck build ## Run every test (unit, end-to-end, Terraform checks)
 	$(NODE_TEST) $(TEST_FILES)
+
+test-unit: install ## Run the unit tests (*.unit.test.ts) in one process, in well under a minute: no build, no servers
+	node --import tsx tests/run-unit.ts
 
 -include terraform/terraform.mk
 -include bench/bench.mk

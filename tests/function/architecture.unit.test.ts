@@ -107,3 +107,29 @@ describe('function/src', () => {
     assert.deepEqual(importersOf(/^(local|tests|bench)\//), []);
   });
 });
+
+// The stand-ins (local S3, Polly, the Telegram emulator, the API Gateway adapter, the demo) are read
+// by tests, the bench and the demo; they never read those back.
+describe('local/', () => {
+  const LOCAL = 'local/';
+  const local = importGraph(ROOT, LOCAL);
+
+  test('is read whole: the graph holds the emulator, the stand-ins and the stack', () => {
+    for (const file of ['stack.ts', 'telegram/emulator.ts', 'telegram/state.ts', 's3/server.ts', 'apigateway/adapter.ts']) assert.ok(local.has(LOCAL + file), `${file} was read`);
+  });
+
+  test('every relative import names a file that exists', () => {
+    const exists = (target: string) => local.has(target) || graph.has(target) || target.endsWith('.json');
+    const missing = [...local].flatMap(([file, edges]) => edges.filter((edge) => edge.target && !exists(edge.target)).map((edge) => `${file} -> ${edge.specifier}`));
+    assert.deepEqual(missing, []);
+  });
+
+  test('has no import cycles, type-only imports included', () => {
+    assert.deepEqual(findCycles(fileArrows(local)), []);
+  });
+
+  test('never imports tests/ or bench/', () => {
+    const outward = [...local].flatMap(([file, edges]) => edges.filter((edge) => edge.target && /^(tests|bench)\//.test(edge.target)).map((edge) => `${file} -> ${edge.specifier}`));
+    assert.deepEqual(outward, []);
+  });
+});
