@@ -6,7 +6,7 @@ import type { UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import { chooseVoice } from '../speech/choose.ts';
 import { normalizeForSpeech } from '../speech/text.ts';
-import type { Outcome } from '../trace.ts';
+import type { Outcome } from '../facts.ts';
 
 export interface InlineAnswer {
   outcome: Outcome;
@@ -28,7 +28,7 @@ export async function answerInline(ctx: UpdateContext, query: InlineQuery, updat
   if (!skip) {
     const settings = await ctx.trace.time('s3', ctx.settings.get(query.from.id, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
     const choice = chooseVoice({ text, languageHint: query.from.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
-    ctx.trace.set({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
+    ctx.trace.note({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
     const url = ctx.voiceLinks!.sign({ text, voice: choice.voice, engine: choice.engine, userId: query.from.id, updateId });
     // The Bot API's voice result has no description field: the voice and language go in its title.
     const title = MESSAGES.inlineTitle(choice.voice, choice.language ? languageName(choice.language) : undefined);

@@ -24,6 +24,7 @@ import type {
   MethodName,
   OpenedAudio,
   Params,
+  ReplyCall,
   Result,
   SettingsStore,
   SpeechIdentity,
@@ -31,7 +32,6 @@ import type {
   StoredAudio,
   Synthesizer,
   UpdateLedger,
-  WebhookReply,
 } from '../../../function/src/context.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
@@ -339,7 +339,7 @@ export class InMemoryMessenger implements Messenger {
   }
 
   /** Telegram making the call a webhook's answer carried: recorded like the bot's own, its result or failure seen by nobody. */
-  async callFromWebhookResponse({ method, params }: WebhookReply): Promise<void> {
+  async callFromWebhookResponse({ method, params }: ReplyCall): Promise<void> {
     const record: RecordedCall = { method, params: { ...(params as Record<string, unknown>) }, fromWebhookResponse: true, ok: false };
     this.calls.push(record);
     try {
