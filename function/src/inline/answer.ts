@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { InlineQuery, InlineQueryResultVoice } from '@grammyjs/types';
 import { languageName } from '../commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS, INLINE_CACHE_TIME_SECONDS, INLINE_QUERY_MAX_CHARS } from '../constants.ts';
-import type { UpdateContext } from '../context.ts';
+import type { SpeechIdentity, UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import { chooseVoice } from '../speech/choose.ts';
+import { speechDigest } from '../speech/identity.ts';
 import { normalizeForSpeech } from '../speech/text.ts';
 import type { Outcome } from '../facts.ts';
 
@@ -32,7 +32,7 @@ export async function answerInline(ctx: UpdateContext, query: InlineQuery, updat
     const url = ctx.voiceLinks!.sign({ text, voice: choice.voice, engine: choice.engine, userId: query.from.id, updateId });
     // The Bot API's voice result has no description field: the voice and language go in its title.
     const title = MESSAGES.inlineTitle(choice.voice, choice.language ? languageName(choice.language) : undefined);
-    results = [{ type: 'voice', id: resultId(choice.engine, choice.voice, text), voice_url: url, title }];
+    results = [{ type: 'voice', id: resultId({ engine: choice.engine, voice: choice.voice, text }), voice_url: url, title }];
   }
   await ctx.trace.time(
     'telegram',
@@ -47,4 +47,4 @@ export async function answerInline(ctx: UpdateContext, query: InlineQuery, updat
 }
 
 /** 1-64 bytes, the same for the same speech, so Telegram's client keeps its place while the user types. */
-const resultId = (engine: string, voice: string, text: string) => createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('base64url').slice(0, 32);
+const resultId = (identity: SpeechIdentity) => speechDigest(identity).toString('base64url').slice(0, 32);

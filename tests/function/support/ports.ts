@@ -33,6 +33,7 @@ import type {
   Synthesizer,
   UpdateLedger,
 } from '../../../function/src/context.ts';
+import { speechDigest } from '../../../function/src/speech/identity.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
@@ -187,8 +188,8 @@ export class InMemoryAudioStore implements AudioStore {
   /** False: Telegram's fetch of a temporary URL fails, as when S3 answers 503 to its GET. */
   urlsFetchable = true;
 
-  keyFor({ engine, voice, text }: SpeechIdentity): string {
-    return `audio/${createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex')}.ogg`;
+  keyFor(identity: SpeechIdentity): string {
+    return `audio/${speechDigest(identity).toString('hex')}.ogg`;
   }
 
   async find(key: string, signal?: AbortSignal): Promise<CachedAudio | undefined> {
