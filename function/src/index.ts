@@ -1,47 +1,17 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { answerUpdate, type BotAnswer } from './bot.ts';
-import { BoundedCache } from './cache.ts';
-import { readConfig } from './config.ts';
-import { AUDIO_CONTENT_TYPE, FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER, VOICE_ROUTE_PATH } from './constants.ts';
-import type { BotDeps } from './context.ts';
+import { AUDIO_CONTENT_TYPE, SECRET_TOKEN_HEADER, VOICE_ROUTE_PATH } from './constants.ts';
+import { credentials, depsFor, log } from './container.ts';
 import { Deadline } from './deadline.ts';
 import { VoiceLinks } from './inline/links.ts';
 import { serveVoiceLink, type LinkedVoice } from './inline/serve.ts';
-import { Logger } from './log.ts';
-import { credentialStore, type BotCredentials } from './secrets.ts';
-import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
-import { createS3Client, S3AudioStore } from './storage/audio.ts';
-import { S3CharacterBudget } from './storage/budget.ts';
-import { S3UpdateLedger } from './storage/ledger.ts';
-import { S3SettingsStore } from './storage/settings.ts';
-import { TelegramClient } from './telegram/client.ts';
+import type { BotCredentials } from './secrets.ts';
 import { decodeUpdate, isValidSecret, MalformedUpdateError } from './updates.ts';
 
 /**
- * Lambda entry point for an API Gateway REST proxy integration; the only module that knows the event shape.
- * Configuration is read and clients are created once per container; a bad configuration fails the cold
- * start with one message naming every wrong variable.
+ * Lambda entry point for an API Gateway REST proxy integration, the webhook's and the voice route's
+ * door: the only module that knows the event shape. What outlives a request is in container.ts.
  */
-const config = readConfig(process.env);
-const log = new Logger(config.logLevel);
-const credentials = credentialStore(config.credentials, config.region);
-const s3 = createS3Client(config.region, config.s3ForcePathStyle);
-/** What needs no bot token: the ports' implementations and the file_ids this container remembers. */
-const ports = {
-  synthesizer: new PollySynthesizer(createPollyClient(config.region)),
-  audioStore: new S3AudioStore(s3, config.bucket),
-  settings: new S3SettingsStore(s3, config.bucket),
-  ledger: new S3UpdateLedger(s3, config.bucket),
-  budget: new S3CharacterBudget(s3, config.bucket),
-  fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
-};
-/** Clients that need the bot token; made again only if a rotation changed it. */
-let deps: { botToken: string; value: BotDeps } | undefined;
-
-function depsFor(botToken: string): BotDeps {
-  if (deps?.botToken !== botToken) deps = { botToken, value: { config, log, ...ports, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
-  return deps.value;
-}
 
 const respond = (statusCode: number): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body: '' });
 
