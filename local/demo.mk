@@ -7,8 +7,8 @@ bundle-quietly: install
 	@echo "building dist/…" >&2
 	@npm run --silent build > /dev/null
 
-demo: bundle-quietly ## Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)
+demo: bundle-quietly ## [try] Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)
 	@node --import tsx local/demo/main.ts
 
-dev: bundle-quietly ## Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
+dev: bundle-quietly ## [try] Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
 	@node --import tsx local/dev/main.ts

@@ -33,10 +33,10 @@ endef
 
 .PHONY: init plan apply destroy fmt validate logs output
 
-init: ## Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
+init: ## [deploy] Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
 	$(TF) -chdir=$(TF_DIR) init -input=false $(if $(BACKEND_CONFIG),-backend-config=$(abspath $(BACKEND_CONFIG))) $(TF_INIT_ARGS)
 
-plan: ## Build, then write the plan file terraform/build/voicebot.tfplan
+plan: ## [deploy] Build, then write the plan file terraform/build/voicebot.tfplan
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	mkdir -p $(TF_DIR)/build; \
@@ -47,7 +47,7 @@ plan: ## Build, then write the plan file terraform/build/voicebot.tfplan
 # refuses a plan whose state has moved on). dist/function.zip and dist/webhook.mjs are deterministic
 # builds: rebuilding without a source change gives the same bytes and hashes, and a changed one makes
 # Terraform refuse the saved plan as inconsistent. A plan is used once.
-apply: ## Build, then apply the fresh plan file or plan and ask
+apply: ## [deploy] Build, then apply the fresh plan file or plan and ask
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	plan=$(TF_DIR)/$(TF_PLAN); \
@@ -62,21 +62,21 @@ apply: ## Build, then apply the fresh plan file or plan and ask
 
 # `build`: the webhook's destroy-time delete runs the built script, and the function module checks
 # that its package exists. No token: the webhook script reads it from Secrets Manager.
-destroy: build ## Destroy the deployment (deletes the webhook first); needs no bot token
+destroy: build ## [deploy] Destroy the deployment (deletes the webhook first); needs no bot token
 	$(TF) -chdir=$(TF_DIR) destroy
 
-fmt: ## Format the .tf files
+logs: ## [deploy] Tail the Lambda log group (aws logs tail --follow)
+	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \
+	  --region "$$($(TF) -chdir=$(TF_DIR) output -raw region)" --since $(LOGS_SINCE) --follow --format short
+
+output: ## [deploy] Show the Terraform outputs
+	$(TF) -chdir=$(TF_DIR) output
+
+fmt: ## [deploy] Format the .tf files
 	$(TF) fmt -recursive $(TF_DIR)
 
 # `make test` runs these and much more (terraform test, a deploy against a local AWS) on a copy;
 # this target checks the working tree itself. validate needs `make init` (it needs the providers).
-validate: ## terraform fmt -check and terraform validate
+validate: ## [deploy] terraform fmt -check and terraform validate
 	$(TF) fmt -check -recursive -diff $(TF_DIR)
 	$(TF) -chdir=$(TF_DIR) validate
-
-logs: ## Tail the Lambda log group (aws logs tail --follow)
-	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \
-	  --region "$$($(TF) -chdir=$(TF_DIR) output -raw region)" --since $(LOGS_SINCE) --follow --format short
-
-output: ## Show the Terraform outputs
-	$(TF) -chdir=$(TF_DIR) output
