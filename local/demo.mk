@@ -10,5 +10,8 @@ bundle-quietly: install
 demo: bundle-quietly ## [try] Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)
 	@node --import tsx local/demo/main.ts
 
-dev: bundle-quietly ## [try] Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
+# The settings are checked before the build, so a missing one is said at once rather than after it.
+dev: install ## [try] Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
+	@node --import tsx local/dev/preflight.ts
+	@$(MAKE) --no-print-directory bundle-quietly
 	@node --import tsx local/dev/main.ts
