@@ -2,8 +2,8 @@
 # defines `build` (npm ci if needed + npm run build). Run from the repository root.
 #
 #   make init [BACKEND_CONFIG=backend.hcl]   terraform init (partial S3 backend config optional)
-#   make plan                                 build, then write terraform/build/voicebot.tfplan
-#   make apply                                build, then apply that plan if fresh, else plan + confirm
+#   make plan                                 check the setup, build, then write terraform/build/voicebot.tfplan
+#   make apply                                check the setup, build, then apply that plan if fresh, else plan + confirm
 #   make destroy | fmt | validate | logs | output
 #
 # The bot token comes from TF_VAR_bot_token or a prompt with echo off; it is never echoed or written
@@ -36,7 +36,12 @@ endef
 init: ## [deploy] Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
 	$(TF) -chdir=$(TF_DIR) init -input=false $(if $(BACKEND_CONFIG),-backend-config=$(abspath $(BACKEND_CONFIG))) $(TF_INIT_ARGS)
 
-plan: ## [deploy] Build, then write the plan file terraform/build/voicebot.tfplan
+# Before the 5 s build: terraform's version, init, variables, AWS credentials and the token, every
+# problem listed at once with the command that fixes it (scripts/terraform-preflight.ts).
+tf_preflight = @TF='$(TF)' node --import tsx scripts/terraform-preflight.ts 'make $@'
+
+plan: install ## [deploy] Check the setup, build, then write the plan file terraform/build/voicebot.tfplan
+	$(tf_preflight)
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	mkdir -p $(TF_DIR)/build; \
@@ -47,7 +52,8 @@ plan: ## [deploy] Build, then write the plan file terraform/build/voicebot.tfpla
 # refuses a plan whose state has moved on). dist/function.zip and dist/webhook.mjs are deterministic
 # builds: rebuilding without a source change gives the same bytes and hashes, and a changed one makes
 # Terraform refuse the saved plan as inconsistent. A plan is used once.
-apply: ## [deploy] Build, then apply the fresh plan file or plan and ask
+apply: install ## [deploy] Check the setup, build, then apply the fresh plan file or plan and ask
+	$(tf_preflight)
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	plan=$(TF_DIR)/$(TF_PLAN); \
