@@ -80,9 +80,10 @@ describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing,
     assert.ok(heights > 5, `the waveform has ${heights} different bar heights`);
 
     await page.click('#log-toggle');
-    await page.locator('#log-lines li', { hasText: '"voice":"Maxim"' }).waitFor({ timeout: 5_000 });
-    // The panel shows the function's JSON lines as written: each one parses.
-    const lines = await page.locator('#log-lines li .line').allInnerTexts();
+    await page.locator('#log-lines li', { hasText: 'voice=Maxim' }).waitFor({ timeout: 5_000 });
+    // Each entry holds the function's JSON line as written: each one parses.
+    const lines = await page.locator('#log-lines li .line').allTextContents();
+    assert.ok(lines.length >= 2);
     for (const line of lines) assert.equal(typeof JSON.parse(line).level, 'string', line);
     // Each update's metrics, as CloudWatch would extract them from the line.
     const metrics = await page.locator('#log-lines li .metrics', { hasText: 'PollyCharacters=' }).first().textContent({ timeout: 5_000 });
@@ -119,6 +120,10 @@ describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing,
     await page.locator('#toast', { hasText: voice }).waitFor({ timeout: 10_000 });
     await menu.locator('button', { hasText: `✓ ${voice}` }).waitFor({ timeout: 10_000 });
     assert.equal(await menu.locator('button', { hasText: '✓ Automatic' }).count(), 0, 'Automatic is no longer ticked');
+    // The menu's own text is edited too, and marked so, as Telegram shows an edited message.
+    const menuRow = page.locator('.row.bot', { has: page.locator('.keyboard') }).last();
+    await menuRow.locator('.text', { hasText: `Now: ${voice}.` }).waitFor({ timeout: 10_000 });
+    assert.match(await menuRow.locator('.meta').innerText(), /^edited \d\d:\d\d/);
 
     await send('/say hello');
     const last = page.locator('.row.bot .voice').last();
@@ -164,4 +169,86 @@ describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing,
       await phone.close();
     }
   });
+
+  // The fixes below hold at both sizes: a second page on the same chat replays its history.
+  const VIEWPORTS = {
+    desktop: { viewport: { width: 1180, height: 700 }, deviceScaleFactor: 1 },
+    'phone (390 px)': { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  };
+
+  /** A fresh page on the chat, at a size, once its history (the last voice) has arrived. */
+  async function openChat(size: keyof typeof VIEWPORTS): Promise<Page> {
+    const opened = await browser.newPage(VIEWPORTS[size]);
+    await opened.goto(demo.chatUrl);
+    await opened.locator('.voice').last().waitFor({ timeout: 10_000 });
+    return opened;
+  }
+
+  for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
+    test(`at ${size === 'desktop' ? 'desktop size' : size}`, async (t) => {
+      const chat = await openChat(size);
+      try {
+        await t.test('the log panel opens at its newest entry, one line each, and an entry opens to its JSON line', async () => {
+          await chat.click('#log-toggle');
+          const entries = chat.locator('#log-lines > li');
+          assert.ok((await entries.count()) >= 8, `${await entries.count()} log entries`);
+          const heights = await chat.locator('#log-lines summary').evaluateAll((rows) => rows.map((row) => row.getBoundingClientRect().height));
+          const lineHeight = await chat.locator('#log').evaluate((log) => parseFloat(getComputedStyle(log).lineHeight));
+          for (const height of heights) assert.ok(height > 0 && height < lineHeight * 1.5, `an entry is ${height} px tall, a line ${lineHeight} px`);
+
+          // The first entry opened makes the panel scroll; closed and opened again, it shows the newest.
+          await entries.first().locator('summary').click();
+          await chat.click(size === 'desktop' ? '#log-toggle' : '#log-close');
+          await chat.click('#log-toggle');
+          const scroll = await chat.locator('#log').evaluate((log) => ({ top: log.scrollTop, height: log.scrollHeight, view: log.clientHeight }));
+          assert.ok(scroll.height > scroll.view, 'the panel has more than it shows');
+          assert.ok(scroll.top + scroll.view >= scroll.height - 2, `the panel shows ${scroll.top}-${scroll.top + scroll.view} of ${scroll.height} px`);
+
+          const newest = entries.last();
+          await newest.locator('summary').click();
+          const json = newest.locator('.line');
+          await json.waitFor({ state: 'visible' });
+          assert.equal(typeof JSON.parse(await json.innerText()).message, 'string');
+          const fits = await chat.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+          assert.ok(fits, 'an opened entry wraps inside the panel');
+          await chat.click('#log-close');
+        });
+
+        await t.test('every voice, the inline one too, is labelled with its voice and language, in full', async () => {
+          const inline = chat.locator('.row.user .voice .voice-by');
+          await inline.first().waitFor({ timeout: 10_000 });
+          await chat.waitForFunction(() => [...document.querySelectorAll('.voice-by')].every((label) => label.textContent?.includes(' · ')), undefined, { timeout: 10_000 });
+          assert.match(await inline.first().innerText(), /^[A-Z][a-z]+ · (American|British|Australian|Indian)? ?English$/);
+          const labels = await chat.locator('.voice-by').evaluateAll((nodes) => nodes.map((node) => ({ text: node.textContent ?? '', clipped: node.scrollWidth > node.clientWidth, width: node.getBoundingClientRect().width })));
+          assert.ok(labels.length >= 4, `${labels.length} labels`);
+          for (const label of labels) {
+            assert.match(label.text, /^[A-Z][a-z]+ · [A-Z]\S*( \S+)*$/, `label "${label.text}"`);
+            assert.ok(!label.clipped && label.width > 0, `label "${label.text}" is cut off`);
+          }
+        });
+
+        await t.test('an inline query over 256 characters gets a human answer, not the API\'s words', async () => {
+          await chat.fill('#text', `@voicebot ${'This text is far too long for inline mode. '.repeat(7)}`);
+          await chat.locator('#text').dispatchEvent('input');
+          const hint = chat.locator('#inline-results .hint');
+          await hint.waitFor({ timeout: 10_000 });
+          const text = await hint.innerText();
+          assert.match(text, /^Inline mode reads at most 256 characters .* this text has 30\d\. Shorten it, or send it to the bot as a message/);
+          assert.doesNotMatch(text, /query must be/);
+          const fits = await chat.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+          assert.ok(fits, 'the answer wraps inside the popup');
+          if (size !== 'desktop') await chat.screenshot({ path: join(ARTIFACTS, 'demo-phone-inline-too-long.png') });
+        });
+
+        await t.test('the /voice menu shows the voice picked, marked edited', async () => {
+          const menuRow = chat.locator('.row.bot', { has: chat.locator('.keyboard') }).last();
+          const ticked = (await menuRow.locator('button', { hasText: '✓' }).innerText()).replace('✓', '').trim();
+          assert.match(await menuRow.locator('.text').innerText(), new RegExp(`Now: ${ticked}\\.$`));
+          assert.match(await menuRow.locator('.meta').innerText(), /^edited /);
+        });
+      } finally {
+        await chat.close();
+      }
+    });
+  }
 });
