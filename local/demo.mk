@@ -1,5 +1,5 @@
 # Included by the Makefile: run the bot on this machine. See docs/demo.md.
-.PHONY: demo dev bundle-quietly
+.PHONY: demo dev screenshots bundle-quietly
 
 # The same build as `make build` (dist/index.mjs, webhook.mjs, dev.mjs), with tsup's chatter kept out
 # of the demo's few lines (errors still show).
@@ -15,3 +15,6 @@ dev: install ## [try] Run the built function against real Telegram by long polli
 	@node --import tsx local/dev/preflight.ts
 	@$(MAKE) --no-print-directory bundle-quietly
 	@node --import tsx local/dev/main.ts
+
+screenshots: bundle-quietly ## [build] Take docs/screenshot-demo.png and docs/screenshot-inline.png again from the demo (needs Chromium)
+	@node --import tsx scripts/screenshots.ts

@@ -2,21 +2,20 @@
 /**
  * The demo chat page in a real browser: Debian's Chromium, driven by playwright-core. A person
  * types, sees "recording voice…", and gets voice bubbles that play; uses inline mode; and the page
- * fits a 390 px phone. Screenshots land in test-artifacts/ (docs/screenshot-demo.png and
- * docs/screenshot-inline.png are copies of them).
+ * fits a 390 px phone. Screenshots land in test-artifacts/; the ones in docs/ come from
+ * `make screenshots` (scripts/screenshots.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, missingChromium } from '../../local/chat/chromium.ts';
 import { DEMO_START_MESSAGE, startDemo, type Demo } from '../../local/demo/stack.ts';
 import { describeUnlessMissing } from '../support/suite.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
-const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium)`;
+const missing = missingChromium();
 
 describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing, () => {
   let demo: Demo;
@@ -25,12 +24,7 @@ describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing,
 
   before(async () => {
     demo = await startDemo();
-    // Headless, with a fresh profile that playwright creates and removes. The network may be closed:
-    // no background or first-run traffic, or Chromium stalls on it.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1180, height: 700 }, deviceScaleFactor: 1 });
     await page.goto(demo.chatUrl);
   });

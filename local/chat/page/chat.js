@@ -186,7 +186,7 @@ function renderLog(line, brief) {
   // would extract from its EMF directives.
   const item = el('li', line.level);
   const entry = el('details');
-  const time = line.timestamp ? new Date(line.timestamp).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '';
+  const time = line.timestamp ? new Date(line.timestamp).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }) : '';
   entry.append(el('summary', 'brief', `${time} ${brief}`));
   entry.append(el('pre', 'line', JSON.stringify(line, null, 2)));
   const metrics = metricsOf(line);
