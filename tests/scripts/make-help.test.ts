@@ -6,7 +6,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const MAKEFILES = ['Makefile', 'local/demo.mk', 'terraform/terraform.mk', 'bench/bench.mk'];
+/** The Makefile and the files it includes. */
+const MAKEFILES = ['Makefile', ...[...readFileSync(path.join(REPO_ROOT, 'Makefile'), 'utf8').matchAll(/^-?include (\S+)$/gm)].map((m) => m[1]!)];
 
 /** The help's groups in order, each with its targets in order. */
 function helpGroups(): [string, string[]][] {

@@ -5,6 +5,7 @@
  * (local/dev/preflight.ts); dist/dev.mjs runs it again before it polls.
  */
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { httpStatusOf } from '../storage/errors.ts';
 import { BotApi, BotApiRefusal, checkBotToken, SetupProblems, telegramApiUrl, ToolError } from './cli.ts';
 
 type Env = Record<string, string | undefined>;
@@ -71,7 +72,7 @@ async function checkAws(region: string | undefined, bucket: string | undefined, 
   try {
     await probes.headBucket(region, bucket);
   } catch (error) {
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const status = httpStatusOf(error);
     if (status === 404) throw new ToolError(`bucket ${bucket} does not exist: check S3_BUCKET_NAME (terraform -chdir=terraform output -raw bucket_name) and that the stack is applied (make apply)`);
     if (status === 403) throw new ToolError(`these AWS credentials may not use bucket ${bucket} (403 Forbidden): use the deployer's profile, e.g. export AWS_PROFILE=<name>`);
     if (status === 301) throw new ToolError(`bucket ${bucket} is in another region than ${region}: export AWS_REGION=$(terraform -chdir=terraform output -raw region)`);
