@@ -1,5 +1,6 @@
 /** Offline speech from eSpeak NG (compiled to WebAssembly, shipped by npm): text → 16-bit mono PCM. */
 import initialize, { type ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
+import { escapeSsml } from '../../function/src/speech/ssml.ts';
 
 export interface Pcm {
   samples: Int16Array;
@@ -24,7 +25,8 @@ export async function speak(text: string, languageCode: string, speedPercent = 1
   // Set on every call: the engine is shared, and the last request's speed must not carry over.
   espeak.set_rate(Math.round((wordsPerMinute * speedPercent) / 100));
   const chunks: Int16Array[] = [];
-  espeak.synthesize(text, (samples) => {
+  // This build of eSpeak NG reads its input as SSML: escaped, a "<" in the text is read, never obeyed.
+  espeak.synthesize(escapeSsml(text), (samples) => {
     chunks.push(samples);
     return false;
   });
