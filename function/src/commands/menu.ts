@@ -26,16 +26,17 @@ export async function answerTap(ctx: UpdateContext, query: CallbackQuery, text?:
 }
 
 /**
- * Moves a menu's tick to the choice just stored. The choice is stored and confirmed by then, so a stale
- * tick (e.g. "message is not modified" on a second tap) is cosmetic: a warning, not a failure.
+ * Updates a menu after a choice: its text (the "Now:" line) and its tick. The choice is stored and
+ * confirmed by then, so a stale menu (e.g. "message is not modified" on a second tap) is cosmetic:
+ * a warning, not a failure.
  */
-export async function retick(ctx: UpdateContext, menu: Message, rows: InlineKeyboardButton[][]): Promise<void> {
+export async function updateMenu(ctx: UpdateContext, menu: Message, text: string, rows: InlineKeyboardButton[][]): Promise<void> {
   try {
     await ctx.trace.time(
       'telegram',
       ctx.telegram.call(
-        'editMessageReplyMarkup',
-        { chat_id: menu.chat.id, message_id: menu.message_id, reply_markup: { inline_keyboard: rows } },
+        'editMessageText',
+        { chat_id: menu.chat.id, message_id: menu.message_id, text, reply_markup: { inline_keyboard: rows } },
         { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS },
       ),
     );

@@ -6,7 +6,7 @@ import { MESSAGES } from '../messages.ts';
 import { replyText } from '../replies.ts';
 import { isNormalSpeed, isValidSpeed } from '../speech/ssml.ts';
 import type { Command } from '../updates.ts';
-import { answerTap, buttonRows, retick, sendMenu } from './menu.ts';
+import { answerTap, buttonRows, sendMenu, updateMenu } from './menu.ts';
 
 /** Callback data of the speed menu's buttons: `speed:<percent>`. */
 export const SPEED_CALLBACK_PREFIX = 'speed:';
@@ -37,7 +37,7 @@ export async function speed(ctx: UpdateContext, message: Message, command: Comma
   return { outcome: 'text_sent' };
 }
 
-/** A tap on the speed menu: store the speed, confirm it in the button's toast, and move the tick. */
+/** A tap on the speed menu: store the speed, confirm it in the button's toast, and update the menu (its "Now:" line and tick). */
 export async function speedButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
   const wanted = parseSpeed(query.data.slice(SPEED_CALLBACK_PREFIX.length));
   if (wanted === undefined) {
@@ -45,7 +45,7 @@ export async function speedButton(ctx: UpdateContext, query: CallbackQuery & { d
     return 'ignored';
   }
   await answerTap(ctx, query, await choose(ctx, query.message.chat.id, wanted));
-  await retick(ctx, query.message, menuRows(wanted));
+  await updateMenu(ctx, query.message, MESSAGES.speedMenu(speedName(wanted)), menuRows(wanted));
   return 'text_sent';
 }
 

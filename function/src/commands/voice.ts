@@ -7,7 +7,7 @@ import { affordable, findVoice, voicesFor, type Voice } from '../speech/voices.t
 import type { Outcome } from '../facts.ts';
 import type { Command } from '../updates.ts';
 import { replyText } from '../replies.ts';
-import { answerTap, buttonRows, retick, sendMenu } from './menu.ts';
+import { answerTap, buttonRows, sendMenu, updateMenu } from './menu.ts';
 
 /** Callback data of the voice menu's buttons: `voice:<VoiceId>`, or `voice:auto` to clear the choice. */
 export const VOICE_CALLBACK_PREFIX = 'voice:';
@@ -52,7 +52,7 @@ function menuRows(language: string, currentId: string | undefined): InlineKeyboa
   return rows;
 }
 
-/** A tap on the voice menu: store the choice, confirm it in the button's own toast, and move the tick. */
+/** A tap on the voice menu: store the choice, confirm it in the button's own toast, and update the menu (its "Now:" line and tick). */
 export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
   const name = query.data.slice(VOICE_CALLBACK_PREFIX.length);
   const chosen = name.toLowerCase() === AUTOMATIC ? undefined : usableVoice(name);
@@ -62,7 +62,7 @@ export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { d
   const shown = (query.message.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ('callback_data' in b ? b.callback_data.slice(VOICE_CALLBACK_PREFIX.length) : ''));
   const language = shown.map((id) => findVoice(id)?.languageCode).find(Boolean) ?? chosen?.languageCode;
   if (!language || (!chosen && name.toLowerCase() !== AUTOMATIC)) return 'text_sent';
-  await retick(ctx, query.message, menuRows(language, chosen?.id));
+  await updateMenu(ctx, query.message, MESSAGES.voiceMenu(languageName(language), chosen?.id ?? MESSAGES.voiceAutomatic), menuRows(language, chosen?.id));
   return 'text_sent';
 }
 

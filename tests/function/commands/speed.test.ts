@@ -27,7 +27,8 @@ describe('/speed', () => {
     await bot.deliver(buttonTap(2, 'speed:130'));
     const answer = bot.telegram.sent('answerCallbackQuery').at(-1)!;
     assert.match(String(answer.params.text), /130 % of normal speed/);
-    const edit = bot.telegram.calls.findLast((c) => c.method === 'editMessageReplyMarkup')!;
+    const edit = bot.telegram.calls.findLast((c) => c.method === 'editMessageText')!;
+    assert.match(String(edit.params.text), /Now: 130 %/, 'the menu says the new speed');
     const ticked = (edit.params.reply_markup as { inline_keyboard: InlineKeyboardButton.CallbackButton[][] }).inline_keyboard.flat().filter((b) => b.text.startsWith('✓'));
     assert.deepEqual(ticked.map((b) => b.text), ['✓ 130 %']);
     assert.deepEqual(await bot.settings.get(2), { speed: 130 });

@@ -374,8 +374,9 @@ export class InMemoryMessenger implements Messenger {
       case 'sendChatAction':
       case 'answerCallbackQuery':
       case 'answerInlineQuery':
-      case 'editMessageReplyMarkup':
         return true;
+      case 'editMessageText':
+        return { ...this.message(chatId, { text: record.params.text }), message_id: record.params.message_id, edit_date: Math.floor(Date.now() / 1000) };
       case 'sendMessage':
         return this.message(chatId, { text: record.params.text });
       case 'sendDocument':
