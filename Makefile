@@ -5,7 +5,7 @@ SHELL := /bin/bash
 NODE_TEST := node --import tsx --test
 TEST_FILES = $(shell find tests -name '*.test.ts' -not -path '*/fixtures/*' | sort)
 
-.PHONY: help install build typecheck test
+.PHONY: help install build typecheck test test-unit
 
 # `make help` is generated from each target's `## [group] what it does` comment, in these groups and
 # this order (key|title;...); a target without a known group is listed under "Other".
@@ -36,6 +36,9 @@ test: install typecheck build ## [test] Run every test (unit, end-to-end, Terraf
 
 typecheck: install ## [test] Type-check the function, tests and tools
 	npx tsc --noEmit -p .
+
+test-unit: install ## [test] Run the unit tests (*.unit.test.ts) in one process, in well under a minute: no build, no servers
+	node --import tsx tests/run-unit.ts
 
 -include terraform/terraform.mk
 -include bench/bench.mk

@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { synthesizeOggOpus } from '../local/audio/synthesize.ts';
 import { normalizeForSpeech, splitForSpeech } from '../function/src/speech/text.ts';
+import { webhookEvent } from '../function/src/tools/proxy-event.ts';
 import { busyTime, startFakes, type Fakes, type Interval, type Latency } from './fakes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -141,10 +142,24 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
   });
 }
 
+/** A text message in a private chat; the chat id tags every request made for it. */
+interface TextSpec {
+  updateId: number;
+  chatId: number;
+  text: string;
+}
+
+/** Telegram's POST of a TextSpec as API Gateway passes it to the handler. */
+function textEvent({ updateId, chatId, text }: TextSpec) {
+  const from = { id: chatId, is_bot: false, first_name: 'Bench', language_code: 'en' };
+  const message = { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Bench' }, from, text };
+  return webhookEvent({ update_id: updateId, message }, WEBHOOK_SECRET, 'bench');
+}
+
 interface Session {
   importMs: number;
   maxRssAfterImportKB: number;
-  run(updates: { updateId: number; chatId: number; text: string }[]): Promise<{ results: { tag: number; ms: number; status: number }[]; maxRssKB: number }>;
+  run(updates: TextSpec[]): Promise<{ results: { tag: number; ms: number; status: number }[]; maxRssKB: number }>;
   logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
@@ -188,7 +203,7 @@ async function startSession(fakes: Fakes, execPath = process.execPath): Promise<
     logs,
     async run(updates) {
       const reply = next<{ results: { tag: number; ms: number; status: number }[]; maxRssKB: number }>();
-      child.send({ cmd: 'run', updates });
+      child.send({ cmd: 'run', events: updates.map((update) => ({ tag: update.chatId, event: textEvent(update) })) });
       return reply;
     },
     async close() {
@@ -312,7 +327,7 @@ async function firstAnswer(fakes: Fakes, python: ReturnType<typeof pythonReady>,
     const update = firstAnswerUpdate(path);
     const runtime = runtimes.find((r) => r.name === side);
     const run = runtime
-      ? await runProcess(runtime.path, [...profileArgs(`first-${runtime.name.replace(' ', '')}-${path === '/start' ? 'start' : 'text'}`), CHILD, 'first', BUNDLE, JSON.stringify(update)], env, ROOT)
+      ? await runProcess(runtime.path, [...profileArgs(`first-${runtime.name.replace(' ', '')}-${path === '/start' ? 'start' : 'text'}`), CHILD, 'first', BUNDLE, JSON.stringify(textEvent(update))], env, ROOT)
       : await runProcess(PYTHON, ['-B', 'first_answer.py', JSON.stringify(update)], env, BASELINE_DIR);
     const out = run.out;
     await makeWebhookAnswer(fakes, run.stdout);

@@ -88,6 +88,6 @@ validate: ## [deploy] terraform fmt -check and terraform validate
 	$(TF) -chdir=$(TF_DIR) validate
 
 # Rewrites only the part between the markers; a second run changes nothing. The test
-# tests/scripts/terraform-docs.test.ts fails while a README is stale.
+# tests/scripts/terraform-docs.unit.test.ts fails while a README is stale.
 docs: install ## [build] Regenerate the Terraform READMEs' tables (inputs, outputs, environment, permissions) from the .tf files
 	node --import tsx scripts/terraform-docs.ts

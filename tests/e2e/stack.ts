@@ -5,7 +5,7 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Update } from '@grammyjs/types';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { lambdaContext, proxyEvent } from '../../local/apigateway/adapter.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 import type { PollyOptions } from '../../local/polly/server.ts';
 import { DEFAULT_BUNDLE, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import type { SentMessage } from '../../local/telegram/emulator.ts';

@@ -1,7 +1,7 @@
 /**
  * The door cases of the bad-and-odd-input corpus (tests/reliability/corpus/*.json, see cases.ts)
  * against the built bundle: secrets, methods, headers, raw bodies and their encodings. The cases
- * about the bot logic run fast over in-memory ports in tests/function/corpus.test.ts.
+ * about the bot logic run fast over in-memory ports in tests/function/corpus.unit.test.ts.
  * Every case checks: the status (401 only for a bad secret, 405 for an authenticated non-POST,
  * 200 otherwise), that the handler neither throws nor logs an error it should not, one final log
  * line per request, no downstream call when none is allowed, and what the chat sees: one voice,

@@ -13,11 +13,12 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Update } from '@grammyjs/types';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { API_GATEWAY_TIMEOUT_MS, SECRET_TOKEN_HEADER } from '../constants.ts';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { API_GATEWAY_TIMEOUT_MS } from '../constants.ts';
 import type { MethodName, Params } from '../context.ts';
 import { BotApi, BotApiRefusal, runTool, telegramApiUrl, ToolError, ToolOutput } from './cli.ts';
 import { checkDevSetup, liveDevProbes } from './dev-setup.ts';
+import { lambdaContext, webhookEvent } from './proxy-event.ts';
 import { deleteWebhook } from './webhook-commands.ts';
 
 type Handler = (typeof import('../index.ts'))['handler'];
@@ -91,7 +92,7 @@ async function deliver(api: BotApi, handler: Handler, update: Update, webhookSec
   const timeout = sleep(API_GATEWAY_TIMEOUT_MS, 'timeout' as const, { ref: false });
   let result;
   try {
-    result = await Promise.race([handler(webhookEvent(update, webhookSecret), lambdaContext()), timeout]);
+    result = await Promise.race([handler(webhookEvent(update, webhookSecret, 'dev'), lambdaContext(LAMBDA_TIMEOUT_MS)), timeout]);
   } catch (error) {
     say(`update ${update.update_id}: the function threw (a webhook would get 502)`, { error });
     return;
@@ -115,27 +116,3 @@ async function callFromAnswer(api: BotApi, result: APIGatewayProxyResult, update
   }
 }
 
-/** The fields of a REST proxy event that index.ts reads; the rest of the shape stays API Gateway's business. */
-function webhookEvent(update: Update, webhookSecret: string): APIGatewayProxyEvent {
-  const headers = { 'content-type': 'application/json', [SECRET_TOKEN_HEADER]: webhookSecret };
-  return {
-    httpMethod: 'POST',
-    path: '/webhook',
-    resource: '/webhook',
-    headers,
-    multiValueHeaders: {},
-    body: JSON.stringify(update),
-    isBase64Encoded: false,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    requestContext: { requestTimeEpoch: Date.now(), httpMethod: 'POST', stage: 'dev', identity: { sourceIp: '127.0.0.1' } } as APIGatewayProxyEvent['requestContext'],
-  };
-}
-
-/** Lambda's remaining time is all index.ts asks of its context. */
-function lambdaContext(): Context {
-  const endsAt = Date.now() + LAMBDA_TIMEOUT_MS;
-  return { getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()) } as Context;
-}
