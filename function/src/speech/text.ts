@@ -66,17 +66,32 @@ function splitLongSentence(sentence: string, limit: number): string[] {
   return pieces;
 }
 
+/**
+ * A word longer than the limit, packed grapheme by grapheme. A grapheme that alone exceeds the limit
+ * (a letter under thousands of combining marks) is cut between its code points: Polly would refuse it
+ * whole, so it is read as marks rather than not at all.
+ */
 function splitByGraphemes(word: string, limit: number): string[] {
-  const pieces: string[] = [];
-  let current = '';
   graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const pieces: string[] = [];
   for (const { segment } of graphemes.segment(word)) {
-    if (current.length + segment.length > limit) {
-      pieces.push(current);
+    if (segment.length <= limit) pieces.push(segment);
+    else pieces.push(...segment); // code points: a surrogate pair is never cut
+  }
+  return packUpTo(pieces, limit);
+}
+
+/** Joins consecutive pieces, each within the limit, into as few strings within the limit as they fit. */
+function packUpTo(pieces: Iterable<string>, limit: number): string[] {
+  const packed: string[] = [];
+  let current = '';
+  for (const piece of pieces) {
+    if (current.length + piece.length > limit && current) {
+      packed.push(current);
       current = '';
     }
-    current += segment;
+    current += piece;
   }
-  if (current) pieces.push(current);
-  return pieces;
+  if (current) packed.push(current);
+  return packed;
 }
