@@ -59,11 +59,6 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   try {
     current = await credentials.current();
     log.redact(current.botToken, current.webhookSecret);
-    // A mismatch right after a rotation must not lock Telegram out until the container is recycled.
-    if (!isValidSecret(receivedSecret, current.webhookSecret) && (await credentials.refresh())) {
-      current = await credentials.current();
-      log.redact(current.botToken, current.webhookSecret);
-    }
   } catch (error) {
     // Without the secret nothing can be verified; a 500 makes Telegram retry later.
     log.error('bot credentials unavailable', { error });
@@ -78,6 +73,12 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return { statusCode: status, headers: { 'content-type': AUDIO_CONTENT_TYPE }, body: audio.toString('base64'), isBase64Encoded: true };
   }
 
+  // A mismatch right after a rotation must not lock Telegram out until the container is recycled.
+  // Only here, after the voice route: its requests never carry the secret, and must not each read it again.
+  if (!isValidSecret(receivedSecret, current.webhookSecret) && (await credentials.refresh())) {
+    current = await credentials.current();
+    log.redact(current.botToken, current.webhookSecret);
+  }
   if (!isValidSecret(receivedSecret, current.webhookSecret)) {
     log.warn('request rejected', { outcome: 'unauthorized', method: event.httpMethod, source_ip: event.requestContext?.identity?.sourceIp });
     return respond(401);
