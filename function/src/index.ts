@@ -54,6 +54,15 @@ const respondWith = ({ method, params }: WebhookReply): APIGatewayProxyResult =>
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
+  try {
+    return await answer(event, deadline);
+  } finally {
+    // Lambda (Node 24) freezes the container once the answer is returned: no timer of this request may outlive it.
+    deadline.release();
+  }
+}
+
+async function answer(event: APIGatewayProxyEvent, deadline: Deadline): Promise<APIGatewayProxyResult> {
   const receivedSecret = header(event, SECRET_TOKEN_HEADER);
   let current: BotCredentials;
   try {
