@@ -1,4 +1,5 @@
 import { API_GATEWAY_TIMEOUT_MS } from './constants.ts';
+import type { Deadline as JobDeadline } from './context.ts';
 
 class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
@@ -9,7 +10,7 @@ class DeadlineExceededError extends Error {
  * Its signals' timers belong to the request: `release` clears them once it is answered, because on
  * Node 24 Lambda freezes the container then, and a timer left armed would fire in a later invocation.
  */
-export class Deadline {
+export class Deadline implements JobDeadline {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(

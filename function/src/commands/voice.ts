@@ -4,7 +4,7 @@ import { DEADLINE_RESERVE_MS, DEFAULT_LANGUAGE, FINAL_REPLY_RESERVE_MS } from '.
 import { MESSAGES } from '../messages.ts';
 import { languageFromHint } from '../speech/language.ts';
 import { affordable, findVoice, voicesFor, type Voice } from '../speech/voices.ts';
-import type { Outcome } from '../trace.ts';
+import type { Outcome } from '../facts.ts';
 import type { Command } from '../updates.ts';
 import { replyText } from '../replies.ts';
 
@@ -60,7 +60,7 @@ function menuRows(language: string, currentId: string | undefined): InlineKeyboa
   return rows;
 }
 
-/** A tap on the voice menu: store the choice, confirm it in the button's own toast, and move the tick. */
+/** A tap on the voice menu: store the choice, confirm it in the button's own toast, and update the menu (its "Now:" line and tick). */
 export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { data: string; message: Message }): Promise<Outcome> {
   const name = query.data.slice(VOICE_CALLBACK_PREFIX.length);
   const chosen = name.toLowerCase() === AUTOMATIC ? undefined : usableVoice(name);
@@ -70,14 +70,16 @@ export async function voiceButton(ctx: UpdateContext, query: CallbackQuery & { d
   const shown = (query.message.reply_markup?.inline_keyboard.flat() ?? []).map((b) => ('callback_data' in b ? b.callback_data.slice(VOICE_CALLBACK_PREFIX.length) : ''));
   const language = shown.map((id) => findVoice(id)?.languageCode).find(Boolean) ?? chosen?.languageCode;
   if (!language || (!chosen && name.toLowerCase() !== AUTOMATIC)) return 'text_sent';
-  const reply_markup = { inline_keyboard: menuRows(language, chosen?.id) };
+  const menu = {
+    chat_id: query.message.chat.id,
+    message_id: query.message.message_id,
+    text: MESSAGES.voiceMenu(languageName(language), chosen?.id ?? MESSAGES.voiceAutomatic),
+    reply_markup: { inline_keyboard: menuRows(language, chosen?.id) },
+  };
   try {
-    await ctx.trace.time(
-      'telegram',
-      ctx.telegram.call('editMessageReplyMarkup', { chat_id: query.message.chat.id, message_id: query.message.message_id, reply_markup }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }),
-    );
+    await ctx.trace.time('telegram', ctx.telegram.call('editMessageText', menu, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
   } catch (error) {
-    // The choice is stored and confirmed; a stale tick (e.g. "message is not modified" on a second tap) is cosmetic.
+    // The choice is stored and confirmed; a stale menu (e.g. "message is not modified" on a second tap) is cosmetic.
     ctx.log.warn('voice menu not updated', { update_id: ctx.trace.updateId, error });
   }
   return 'text_sent';
