@@ -1,10 +1,12 @@
 import type { Message, Update } from '@grammyjs/types';
 import { ahead } from './ahead.ts';
 import { help } from './commands/help.ts';
+import { answerTap } from './commands/menu.ts';
 import { say } from './commands/say.ts';
+import { speed, SPEED_CALLBACK_PREFIX, speedButton } from './commands/speed.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
-import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
+import { DEADLINE_RESERVE_MS } from './constants.ts';
 import type { BotDeps, CommandResult, Deadline, LedgerEntry, ReplyCall, UpdateContext } from './context.ts';
 import type { Outcome } from './facts.ts';
 import { answerInline } from './inline/answer.ts';
@@ -17,7 +19,7 @@ import { prepareSpeech, speak, type PreparedSpeech } from './voice/speak.ts';
 
 type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<CommandResult>;
 
-const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
+const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice, speed };
 
 /**
  * What became of an update, for the door to answer with: it is dealt with (`done`); its answer is one
@@ -133,8 +135,9 @@ async function dispatch(ctx: UpdateContext, intent: ActionableIntent, early: Rea
   switch (intent.kind) {
     case 'callback':
       if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return handled(await voiceButton(ctx, intent.query), 'voice button');
+      if (intent.query.data.startsWith(SPEED_CALLBACK_PREFIX)) return handled(await speedButton(ctx, intent.query), 'speed button');
       // An answer, even an empty one, stops the button's spinner in the user's app.
-      await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: intent.query.id }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
+      await answerTap(ctx, intent.query);
       return handled('ignored', 'unknown callback data');
     case 'not-text':
       await replyText(ctx, intent.message, MESSAGES.notText);

@@ -245,4 +245,58 @@ describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing,
       }
     });
   }
+
+  /** Sends a text and waits for the bot's voice to it to be playable: its duration in seconds. */
+  async function voiceSecondsFor(text: string): Promise<number> {
+    const before = await page.locator('.row.bot .voice').count();
+    await send(text);
+    await page.waitForFunction((n) => document.querySelectorAll('.row.bot .voice').length > n, before, { timeout: 20_000 });
+    await page.waitForFunction(() => ([...document.querySelectorAll<HTMLAudioElement>('.row.bot .voice audio')].at(-1)?.duration ?? 0) > 0, undefined, { timeout: 10_000 });
+    return page.evaluate(() => [...document.querySelectorAll<HTMLAudioElement>('.row.bot .voice audio')].at(-1)!.duration);
+  }
+
+  // The demo keeps the deployed limit of 10 messages a minute in its one chat: these two tests send two
+  // between them (button taps are not messages), and compare with a voice the tests above already made.
+  test('a /speed tap at desktop width ticks 150 %, and a text read before comes back audibly shorter', async () => {
+    const english = page.locator('.row.bot .voice').nth(1); // "Hello! This bot reads every message aloud…", at normal speed
+    const normal = await english.locator('audio').evaluate((audio) => (audio as HTMLAudioElement).duration);
+
+    await send('/speed');
+    const menu = page.locator('.row.bot .keyboard').last();
+    await menu.locator('button', { hasText: '✓ Normal' }).waitFor({ timeout: 10_000 });
+    await menu.locator('button', { hasText: /^150 %$/ }).click();
+    await page.locator('#toast', { hasText: '150 % of normal speed' }).waitFor({ timeout: 10_000 });
+    await menu.locator('button', { hasText: '✓ 150 %' }).waitFor({ timeout: 10_000 });
+    assert.equal(await menu.locator('button', { hasText: '✓ Normal' }).count(), 0, 'Normal is no longer ticked');
+
+    const fast = await voiceSecondsFor('Hello! This bot reads every message aloud, in the language you write in.');
+    assert.ok(fast < normal * 0.8, `150 %: ${fast} s, normal: ${normal} s`);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-speed.png') });
+  });
+
+  test('at phone width (390 px) the /speed menu fits, and a tap back to Normal takes', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    try {
+      await phone.goto(demo.chatUrl);
+      // The chat's history: the menu of the test above, with its tick where the tap left it.
+      const menu = phone.locator('.row.bot .keyboard').last();
+      await menu.locator('button', { hasText: '✓ 150 %' }).waitFor({ timeout: 10_000 });
+      await menu.scrollIntoViewIfNeeded();
+      for (const button of await menu.locator('button').all()) {
+        const box = await button.boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `button "${await button.innerText()}" is on screen`);
+      }
+      const width = await phone.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth));
+      assert.ok(width <= 390, `the chat is ${width} px wide`);
+      await mkdir(ARTIFACTS, { recursive: true });
+      await phone.screenshot({ path: join(ARTIFACTS, 'demo-phone-speed.png') });
+
+      await menu.locator('button', { hasText: 'Normal' }).tap();
+      await phone.locator('#toast', { hasText: 'normal speed again' }).waitFor({ timeout: 10_000 });
+      await menu.locator('button', { hasText: '✓ Normal' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await phone.close();
+    }
+  });
 });

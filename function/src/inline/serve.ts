@@ -38,7 +38,8 @@ async function serve(ctx: UpdateContext, link: VoiceLink): Promise<Finished<Link
   const lease = admission.ours ? admission.lease : undefined;
   try {
     if (lease && (await overRateLimit(ctx, count)) !== undefined) return refused('rate_limit', 'rate limited');
-    const speech = { text: link.text, choice: link, key: ctx.audioStore.keyFor({ engine: link.engine, voice: link.voice, text: link.text }) };
+    const { text, voice, engine, speed } = link;
+    const speech = { text, choice: link, speed, key: ctx.audioStore.keyFor({ engine, voice, text, speed }) };
     const voiced = await makeVoice(ctx, speech, asBytes);
     // The day's budget is spent: like the rate limit, a refusal Telegram shows as a failed send.
     if (voiced.kind === 'over_budget') return refused('budget', 'over the daily character budget');

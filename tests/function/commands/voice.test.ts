@@ -57,7 +57,7 @@ describe('/voice', () => {
     bot.telegram.failNext('editMessageText', { error_code: 400, description: 'Bad Request: message is not modified' });
     const { final } = await bot.deliver(tap('voice:auto', '502'));
     assert.equal(final.outcome, 'text_sent');
-    assert.ok(bot.logs.some((l) => l.message === 'voice menu not updated'));
+    assert.ok(bot.logs.some((l) => l.message === 'menu not updated'));
     assert.deepEqual(await bot.settings.get(5), {});
   });
 
