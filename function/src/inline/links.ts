@@ -49,8 +49,10 @@ export class VoiceLinks implements VoiceLinkSigner {
   verify(query: Record<string, string | undefined> | null | undefined): VoiceLinkCheck {
     const { t, v, e, r, u, i, x, s } = query ?? {};
     if (t === undefined || !v || !e || !u || !i || !x || !s) return { ok: false, reason: 'unsigned or incomplete' };
-    const expected = Buffer.from(this.signature({ t, v, e, ...(r !== undefined && { r }), u, i, x }), 'base64url');
-    const received = Buffer.from(s, 'base64url');
+    // The strings, not the bytes they decode to: base64url decoding skips stray characters and spare
+    // bits, so many spellings decode alike, and each would be another URL for the same voice.
+    const expected = Buffer.from(this.signature({ t, v, e, ...(r !== undefined && { r }), u, i, x }));
+    const received = Buffer.from(s);
     if (received.length !== expected.length || !timingSafeEqual(received, expected)) return { ok: false, reason: 'bad signature' };
     // Checked after the signature, so the reason never tells a forger which fields pass.
     if (!INTEGER.test(u) || !INTEGER.test(i) || !INTEGER.test(x) || !ENGINES.has(e)) return { ok: false, reason: 'malformed' };

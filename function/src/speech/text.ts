@@ -55,10 +55,12 @@ export function splitForSpeech(text: string, limits: readonly PartLimit[] = PLAI
   const pieces: string[] = [];
   for (const { segment } of sentences.segment(text)) {
     if (fits(segment)) pieces.push(segment);
-    // A sentence over the limits: cut after spaces, or between graphemes in a word that has none.
+    // A sentence over the limits: cut after spaces, or between graphemes in a word that has none, or
+    // between the code points of a grapheme over the limits (a letter under thousands of combining
+    // marks): Polly would refuse it whole, so it is read as marks rather than not at all.
     else for (const word of segment.split(/(?<=\s)/)) {
       if (fits(word)) pieces.push(word);
-      else for (const { segment: grapheme } of graphemes.segment(word)) pieces.push(grapheme);
+      else for (const { segment: grapheme } of graphemes.segment(word)) pieces.push(...(fits(grapheme) ? [grapheme] : grapheme));
     }
   }
   return pack(pieces, limits);

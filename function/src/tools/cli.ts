@@ -3,8 +3,7 @@
  * other: its Bot API client, its secret reader, its token and secret rules, and its Logger, so their
  * output is scrubbed of the token and the webhook secret exactly as the function's logs are.
  */
-import { BOT_TOKEN, SECRET_ARN, WEBHOOK_SECRET } from '../config.ts';
-import { DEFAULT_TELEGRAM_API_URL } from '../constants.ts';
+import { BOT_TOKEN, readTelegramApiUrl, SECRET_ARN, WEBHOOK_SECRET } from '../config.ts';
 import { Deadline } from '../deadline.ts';
 import { Logger } from '../log.ts';
 import { credentialStore } from '../secrets.ts';
@@ -100,7 +99,11 @@ export async function readCredentials(secretArn: string | undefined, env: Env, o
 }
 
 /** TELEGRAM_API_URL as the function reads it: another Bot API server (the emulator), or Telegram's. */
-export const telegramApiUrl = (env: Env) => (env.TELEGRAM_API_URL?.trim() || DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
+export function telegramApiUrl(env: Env): string {
+  const { url, problem } = readTelegramApiUrl(env);
+  if (problem) throw new UsageError(problem);
+  return url;
+}
 
 /**
  * The function's Telegram client with a tool's patience: each call may take `callMs` (a 429 is

@@ -100,6 +100,25 @@ describe('the voice route', () => {
     assert.equal(bot.audioStore.objects.size, 0);
   });
 
+  test('only the signature exactly as signed is accepted, not another spelling that decodes to the same bytes', async () => {
+    const bot = new TestBot();
+    const url = new URL((await typeAndPick(bot, 7015, 'One URL per voice.')).voice_url);
+    const signature = url.searchParams.get('s')!;
+    // 32 bytes are 43 base64url characters whose last carries 2 spare bits: flipping them decodes alike.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(signature.at(-1)!);
+    const spareBitsFlipped = signature.slice(0, -1) + alphabet[last ^ 1];
+    assert.deepEqual(Buffer.from(spareBitsFlipped, 'base64url'), Buffer.from(signature, 'base64url'), 'the test spells the same bytes');
+    for (const respelled of [`${signature}.`, `${signature}=`, `${signature}==`, ` ${signature}`, spareBitsFlipped]) {
+      const copy = new URL(url);
+      copy.searchParams.set('s', respelled);
+      const { status, line } = await bot.fetchVoice(copy.href);
+      assert.deepEqual([status, line.reason], [403, 'bad signature'], JSON.stringify(respelled));
+    }
+    assert.equal(bot.synthesizer.requests.length, 0);
+    assert.equal((await bot.fetchVoice(url.href)).status, 200, 'the URL as signed still works');
+  });
+
   test("chosen results count towards the user's per-minute limit, once each however often Telegram fetches", async () => {
     const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '2' });
     const urls = [];

@@ -52,6 +52,19 @@ describe('splitting text for Polly', () => {
     assert.equal(parts.join(''), text);
   });
 
+  test('cuts a grapheme longer than the limit between its code points, never inside a surrogate pair', () => {
+    for (const text of [`a${'\u0301'.repeat(4095)}`, `👍${'\u{1F3FD}'.repeat(2000)}`, `x ${'e'}${'\u0301'.repeat(6500)} y`]) {
+      const parts = splitForSpeech(text);
+      assert.ok(parts.length >= 2);
+      for (const part of parts) {
+        assert.ok(part.length <= 3000, `part of ${part.length} UTF-16 units`);
+        assert.ok(part.length > 0, 'no empty part');
+        assert.doesNotMatch(part, /^[\udc00-\udfff]|[\ud800-\udbff]$/, 'no lone surrogate at a cut');
+      }
+      assert.equal(parts.join('').replaceAll(' ', ''), text.replaceAll(' ', ''));
+    }
+  });
+
   test('splits Japanese at its sentence marks', () => {
     const text = 'これは日本語の文です。'.repeat(400);
     const parts = splitForSpeech(text);

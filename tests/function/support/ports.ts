@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Message } from '@grammyjs/types';
+import { POLLY_MAX_CHARACTERS } from '../../../function/src/constants.ts';
 import type {
   AudioStore,
   BudgetReservation,
@@ -260,6 +261,8 @@ export class FakeSynthesizer implements Synthesizer {
     await latency(this.latencies.shift() ?? 0, signal);
     signal?.throwIfAborted();
     this.faults.take('synthesize');
+    // As Polly: a request over its billed-character limit is refused, whatever it was charged.
+    if ([...request.text].length > POLLY_MAX_CHARACTERS) throw serviceError('TextLengthExceededException', `Maximum text length has been exceeded (${POLLY_MAX_CHARACTERS} characters)`);
     const stream = Readable.from([oggOpusFor(request.text)]);
     this.streams.push(stream);
     return stream;
