@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SECRET_REFRESH_INTERVAL_MS } from '../../function/src/constants.ts';
-import { lambdaContext, proxyEvent } from '../../local/apigateway/adapter.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 import { startSecretsManager, type LocalSecretsManager } from '../../local/secretsmanager/server.ts';
 import { BOT_TOKEN, startStack, textUpdate, WEBHOOK_SECRET, type Stack } from './stack.ts';
 

@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { InlineQueryResultVoice, Message, Update } from '@grammyjs/types';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { after, before, describe, test } from 'node:test';
-import { lambdaContext, proxyEvent } from '../../local/apigateway/adapter.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 import { chatIds, type Stack, startStack, textUpdate } from './stack.ts';
 
 /** How long after the answer callbacks are watched for: the stand-ins answer in milliseconds. */
