@@ -6,9 +6,10 @@ mock_provider "aws" {
 }
 
 variables {
-  region           = "eu-central-1"
-  bot_token        = "123456789:AAEexampleexampleexampleexample_-x"
-  register_webhook = false
+  region                   = "eu-central-1"
+  bot_token                = "123456789:AAEexampleexampleexampleexample_-x"
+  register_webhook         = false
+  permissions_boundary_arn = "arn:aws:iam::123456789012:policy/voicebot-boundary"
 }
 
 run "plans_the_whole_stack" {
@@ -32,6 +33,16 @@ run "applies_with_generated_names_and_the_webhook_url" {
     condition     = output.webhook_url == "https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/live/webhook"
     error_message = "webhook_url is the stage's invoke URL plus /webhook"
   }
+}
+
+run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:role/voicebot-boundary"
+  }
+
+  expect_failures = [var.permissions_boundary_arn]
 }
 
 run "rejects_a_region_that_is_not_a_region_code" {
