@@ -25,17 +25,13 @@ variable "tags" {
   default     = {}
 }
 
+# Values are validated where they are used, in the modules; only root-only settings are checked here.
+
 variable "permissions_boundary_arn" {
   description = "ARN of the IAM policy every role of this stack carries as its permissions boundary, the ceiling of what the role can ever do. Created once per account from terraform/iam/boundary-policy.json by an administrator, before the first apply (docs/deploy.md, \"One-time bootstrap\"); the deployer policy lets roles be created or changed only with it."
   type        = string
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be an IAM policy ARN: arn:aws:iam::<12-digit account id>:policy/<name>, e.g. arn:aws:iam::123456789012:policy/voicebot-boundary."
-  }
+  nullable    = false
 }
-
-# Values are validated where they are used, in the modules; only root-only settings are checked here.
 
 # --- bot secret -------------------------------------------------------------------------------
 

@@ -73,6 +73,20 @@ run "passes_settings_that_are_set_and_leaves_out_null_ones_for_the_function_defa
   }
 }
 
+run "refuses_a_permissions_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:role/voicebot-boundary"
+  }
+
+  expect_failures = [var.permissions_boundary_arn]
+}
+
 run "refuses_a_setting_that_would_carry_the_token" {
   command = plan
 

@@ -35,16 +35,6 @@ run "applies_with_generated_names_and_the_webhook_url" {
   }
 }
 
-run "rejects_a_permissions_boundary_that_is_not_a_policy_arn" {
-  command = plan
-
-  variables {
-    permissions_boundary_arn = "arn:aws:iam::123456789012:role/voicebot-boundary"
-  }
-
-  expect_failures = [var.permissions_boundary_arn]
-}
-
 run "rejects_a_region_that_is_not_a_region_code" {
   command = plan
 

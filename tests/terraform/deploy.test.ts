@@ -188,6 +188,8 @@ describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () =>
 
   test('a second plan shows no changes, and our rules hold on it', async () => {
     const r = await tf(['plan', '-input=false', '-no-color', '-detailed-exitcode', '-out=second.tfplan'], [0, 2]);
+    // The checks that follow read through the SDK: their calls are not the deployer's.
+    await moto.setRecording(false);
     assert.equal(r.code, 0, `the second plan wants changes:\n${r.stdout}`);
     const plan = JSON.parse((await tf(['show', '-json', 'second.tfplan'])).stdout) as PlanJson;
     assert.deepEqual(planProblems(plan, { boundary: BOUNDARY_ARN, runtimeOverride: ws.runtimeOverride }), []);

@@ -158,14 +158,17 @@ resource "aws_api_gateway_deployment" "this" {
   rest_api_id = aws_api_gateway_rest_api.this.id
 
   # Redeploy only when the API's shape or its access rules change: a resource policy or a validator
-  # takes effect only with a new deployment.
+  # takes effect only with a new deployment. Both count as configured, not as API Gateway hands them
+  # back (a re-encoded policy, {} and "" for a method's unset parameters and validator), which would
+  # redeploy on every apply.
   triggers = {
     redeployment = sha1(jsonencode([
       [for key, route in aws_api_gateway_resource.route : route.id],
-      [for key, method in aws_api_gateway_method.route : [method.id, method.request_parameters, method.request_validator_id]],
+      [for key, method in aws_api_gateway_method.route : method.id],
+      [for key, route in local.routes : route.required_header],
       [for key, integration in aws_api_gateway_integration.route : [integration.id, integration.uri]],
       var.binary_media_types,
-      aws_api_gateway_rest_api_policy.this.policy,
+      data.aws_iam_policy_document.resource_policy.json,
       [aws_api_gateway_request_validator.this.id, aws_api_gateway_request_validator.this.validate_request_parameters],
     ]))
   }
@@ -173,6 +176,9 @@ resource "aws_api_gateway_deployment" "this" {
   lifecycle {
     create_before_destroy = true
   }
+
+  # The trigger names the policy document, not the resource that attaches it: deploy after it.
+  depends_on = [aws_api_gateway_rest_api_policy.this]
 }
 
 resource "aws_cloudwatch_log_group" "access" {
