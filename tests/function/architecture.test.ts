@@ -4,6 +4,7 @@
  * implementations; product code never reaches into local/, tests/ or bench/.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileArrows, findCycles, importGraph, importsOf, type ImportEdge } from './support/import-graph.ts';
@@ -75,11 +76,11 @@ describe('function/src', () => {
     assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts']);
   });
 
-  // tools/dev.ts checks, before it starts, that the bucket it was given exists (HeadBucket);
+  // tools/dev-setup.ts checks, before `make dev` starts, that the bucket it was given exists (HeadBucket);
   // lambda-credentials.ts is the Lambda bundle's credential provider (tsup.config.ts).
   test('only the ports implementations (storage/, speech/polly.ts), the secret reader, the credentials and the dev tool import the AWS SDK', () => {
     const allowed = (file: string) =>
-      file.startsWith('storage/') || file === 'speech/polly.ts' || file === 'secrets.ts' || file === 'lambda-credentials.ts' || file === 'tools/dev.ts';
+      file.startsWith('storage/') || file === 'speech/polly.ts' || file === 'secrets.ts' || file === 'lambda-credentials.ts' || file === 'tools/dev-setup.ts';
     const sdk = /^@(aws-sdk|smithy)\//;
     const sdkUsers = importersOf(sdk);
     assert.ok(sdkUsers.includes('storage/ledger.ts') && sdkUsers.includes('speech/polly.ts'), `the implementations themselves are seen: ${sdkUsers.join(', ')}`);
@@ -99,8 +100,12 @@ describe('function/src', () => {
     assert.deepEqual(leaks, []);
   });
 
-  test('context.ts, the ports, imports types only', () => {
-    assert.deepEqual(graph.get(`${SRC}context.ts`)!.filter((edge) => !edge.typeOnly).map((edge) => edge.specifier), []);
+  // An implementation imports the ports; were the ports to import from it, even a type, the arrow would run upward.
+  test('context.ts, the ports, imports types only, and only from files that hold no implementation (no class, no import of their own)', () => {
+    const edges = graph.get(`${SRC}context.ts`)!;
+    assert.deepEqual(edges.filter((edge) => !edge.typeOnly).map((edge) => edge.specifier), []);
+    const concrete = (target: string) => /^\s*export\s+(abstract\s+)?class\s/m.test(readFileSync(resolve(ROOT, target), 'utf8')) || graph.get(target)!.some((edge) => edge.target);
+    assert.deepEqual(edges.filter((edge) => edge.target && concrete(edge.target)).map((edge) => edge.specifier), []);
   });
 
   test('never imports local/, tests/ or bench/', () => {

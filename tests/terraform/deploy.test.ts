@@ -20,7 +20,7 @@
 //    ignores that one attribute and the test checks the planned value instead (MOTO_GAP_BINARY_MEDIA_TYPES).
 // The provider mirror's gap (aws 5.100 refuses nodejs24.x) is handled in lib/terraform.ts
 // (MIRROR_GAP_RUNTIME); the plan rules check the committed runtime.
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -45,6 +45,7 @@ import {
 import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
+import { describeUnlessMissing } from '../support/suite.ts';
 import { callsNotAllowed, glob, iamActionOf, iamResourceOf, type Call } from './lib/iam-actions.ts';
 import { planProblems, roleWriteProblems, SECRET_HEADER, TARGET_RUNTIME, type PlanJson } from './lib/plan-rules.ts';
 import { missingMoto, MOTO_ACCOUNT, startMoto, type Moto } from './lib/moto.ts';
@@ -55,7 +56,6 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
 const missing = missingTerraform() ?? missingMoto();
 if (missing && TOOLS_REQUIRED) throw new Error(`VOICEBOT_REQUIRE_DEPLOY_TEST=1 but ${missing}`);
-if (missing) console.log(`# skipping the deploy test: ${missing}`);
 
 const NAME = 'voicebot-deploytest';
 const TOKEN = '7000000001:AAE-deploy-test-token_0123456789abcdef';
@@ -113,7 +113,7 @@ permissions_boundary_arn           = "${BOUNDARY_ARN}"
 
 const base64Sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('base64');
 
-describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () => {
+describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
   let moto: Moto;
   let tg: TelegramEmulator;
   let polly: LocalPolly;

@@ -22,6 +22,7 @@ locals {
   # header the function checks; and inline mode's voice route (GET), which Telegram fetches an inline
   # result's voice_url from once the user has chosen it, authenticated by the HMAC in each URL (over text,
   # voice, engine, user and expiry), checked before any work. One method per path: POST only on the webhook.
+  # The voice path is fixed: the function answers GET there (VOICE_ROUTE_PATH in function/src/constants.ts).
   # Each route has its own throttle, so junk on the public voice route cannot use up the webhook's.
   routes = {
     webhook = {
@@ -33,7 +34,7 @@ locals {
       burst_limit     = var.throttling_burst_limit
     }
     voice = {
-      path_part       = var.voice_path_part
+      path_part       = "voice"
       http_method     = "GET"
       statement_id    = "AllowApiGatewayInvokeVoice"
       required_header = null

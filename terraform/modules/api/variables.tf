@@ -29,17 +29,6 @@ variable "path_part" {
   }
 }
 
-variable "voice_path_part" {
-  description = "Path segment of the inline-mode voice route: Telegram GETs inline results' signed voice URLs from <stage invoke URL>/<voice_path_part>. The function serves it at /voice."
-  type        = string
-  default     = "voice"
-
-  validation {
-    condition     = var.voice_path_part == "voice"
-    error_message = "voice_path_part must be \"voice\": the function answers the voice route there (VOICE_ROUTE_PATH in function/src/constants.ts)."
-  }
-}
-
 variable "binary_media_types" {
   description = "Content types API Gateway treats as binary. The voice route returns audio/ogg base64-encoded; API Gateway decodes it only if the client's first Accept type matches, and Telegram's Accept header is undocumented, so the default is */*."
   type        = list(string)
@@ -89,7 +78,7 @@ variable "throttling_burst_limit" {
 }
 
 variable "voice_throttling_rate_limit" {
-  description = "Steady-state requests per second allowed on GET /<voice_path_part>, a bucket of its own: the route is open to any address, and junk there must not use up the webhook's. Telegram fetches a voice once per chosen inline result."
+  description = "Steady-state requests per second allowed on GET /voice, a bucket of its own: the route is open to any address, and junk there must not use up the webhook's. Telegram fetches a voice once per chosen inline result."
   type        = number
   nullable    = false
   default     = 5
@@ -101,7 +90,7 @@ variable "voice_throttling_rate_limit" {
 }
 
 variable "voice_throttling_burst_limit" {
-  description = "Burst (bucket size, requests) allowed on GET /<voice_path_part>."
+  description = "Burst (bucket size, requests) allowed on GET /voice."
   type        = number
   nullable    = false
   default     = 10

@@ -24,15 +24,18 @@ import type {
   MethodName,
   OpenedAudio,
   Params,
+  ReplyCall,
   Result,
+  SettingsChange,
   SettingsStore,
   SpeechIdentity,
   SpeechRequest,
   StoredAudio,
   Synthesizer,
   UpdateLedger,
-  WebhookReply,
 } from '../../../function/src/context.ts';
+import { speechDigest } from '../../../function/src/speech/identity.ts';
+import { applyChange } from '../../../function/src/storage/settings.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
@@ -175,9 +178,11 @@ export class InMemorySettings implements SettingsStore {
     return { ...this.chats.get(chatId) };
   }
 
-  async set(chatId: number, settings: ChatSettings, signal?: AbortSignal): Promise<void> {
+  async update(chatId: number, change: SettingsChange, signal?: AbortSignal): Promise<ChatSettings> {
     signal?.throwIfAborted();
-    this.chats.set(chatId, { ...settings });
+    const changed = applyChange(this.chats.get(chatId) ?? {}, change);
+    this.chats.set(chatId, changed);
+    return { ...changed };
   }
 }
 
@@ -187,8 +192,8 @@ export class InMemoryAudioStore implements AudioStore {
   /** False: Telegram's fetch of a temporary URL fails, as when S3 answers 503 to its GET. */
   urlsFetchable = true;
 
-  keyFor({ engine, voice, text }: SpeechIdentity): string {
-    return `audio/${createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex')}.ogg`;
+  keyFor(identity: SpeechIdentity): string {
+    return `audio/${speechDigest(identity).toString('hex')}.ogg`;
   }
 
   async find(key: string, signal?: AbortSignal): Promise<CachedAudio | undefined> {
@@ -339,7 +344,7 @@ export class InMemoryMessenger implements Messenger {
   }
 
   /** Telegram making the call a webhook's answer carried: recorded like the bot's own, its result or failure seen by nobody. */
-  async callFromWebhookResponse({ method, params }: WebhookReply): Promise<void> {
+  async callFromWebhookResponse({ method, params }: ReplyCall): Promise<void> {
     const record: RecordedCall = { method, params: { ...(params as Record<string, unknown>) }, fromWebhookResponse: true, ok: false };
     this.calls.push(record);
     try {
@@ -369,8 +374,9 @@ export class InMemoryMessenger implements Messenger {
       case 'sendChatAction':
       case 'answerCallbackQuery':
       case 'answerInlineQuery':
-      case 'editMessageReplyMarkup':
         return true;
+      case 'editMessageText':
+        return { ...this.message(chatId, { text: record.params.text }), message_id: record.params.message_id, edit_date: Math.floor(Date.now() / 1000) };
       case 'sendMessage':
         return this.message(chatId, { text: record.params.text });
       case 'sendDocument':
