@@ -11,6 +11,7 @@ import { terraformPreflight, type PreflightFacts } from '../../scripts/terraform
 const TERRAFORM_DIR = path.resolve(import.meta.dirname, '../../terraform');
 const MODULE_CALLS = ['api', 'bucket', 'function', 'monitoring', 'secret', 'webhook'];
 const TOKEN = '7000000001:AAE-preflight-test-token_0123456789';
+const BOUNDARY = 'permissions_boundary_arn = "arn:aws:iam::123456789012:policy/voicebot-boundary"\n';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'voicebot-preflight-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -30,7 +31,7 @@ function rootCopy({ modules, tfvars }: { modules?: string[]; tfvars?: string } =
 
 const regionsAsked: string[] = [];
 const ready = (overrides: Partial<PreflightFacts> = {}): PreflightFacts => ({
-  dir: rootCopy({ modules: MODULE_CALLS, tfvars: 'region = "eu-west-1"\n' }),
+  dir: rootCopy({ modules: MODULE_CALLS, tfvars: `region = "eu-west-1"\n${BOUNDARY}` }),
   shownDir: 'terraform',
   env: { TF_VAR_bot_token: TOKEN },
   terraformVersion: '1.11.4',
@@ -46,17 +47,23 @@ const fail = (name: string, message = 'boom') => async () => {
 test('a ready setup has no problems, and says what it found', async () => {
   const { problems, found } = await terraformPreflight(ready());
   assert.deepEqual(problems, []);
-  assert.deepEqual(found, ['terraform 1.11.4', 'terraform/ initialised', 'region = eu-west-1 (terraform.tfvars)', 'AWS: account 123456789012 as arn:aws:iam::123456789012:user/deployer', 'bot token from TF_VAR_bot_token']);
+  assert.deepEqual(found, [
+    'terraform 1.11.4',
+    'terraform/ initialised',
+    'region = eu-west-1 (terraform.tfvars)',
+    'permissions_boundary_arn = arn:aws:iam::123456789012:policy/voicebot-boundary (terraform.tfvars)',
+    'AWS: account 123456789012 as arn:aws:iam::123456789012:user/deployer', 'bot token from TF_VAR_bot_token']);
   assert.equal(regionsAsked.at(-1), 'eu-west-1', "STS is asked in the deployment's region");
 });
 
-test('a fresh clone with nothing set lists all five problems at once, each with its next command', async () => {
+test('a fresh clone with nothing set lists all six problems at once, each with its next command', async () => {
   const { problems } = await terraformPreflight(ready({ dir: rootCopy(), env: {}, terraformVersion: undefined, callerIdentity: fail('CredentialsProviderError', 'Could not load credentials from any providers') }));
   assert.deepEqual(
     problems.map((p) => p.next),
     [
       'install Terraform >= 1.11: https://developer.hashicorp.com/terraform/install (or put it on PATH, or give its path as TF=...)',
       'make init',
+      'cp terraform/terraform.tfvars.example terraform/terraform.tfvars   (then check the values in it)',
       'cp terraform/terraform.tfvars.example terraform/terraform.tfvars   (then check the values in it)',
       'aws configure   (access keys), or: aws sso login --profile <name> && export AWS_PROFILE=<name>',
       'read -rs TF_VAR_bot_token && export TF_VAR_bot_token   (paste the token from @BotFather; it stays out of your shell history)',
@@ -68,6 +75,7 @@ test('a fresh clone with nothing set lists all five problems at once, each with 
       'terraform is not installed (not on PATH)',
       'terraform/ is not initialised (no modules or providers installed)',
       'region is not set: there is no terraform/terraform.tfvars and no TF_VAR_region',
+      'permissions_boundary_arn is not set: there is no terraform/terraform.tfvars and no TF_VAR_permissions_boundary_arn',
       'no usable AWS credentials: Could not load credentials from any providers',
       'the bot token is not in TF_VAR_bot_token, and there is no terminal to ask for it',
     ],
@@ -82,12 +90,12 @@ test('terraform older than the root module\'s required_version is named with the
 });
 
 test('a module added since the last init is named; make init installs it', async () => {
-  const { problems } = await terraformPreflight(ready({ dir: rootCopy({ modules: MODULE_CALLS.filter((m) => m !== 'monitoring'), tfvars: 'region = "eu-west-1"\n' }) }));
+  const { problems } = await terraformPreflight(ready({ dir: rootCopy({ modules: MODULE_CALLS.filter((m) => m !== 'monitoring'), tfvars: `region = "eu-west-1"\n${BOUNDARY}` }) }));
   assert.deepEqual(problems, [{ problem: 'terraform/ calls modules that `terraform init` has not installed: monitoring', next: 'make init' }]);
 });
 
 test('a tfvars file without the region gets the line to add; TF_VAR_region or an .auto.tfvars.json does instead', async () => {
-  const dir = rootCopy({ modules: MODULE_CALLS, tfvars: 'name = "voicebot-test"\n' });
+  const dir = rootCopy({ modules: MODULE_CALLS, tfvars: `name = "voicebot-test"\n${BOUNDARY}` });
   const { problems } = await terraformPreflight(ready({ dir }));
   assert.deepEqual(problems, [{ problem: 'region is not set in terraform.tfvars, nor as TF_VAR_region', next: `echo 'region = "eu-central-1"' >> terraform/terraform.tfvars   (with your value)` }]);
 
