@@ -14,7 +14,7 @@ const missing = missingTerraform();
 if (missing && TOOLS_REQUIRED) throw new Error(`VOICEBOT_REQUIRE_DEPLOY_TEST=1 but ${missing}`);
 if (missing) console.log(`# skipping the Terraform checks: ${missing}`);
 
-const MOCKED_TEST_FILES = ['api', 'bucket', 'function', 'monitoring', 'root', 'secret'];
+const MOCKED_TEST_FILES = ['api', 'bucket', 'function', 'monitoring', 'queue', 'root', 'secret'];
 
 describe('terraform', { skip: missing }, () => {
   let ws: Workspace;
