@@ -5,52 +5,39 @@ import { say } from './commands/say.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
-import type { BotDeps, CommandResult, LedgerEntry, UpdateContext, WebhookReply } from './context.ts';
-import type { Deadline } from './deadline.ts';
+import type { BotDeps, CommandResult, Deadline, LedgerEntry, ReplyCall, UpdateContext } from './context.ts';
+import type { Outcome } from './facts.ts';
 import { answerInline } from './inline/answer.ts';
-import { LeaseHolder, leaseUntil, settlingMessenger, silentClaim } from './lease.ts';
+import { settlingMessenger, silentClaim } from './lease.ts';
 import { MESSAGES } from './messages.ts';
-import { meteredSynthesizer, withMetrics } from './metrics.ts';
 import { apologize, replyText } from './replies.ts';
-import { UpdateTrace, type Outcome } from './trace.ts';
 import { classifyUpdate, type Command, type Intent } from './updates.ts';
+import { claimJob, overRateLimit, runJob, type Finished } from './voice/job.ts';
 import { prepareSpeech, speak, type PreparedSpeech } from './voice/speak.ts';
 
 type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) => Promise<CommandResult>;
 
 const COMMANDS: Record<string, CommandHandler> = { start, help, say, voice };
 
-interface Handled {
-  outcome: Outcome;
-  reason?: string;
-  /** Another attempt holds a live lease: Telegram must come back, in case that attempt died. */
-  retryLater?: boolean;
-  /** The answer, left in the webhook's response for Telegram to make. */
-  webhookReply?: WebhookReply;
-}
-
 /**
- * What the webhook answers: 200 (`answered`), possibly with a Bot API call in its body for Telegram to
- * make, or an error status that makes Telegram redeliver later.
+ * What became of an update, for the door to answer with: it is dealt with (`done`); its answer is one
+ * Bot API call the door is to carry or make (`reply`); or another attempt holds it and may have died
+ * with it, so whoever delivered it must come back later (`busy`).
  */
-export type Answer = { answer: 'answered'; webhookReply?: WebhookReply } | { answer: 'retry_later' };
+export type BotAnswer = { kind: 'done' } | { kind: 'reply'; call: ReplyCall } | { kind: 'busy' };
+
+type Handled = Finished<BotAnswer>;
+
+const DONE: BotAnswer = { kind: 'done' };
+const handled = (outcome: Outcome, reason?: string): Handled => ({ outcome, ...(reason && { reason }), result: DONE });
 
 type ActionableIntent = Exclude<Intent, { kind: 'ignore' } | { kind: 'inline' }>;
 
-/** Handles one verified update and logs what happened in one line. Never throws: past the door the webhook answers 200 either way. */
-export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<Answer> {
-  const trace = new UpdateTrace(update.update_id, update.message?.chat?.id ?? update.callback_query?.message?.chat.id);
-  // The line's metrics (metrics.ts) count what reached Polly through this wrapper.
-  const line = (outcome: Outcome, reason?: string) => withMetrics(trace.finish(outcome, reason), trace, deps.config.functionName);
-  try {
-    const { outcome, reason, retryLater, webhookReply } = await handleUpdate({ ...deps, synthesizer: meteredSynthesizer(deps.synthesizer, trace), deadline, trace }, update);
-    if (webhookReply) trace.set({ delivery: 'webhook_response' });
-    deps.log.info('update handled', line(outcome, reason));
-    return retryLater ? { answer: 'retry_later' } : { answer: 'answered', webhookReply };
-  } catch (error) {
-    deps.log.error('update failed', { ...line('failed'), error });
-    return { answer: 'answered' };
-  }
+/** Handles one verified update as a job, with its one log line. Never throws: a failure is `done` too, since a redelivery would fail the same way. */
+export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<BotAnswer> {
+  const chatId = update.message?.chat?.id ?? update.callback_query?.message?.chat.id;
+  const { result } = await runJob(deps, { subject: 'update', updateId: update.update_id, chatId }, deadline, (ctx) => handleUpdate(ctx, update));
+  return result ?? DONE;
 }
 
 /**
@@ -59,15 +46,16 @@ export async function answerUpdate(deps: BotDeps, update: Update, deadline: Dead
  */
 async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
   const intent = classifyUpdate(update);
-  if (intent.kind === 'ignore') return { outcome: 'ignored', reason: intent.reason };
+  if (intent.kind === 'ignore') return handled('ignored', intent.reason);
   // A keystroke costs no synthesis and no ledger write: the signed voice URL is gated when fetched.
   if (intent.kind === 'inline') {
-    ctx.trace.set({ user_id: intent.query.from.id });
-    return answerInline(ctx, intent.query, update.update_id);
+    ctx.trace.note({ user_id: intent.query.from.id });
+    const { outcome, reason } = await answerInline(ctx, intent.query, update.update_id);
+    return handled(outcome, reason);
   }
   // Other bots' commands and group chatter must not be claimed or counted against the chat's limit.
   const notForUs = await notForUsReason(ctx, intent);
-  if (notForUs) return { outcome: 'ignored', reason: notForUs };
+  if (notForUs) return handled('ignored', notForUs);
   const message = intent.kind === 'callback' ? intent.query.message : intent.message;
   const chatId = message.chat.id;
 
@@ -79,28 +67,30 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
     intent.kind === 'callback' ? { updateId: update.update_id, kind: 'callback' } : { updateId: update.update_id, kind: 'message', chatId, date: message.date };
   // Reads the answer needs run while the claim is on the network; dropped if the update is not ours.
   const early = readAhead(ctx, intent, entry, signal);
-  let claim;
+  let admission;
   try {
-    claim = await ctx.trace.time('s3', ctx.ledger.claim(entry, leaseUntil(ctx.deadline), signal));
+    admission = await claimJob(ctx, entry, signal);
   } catch (error) {
     // The ledger is unreachable: nothing can be stored or sent, but the user hears why.
     if (intent.kind !== 'callback') await apologize(ctx, message);
     throw error;
   }
-  if (claim.status !== 'claimed') return { outcome: 'ignored', ...silentClaim(claim) };
-  const holder = new LeaseHolder(ctx, entry, claim.lease);
-  ctx.trace.set(holder.logFields);
-  let handled: Handled | undefined;
+  if (!admission.ours) {
+    const { reason, busy } = silentClaim(admission.claim);
+    return { outcome: 'ignored', reason, result: busy ? { kind: 'busy' } : DONE };
+  }
+  const { lease } = admission;
+  let answer: Handled | undefined;
   try {
-    handled = await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, holder) }, intent, message, early);
-    return handled;
+    answer = await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, lease) }, intent, message, early);
+    if (answer.result.kind === 'reply') ctx.trace.note({ delivery: 'webhook_response' });
+    return answer;
   } finally {
-    // "done" means Telegram confirmed the answer, and of an answer in the webhook's response we never
-    // learn that: its lease is left to expire. Telegram redelivers only when it got no 2xx, so a
-    // redelivery means that answer never arrived: one during the lease gets 503, one after it takes the
-    // update over and answers again. Every other outcome, silent ones and failures included, is final:
-    // the webhook answers 200, Telegram will not come back.
-    if (!handled?.webhookReply) await holder.settle();
+    // "done" means Telegram confirmed the answer, and of an answer left to the door we never learn
+    // that: its lease is left to expire. Telegram redelivers only when it got no 2xx, so a redelivery
+    // means that answer never arrived: one during the lease finds it busy, one after it takes the
+    // update over and answers again. Every other outcome, silent ones and failures included, is final.
+    if (answer?.result.kind !== 'reply') await lease.settle();
   }
 }
 
@@ -124,18 +114,17 @@ function readAhead(ctx: UpdateContext, intent: ActionableIntent, entry: LedgerEn
 /** The per-chat rate limit, then the handler. */
 async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, message: Message, early: ReadAhead): Promise<Handled> {
   const { rateLimitPerMinute } = ctx.config;
-  let count = 0;
+  let over;
   try {
-    if (early.count) count = await ctx.trace.time('s3', early.count);
+    over = await overRateLimit(ctx, early.count);
   } catch (error) {
     if (intent.kind !== 'callback') await apologize(ctx, message);
     throw error;
   }
-  if (count > rateLimitPerMinute) {
-    ctx.trace.set({ refused: 'rate_limit' });
+  if (over !== undefined) {
     // Said once, on the first message over the limit; the rest of the minute is silent.
-    if (count === rateLimitPerMinute + 1) await replyText(ctx, message, MESSAGES.rateLimited(rateLimitPerMinute));
-    return { outcome: 'ignored', reason: 'rate limited' };
+    if (over === rateLimitPerMinute + 1) await replyText(ctx, message, MESSAGES.rateLimited(rateLimitPerMinute));
+    return handled('ignored', 'rate limited');
   }
   return dispatch(ctx, intent, early);
 }
@@ -143,21 +132,24 @@ async function gatedDispatch(ctx: UpdateContext, intent: ActionableIntent, messa
 async function dispatch(ctx: UpdateContext, intent: ActionableIntent, early: ReadAhead): Promise<Handled> {
   switch (intent.kind) {
     case 'callback':
-      if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return { outcome: await voiceButton(ctx, intent.query), reason: 'voice button' };
+      if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return handled(await voiceButton(ctx, intent.query), 'voice button');
       // An answer, even an empty one, stops the button's spinner in the user's app.
       await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: intent.query.id }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
-      return { outcome: 'ignored', reason: 'unknown callback data' };
+      return handled('ignored', 'unknown callback data');
     case 'not-text':
       await replyText(ctx, intent.message, MESSAGES.notText);
-      return { outcome: 'text_sent', reason: 'not text' };
+      return handled('text_sent', 'not text');
     case 'speak':
-      return { outcome: await speak(ctx, intent.message, early.speech ?? prepareSpeech(ctx, intent.message, intent.text)) };
+      return handled(await speak(ctx, intent.message, early.speech ?? prepareSpeech(ctx, intent.message, intent.text)));
     case 'command': {
       const { message, command } = intent;
       const run = commandHandler(command.name);
-      if (run) return { ...(await run(ctx, message, command)), reason: `/${command.name}` };
+      if (run) {
+        const { outcome, reply } = await run(ctx, message, command);
+        return { outcome, reason: `/${command.name}`, result: reply ? { kind: 'reply', call: reply } : DONE };
+      }
       await replyText(ctx, message, MESSAGES.unknownCommand(command.name));
-      return { outcome: 'text_sent', reason: 'unknown command' };
+      return handled('text_sent', 'unknown command');
     }
   }
 }
@@ -166,10 +158,10 @@ const isStart = (intent: ActionableIntent) => intent.kind === 'command' && inten
 
 /** Chats outside the allowlist hear one polite refusal, then silence. */
 async function refuse(ctx: UpdateContext, intent: ActionableIntent, chatId: number): Promise<Handled> {
-  ctx.trace.set({ refused: 'allowlist' });
+  ctx.trace.note({ refused: 'allowlist' });
   const firstTime = await ctx.ledger.claimRefusal(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   if (firstTime && intent.kind !== 'callback') await replyText(ctx, intent.message, MESSAGES.notAllowed, false);
-  return { outcome: firstTime ? 'text_sent' : 'ignored', reason: 'chat not allowed' };
+  return handled(firstTime ? 'text_sent' : 'ignored', 'chat not allowed');
 }
 
 /** Own properties only: "/constructor" must not find Object.prototype.constructor. */

@@ -1,8 +1,10 @@
+import type { Memory } from './context.ts';
+
 /**
  * A map that keeps its most recently written entries only, oldest first out: a warm container may
  * live for hours, and what it remembers must not grow with every chat it has seen.
  */
-export class BoundedCache<K, V> {
+export class BoundedCache<K, V> implements Memory<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(private readonly capacity: number) {}

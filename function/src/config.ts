@@ -7,6 +7,7 @@ import {
   LOCAL_FUNCTION_NAME,
   TELEGRAM_MAX_TEXT_LENGTH,
 } from './constants.ts';
+import type { BotConfig } from './context.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import { affordable, findVoice } from './speech/voices.ts';
 
@@ -15,25 +16,14 @@ export type CredentialSource =
   | { kind: 'secrets-manager'; secretArn: string }
   | { kind: 'environment'; botToken: string; webhookSecret: string };
 
-export interface Config {
+/** The bot's own settings, and what the door needs to build the ports and clients. */
+export interface Config extends BotConfig {
   bucket: string;
   region: string;
-  voice: string;
-  startMessage: string;
   telegramApiUrl: string;
   s3ForcePathStyle: boolean;
   logLevel: LogLevel;
   credentials: CredentialSource;
-  /** Longest text read aloud, in characters. */
-  maxTextLength: number;
-  /** Voices (and other replies) per chat per minute; 0 turns the limit off. */
-  rateLimitPerMinute: number;
-  /** Chats the bot serves; undefined serves everyone. */
-  allowedChatIds?: ReadonlySet<number>;
-  /** Most characters sent to Polly per UTC day, across all chats and containers; undefined: no cap. */
-  dailyCharacterBudget?: number;
-  /** The FunctionName dimension of the metrics: the Lambda function's name, or voicebot-local elsewhere. */
-  functionName: string;
 }
 
 export class ConfigError extends Error {

@@ -1,17 +1,12 @@
 /**
- * What the bot needs from the world, as ports, and what one update is handled with.
+ * What the bot needs from the world, as ports, and what one job is run with.
  * The S3, Polly and Telegram implementations sit behind these interfaces (storage/, speech/polly.ts,
- * telegram/client.ts); bot.ts, commands/ and voice/ know only this module. Types only: no
- * implementation is imported here, so anything may import it without making a cycle.
+ * telegram/client.ts, inline/links.ts); bot.ts, commands/, inline/ and voice/ know only this module.
+ * Types only, and none from an implementation: anything may import it without making a cycle.
  */
 import type { Readable } from 'node:stream';
 import type { ApiMethods, Message, Opts } from '@grammyjs/types';
-import type { BoundedCache } from './cache.ts';
-import type { Config } from './config.ts';
-import type { Deadline } from './deadline.ts';
-import type { VoiceLinks } from './inline/links.ts';
-import type { Logger } from './log.ts';
-import type { Outcome, UpdateTrace } from './trace.ts';
+import type { Outcome, Trace } from './facts.ts';
 
 /** Bot API methods as @grammyjs/types describes them; files always travel through `upload`. */
 type Methods = ApiMethods<never>;
@@ -20,18 +15,36 @@ export type Params<M extends MethodName> = Opts<never>[M];
 export type Result<M extends MethodName> = ReturnType<Methods[M]>;
 
 /**
- * A Bot API call carried in the webhook's HTTP answer, for Telegram to make when it reads it: no round
- * trip of ours, and no result either, not even whether it worked.
+ * An answer that is one Bot API call, handed to the door instead of made: the webhook's door puts it
+ * in its HTTP answer for Telegram to make (no round trip of ours, and no result, not even whether it
+ * worked); a door without such an answer makes the call itself.
  */
-export interface WebhookReply<M extends MethodName = MethodName> {
+export interface ReplyCall<M extends MethodName = MethodName> {
   method: M;
   params: Params<M>;
 }
 
-/** What a command did; when it set `webhookReply`, its answer rides the webhook's response. */
+/** What a command did; with `reply`, its answer is left to the door. */
 export interface CommandResult {
   outcome: Outcome;
-  webhookReply?: WebhookReply;
+  reply?: ReplyCall;
+}
+
+/** The moment by which a job must be done; work that cannot finish by then is cut off (deadline.ts). */
+export interface Deadline {
+  /** Epoch ms. */
+  readonly endsAt: number;
+  remainingMs(reserveMs?: number): number;
+  /** A signal that aborts when only `reserveMs` are left. */
+  signal(reserveMs?: number): AbortSignal;
+}
+
+/** Structured log lines (log.ts). */
+export interface Log {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface CallOptions {
@@ -173,9 +186,54 @@ export interface BudgetReservation {
   used: number;
 }
 
+/** What a signed inline voice URL promises to read, for whom, and until when. */
+export interface VoiceLink {
+  text: string;
+  voice: string;
+  engine: 'neural' | 'standard';
+  /** The Telegram user the inline answer was made for: their rate limit pays for the synthesis. */
+  userId: number;
+  /** The inline query's update_id: one chosen result is counted once, however often Telegram fetches it. */
+  updateId: number;
+  /** Unix seconds after which the URL is refused. */
+  expires: number;
+}
+
+export type VoiceLinkCheck = { ok: true; link: VoiceLink } | { ok: false; reason: string };
+
+/** Signs inline results' voice URLs and checks them when fetched. */
+export interface VoiceLinkSigner {
+  sign(link: Omit<VoiceLink, 'expires'>): string;
+  verify(query: Record<string, string | undefined> | null | undefined): VoiceLinkCheck;
+}
+
+/** What a container remembers, most recent first out (cache.ts). */
+export interface Memory<K, V> {
+  get(key: K): V | undefined;
+  set(key: K, value: V): void;
+  delete(key: K): void;
+}
+
+/** The settings the bot's handlers read (config.ts reads them, with those of the door, once per container). */
+export interface BotConfig {
+  /** VOICE_NAME: the default voice. */
+  voice: string;
+  startMessage: string;
+  /** Longest text read aloud, in characters. */
+  maxTextLength: number;
+  /** Voices (and other replies) per chat per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Chats the bot serves; undefined serves everyone. */
+  allowedChatIds?: ReadonlySet<number>;
+  /** Most characters sent to Polly per UTC day, across all chats and containers; undefined: no cap. */
+  dailyCharacterBudget?: number;
+  /** The FunctionName dimension of the metrics: the Lambda function's name, or voicebot-local elsewhere. */
+  functionName: string;
+}
+
 /** What lives as long as the container: configuration, the ports, and what the container remembers. */
 export interface BotDeps {
-  config: Config;
+  config: BotConfig;
   telegram: Messenger;
   synthesizer: Synthesizer;
   audioStore: AudioStore;
@@ -184,14 +242,14 @@ export interface BotDeps {
   /** Consulted only when DAILY_CHARACTER_BUDGET is set. */
   budget: CharacterBudget;
   /** Telegram file_ids of voices already sent, by audio key: sent again without download or upload. */
-  fileIds: BoundedCache<string, string>;
-  log: Logger;
+  fileIds: Memory<string, string>;
+  log: Log;
   /** Signs inline results' voice URLs; absent where the API's public URL is unknown (inline mode then answers nothing). */
-  voiceLinks?: VoiceLinks;
+  voiceLinks?: VoiceLinkSigner;
 }
 
-/** What one update is handled with. */
+/** What one job (an update, a fetched inline voice) is run with. */
 export interface UpdateContext extends BotDeps {
   deadline: Deadline;
-  trace: UpdateTrace;
+  trace: Trace;
 }

@@ -1,11 +1,12 @@
 import { API_GATEWAY_TIMEOUT_MS } from './constants.ts';
+import type { Deadline as JobDeadline } from './context.ts';
 
 class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
 }
 
 /** The moment by which the webhook must have answered; work that cannot finish by then is cut off. */
-export class Deadline {
+export class Deadline implements JobDeadline {
   constructor(
     readonly endsAt: number,
     private readonly now: () => number = Date.now,

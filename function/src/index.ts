@@ -1,56 +1,41 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { answerUpdate } from './bot.ts';
-import { BoundedCache } from './cache.ts';
-import { readConfig } from './config.ts';
-import { AUDIO_CONTENT_TYPE, FILE_ID_CACHE_SIZE, SECRET_TOKEN_HEADER, VOICE_ROUTE_PATH } from './constants.ts';
-import type { BotDeps, WebhookReply } from './context.ts';
+import { answerUpdate, type BotAnswer } from './bot.ts';
+import { AUDIO_CONTENT_TYPE, SECRET_TOKEN_HEADER, VOICE_ROUTE_PATH } from './constants.ts';
+import { credentials, depsFor, log } from './container.ts';
 import { Deadline } from './deadline.ts';
 import { VoiceLinks } from './inline/links.ts';
-import { serveVoiceLink } from './inline/serve.ts';
-import { Logger } from './log.ts';
-import { credentialStore, type BotCredentials } from './secrets.ts';
-import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
-import { createS3Client, S3AudioStore } from './storage/audio.ts';
-import { S3CharacterBudget } from './storage/budget.ts';
-import { S3UpdateLedger } from './storage/ledger.ts';
-import { S3SettingsStore } from './storage/settings.ts';
-import { TelegramClient } from './telegram/client.ts';
+import { serveVoiceLink, type LinkedVoice } from './inline/serve.ts';
+import type { BotCredentials } from './secrets.ts';
 import { decodeUpdate, isValidSecret, MalformedUpdateError } from './updates.ts';
 
 /**
- * Lambda entry point for an API Gateway REST proxy integration; the only module that knows the event shape.
- * Configuration is read and clients are created once per container; a bad configuration fails the cold
- * start with one message naming every wrong variable.
+ * Lambda entry point for an API Gateway REST proxy integration, the webhook's and the voice route's
+ * door: the only module that knows the event shape. What outlives a request is in container.ts.
  */
-const config = readConfig(process.env);
-const log = new Logger(config.logLevel);
-const credentials = credentialStore(config.credentials, config.region);
-const s3 = createS3Client(config.region, config.s3ForcePathStyle);
-/** What needs no bot token: the ports' implementations and the file_ids this container remembers. */
-const ports = {
-  synthesizer: new PollySynthesizer(createPollyClient(config.region)),
-  audioStore: new S3AudioStore(s3, config.bucket),
-  settings: new S3SettingsStore(s3, config.bucket),
-  ledger: new S3UpdateLedger(s3, config.bucket),
-  budget: new S3CharacterBudget(s3, config.bucket),
-  fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
-};
-/** Clients that need the bot token; made again only if a rotation changed it. */
-let deps: { botToken: string; value: BotDeps } | undefined;
-
-function depsFor(botToken: string): BotDeps {
-  if (deps?.botToken !== botToken) deps = { botToken, value: { config, log, ...ports, telegram: new TelegramClient(config.telegramApiUrl, botToken) } };
-  return deps.value;
-}
 
 const respond = (statusCode: number): APIGatewayProxyResult => ({ statusCode, headers: { 'content-type': 'text/plain' }, body: '' });
 
-/** A 200 whose body is a Bot API call, as Telegram reads one from a webhook's answer: the method beside its parameters. */
-const respondWith = ({ method, params }: WebhookReply): APIGatewayProxyResult => ({
-  statusCode: 200,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ method, ...params }),
-});
+/**
+ * What the webhook answers Telegram: 200, with the answer's Bot API call in its body when the bot
+ * left one (Telegram makes it: the method beside its parameters), or 503 when another attempt holds
+ * the update and may have died with it: Telegram redelivers later, and a redelivery after the lease
+ * expired takes the update over.
+ */
+function webhookResponse(answer: BotAnswer): APIGatewayProxyResult {
+  if (answer.kind === 'busy') return respond(503);
+  if (answer.kind === 'done') return respond(200);
+  const { method, params } = answer.call;
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method, ...params }) };
+}
+
+/** What the voice route answers Telegram's fetch when not the audio: each a failed send to the user. */
+const VOICE_STATUS = { forbidden: 403, too_big: 413, refused: 429, failed: 500 } as const;
+
+/** What the voice route answers Telegram's fetch: the audio, or a status it shows as a failed send. */
+function voiceResponse(voice: LinkedVoice): APIGatewayProxyResult {
+  if (voice.kind === 'audio') return { statusCode: 200, headers: { 'content-type': AUDIO_CONTENT_TYPE }, body: voice.audio.toString('base64'), isBase64Encoded: true };
+  return respond(VOICE_STATUS[voice.kind]);
+}
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
@@ -71,11 +56,9 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
   }
 
   // Inline results' voice URLs: fetched by Telegram without the secret header, so signed instead.
+  const voiceLinks = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
   if (event.httpMethod === 'GET' && event.path === VOICE_ROUTE_PATH) {
-    const links = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
-    const { status, audio } = await serveVoiceLink({ ...depsFor(current.botToken), voiceLinks: links }, event.queryStringParameters, deadline);
-    if (!audio) return respond(status);
-    return { statusCode: status, headers: { 'content-type': AUDIO_CONTENT_TYPE }, body: audio.toString('base64'), isBase64Encoded: true };
+    return voiceResponse(await serveVoiceLink({ ...depsFor(current.botToken), voiceLinks }, event.queryStringParameters, deadline));
   }
 
   if (!isValidSecret(receivedSecret, current.webhookSecret)) {
@@ -98,12 +81,7 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return respond(200);
   }
 
-  const voiceLinks = new VoiceLinks(VoiceLinks.routeUnder(stageUrl(event)), current.webhookSecret);
-  // The one exception to 200: another attempt holds the update's lease and may have died with it.
-  // Telegram redelivers later, and a redelivery after the lease expired takes the update over.
-  const answered = await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline);
-  if (answered.answer === 'retry_later') return respond(503);
-  return answered.webhookReply ? respondWith(answered.webhookReply) : respond(200);
+  return webhookResponse(await answerUpdate({ ...depsFor(current.botToken), voiceLinks }, update, deadline));
 }
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {

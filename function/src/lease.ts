@@ -3,17 +3,17 @@
  * and "done" written the moment Telegram confirms an answer, which is the whole double-voice window.
  */
 import { LEASE_GRACE_MS } from './constants.ts';
-import type { Claim, Lease, LedgerEntry, Messenger, UpdateContext } from './context.ts';
-import type { Deadline } from './deadline.ts';
+import type { Claim, Deadline, Lease, LedgerEntry, Messenger, UpdateContext } from './context.ts';
+import type { JobFacts } from './facts.ts';
 
 /** An attempt stops working at its deadline; its lease lasts a little longer (clock skew, a call in flight). */
 export const leaseUntil = (deadline: Deadline): number => deadline.endsAt + LEASE_GRACE_MS;
 
-/** Why a claim that is not ours stays silent; `retryLater` when a live lease's holder may yet die. */
-export function silentClaim(claim: Exclude<Claim, { status: 'claimed' }>): { reason: string; retryLater: boolean } {
-  if (claim.status === 'done') return { reason: `already answered${claim.attempt ? ` by attempt ${claim.attempt}` : ''}`, retryLater: false };
+/** Why a claim that is not ours stays silent; `busy` when a live lease's holder may yet die. */
+export function silentClaim(claim: Exclude<Claim, { status: 'claimed' }>): { reason: string; busy: boolean } {
+  if (claim.status === 'done') return { reason: `already answered${claim.attempt ? ` by attempt ${claim.attempt}` : ''}`, busy: false };
   const until = claim.until ? ` until ${new Date(claim.until).toISOString()}` : '';
-  return { reason: `lease live: attempt ${claim.attempt ?? '?'} in progress${until}`, retryLater: true };
+  return { reason: `lease live: attempt ${claim.attempt ?? '?'} in progress${until}`, busy: true };
 }
 
 /** Methods whose success is the update's answer: once one went through, a redelivery must not repeat it. */
@@ -24,13 +24,13 @@ export class LeaseHolder {
   private settled?: Promise<void>;
 
   constructor(
-    private readonly ctx: UpdateContext,
+    private readonly ctx: Pick<UpdateContext, 'ledger' | 'trace' | 'log'>,
     private readonly entry: LedgerEntry,
     readonly lease: Lease,
   ) {}
 
   /** The fields every log line of this update gets: which attempt, and whether it took over. */
-  get logFields() {
+  get logFields(): Pick<JobFacts, 'attempt' | 'lease'> {
     return { attempt: this.lease.attempt, lease: this.lease.takenOver ? 'taken_over' : 'new' };
   }
 
@@ -49,7 +49,7 @@ export class LeaseHolder {
       const signal = AbortSignal.timeout(Math.max(1, this.lease.until - Date.now()));
       const recorded = await trace.time('s3', ledger.complete(this.entry, this.lease, signal));
       // From Telegram's confirmation (or the end of a silent update) to "done" stored: the window in which a death means a second answer.
-      trace.set({ done_ms: Math.round((performance.now() - started) * 10) / 10, ...(!recorded && { lease_lost: true }) });
+      trace.note({ done_ms: Math.round((performance.now() - started) * 10) / 10, ...(!recorded && { lease_lost: true }) });
       if (!recorded) log.warn('lease taken over before done', { update_id: trace.updateId, ...this.logFields });
     } catch (error) {
       this.settled = undefined;

@@ -1,4 +1,5 @@
 import { DEFAULT_LOG_LEVEL } from './constants.ts';
+import type { Log } from './context.ts';
 
 /**
  * Structured logs: one JSON object per line on stdout, the shape CloudWatch Logs Insights queries.
@@ -14,7 +15,7 @@ export type LogWriter = (line: string) => void;
 
 const REDACTED = '[REDACTED]';
 
-export class Logger {
+export class Logger implements Log {
   private secrets: string[] = [];
   private readonly threshold: number;
 

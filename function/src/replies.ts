@@ -1,6 +1,6 @@
 /** How the bot answers in text: threaded replies, plain texts, and the one apology. */
 import type { Message } from '@grammyjs/types';
-import type { Params, UpdateContext, WebhookReply } from './context.ts';
+import type { Params, ReplyCall, UpdateContext } from './context.ts';
 import { FINAL_REPLY_RESERVE_MS } from './constants.ts';
 import { MESSAGES } from './messages.ts';
 
@@ -19,8 +19,8 @@ export async function replyText(ctx: UpdateContext, message: Message, text: stri
   await ctx.trace.time('telegram', ctx.telegram.call('sendMessage', textTo(message, text, thread), { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
 }
 
-/** The same text as replyText sends, left in the webhook's answer for Telegram to send. */
-export const webhookText = (message: Message, text: string, thread: boolean): WebhookReply<'sendMessage'> => ({ method: 'sendMessage', params: textTo(message, text, thread) });
+/** The same text as replyText sends, as a call left to the door (the webhook's answer carries it). */
+export const textReply = (message: Message, text: string, thread: boolean): ReplyCall<'sendMessage'> => ({ method: 'sendMessage', params: textTo(message, text, thread) });
 
 /** The one short text a user gets when no voice can be made; its own failure is only logged. */
 export async function apologize(ctx: UpdateContext, message: Message): Promise<void> {

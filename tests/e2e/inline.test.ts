@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type { InlineQueryResultVoice } from '@grammyjs/types';
 import { after, before, describe, test } from 'node:test';
+import { emfProblems } from '../function/support/emf.ts';
 import { chatIds, type Stack, startStack } from './stack.ts';
 
 let stack: Stack;
@@ -61,6 +62,13 @@ describe('inline mode', () => {
     const served = stack.logs.filter((line) => line.message === 'voice link handled');
     assert.ok(served.some((line) => line.outcome === 'voice_served' && line.cache === 'miss'));
     assert.ok(served.some((line) => line.outcome === 'voice_served' && line.cache === 's3'));
+    // Metered like a chat's voice: valid EMF, the characters the local Polly received, then a cache hit.
+    const made = served.find((line) => line.cache === 'miss')!;
+    const cached = served.find((line) => line.cache === 's3')!;
+    for (const line of [made, cached]) assert.deepEqual(emfProblems(line), []);
+    const billed = [...stack.polly.requests[polly]!.Text].length;
+    assert.deepEqual([made.Updates, made.Voices, made.CacheHits, made.PollyRequests, made.PollyCharacters, made.Engine], [1, 1, 0, 1, billed, 'neural']);
+    assert.deepEqual([cached.Voices, cached.CacheHits, cached.PollyRequests, cached.PollyCharacters], [1, 1, 0, 0]);
     assert.ok(!stack.rawLogs().includes(text), 'the text never reaches the logs');
     // The voice posted via the bot in the bot's own chat is not a message for the bot.
     const echo = await stack.telegram.chooseInline({ chatId: user, queryId: other.queryId, resultId: other.result.id });

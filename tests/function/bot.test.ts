@@ -17,7 +17,7 @@ describe('exactly one answer per update', () => {
     assert.equal(bot.voicesTo(1).length, 1);
     const loser = results.find(({ final }) => final.outcome === 'ignored');
     assert.match(String(loser?.final.reason), /^lease live: attempt 1 in progress until \d{4}-/);
-    assert.equal(loser?.answer, 'retry_later');
+    assert.equal(loser?.answer, 'busy');
   });
 
   test('a redelivery after the first answer is ignored without a second text, with 200', async () => {
@@ -26,7 +26,7 @@ describe('exactly one answer per update', () => {
     await bot.deliver(update);
     const { final, answer } = await bot.deliver(update);
     assert.equal(final.reason, 'already answered by attempt 1');
-    assert.equal(answer, 'answered');
+    assert.equal(answer, 'done');
     assert.equal(bot.textsTo(2).length, 1);
   });
 });
@@ -44,7 +44,7 @@ describe('leases: a redelivery after a dead attempt', () => {
     const update = textMessage(3, 'The first attempt died.');
     await diedHolding(bot, update, { expiredMsAgo: -30_000 });
     const { final, answer } = await bot.deliver(update);
-    assert.equal(answer, 'retry_later');
+    assert.equal(answer, 'busy');
     assert.equal(final.outcome, 'ignored');
     assert.match(String(final.reason), /lease live: attempt 1/);
     assert.equal(bot.synthesizer.requests.length, 0);
@@ -56,7 +56,7 @@ describe('leases: a redelivery after a dead attempt', () => {
     const update = textMessage(4, 'Taken over after the lease ended.');
     await diedHolding(bot, update, { expiredMsAgo: 1 });
     const { final, answer } = await bot.deliver(update);
-    assert.equal(answer, 'answered');
+    assert.equal(answer, 'done');
     assert.equal(final.outcome, 'voice_sent');
     assert.equal(final.attempt, 2);
     assert.equal(final.lease, 'taken_over');
@@ -239,7 +239,7 @@ describe('round trips: what an answer needs is read while the claim is on the ne
     bot.restart(); // a new container: the file_id is forgotten, so the stored copy is looked up
     const { final, answer } = await bot.deliver(update);
     await new Promise((resolve) => setImmediate(resolve)); // an unhandled rejection would surface here
-    assert.deepEqual([final.outcome, final.reason, answer], ['ignored', 'already answered by attempt 1', 'answered']);
+    assert.deepEqual([final.outcome, final.reason, answer], ['ignored', 'already answered by attempt 1', 'done']);
     assert.equal(bot.synthesizer.requests.length, 1);
     assert.equal(bot.sentTo(32).length, 1);
   });

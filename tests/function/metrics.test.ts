@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { directivesOf, emfProblems } from './support/emf.ts';
-import { TestBot, type LogLine } from './support/bot.ts';
+import type { InlineQueryResultVoice } from '@grammyjs/types';
+import { inlineQuery, TestBot, type LogLine } from './support/bot.ts';
 import { serviceError } from './support/ports.ts';
 
 /** The line's problems as EMF, and its namespace and dimensions as the contract wants them. */
@@ -141,5 +142,60 @@ describe('the metrics of an update', () => {
     assertContract(final, 'voicebot-prod');
     const dimensions = new Set(directivesOf(final).flatMap(([set]) => set));
     for (const name of dimensions) assert.notEqual(final[name], 13);
+  });
+});
+
+/** The names of the metrics a line's directives carry, in each dimension set. */
+const metricSets = (line: LogLine) => directivesOf(line).map(([set, names]) => `${set.join()}: ${names.join()}`);
+
+/** A user types `text` after @bot; the one result's signed voice URL, and the inline query's update_id. */
+async function inlineResult(bot: TestBot, fromId: number, text: string): Promise<{ url: string; updateId: number }> {
+  const update = inlineQuery(fromId, text);
+  await bot.deliver(update);
+  const answer = bot.telegram.calls.findLast((call) => call.method === 'answerInlineQuery')!;
+  return { url: (answer.params.results as InlineQueryResultVoice[])[0]!.voice_url, updateId: update.update_id };
+}
+
+describe('the metrics of an inline pick (Telegram fetching the chosen voice)', () => {
+  test('carries the metrics of a chat voice: one voice, the characters Polly received, its engine; then a cache hit; its lease ends done', async () => {
+    const bot = new TestBot();
+    const chat = (await bot.say(20, 'A chat voice, to compare the lines with.')).final;
+    const { url, updateId } = await inlineResult(bot, 7020, 'An inline voice, metered the same way.');
+    const before = bot.synthesizer.requests.length;
+    const { status, line } = await bot.fetchVoice(url);
+    assert.equal(status, 200);
+    assertContract(line);
+    assert.deepEqual(metricSets(line), metricSets(chat), 'the same metrics in the same dimension sets');
+    assert.deepEqual(
+      [line.Updates, line.Voices, line.CacheHits, line.Refusals, line.Errors, line.PollyRequests, line.PollyErrors, line.PollyCharacters],
+      [1, 1, 0, 0, 0, 1, 0, received(bot, before)],
+    );
+    assert.ok((line.PollyCharacters as number) > 0);
+    assert.equal(line.Engine, 'neural');
+    assert.equal(bot.ledger.record({ kind: 'message', updateId })?.state, 'done');
+
+    const again = (await bot.fetchVoice(url)).line;
+    assertContract(again);
+    assert.deepEqual([again.Voices, again.CacheHits, again.PollyRequests, again.PollyCharacters], [1, 1, 0, 0]);
+  });
+
+  test('a pick refused by the rate limit or the budget carries its Reason, and a failed one its ErrorKind', async () => {
+    const limited = new TestBot({ RATE_LIMIT_PER_MINUTE: '1' });
+    const picks = [await inlineResult(limited, 7021, 'One.'), await inlineResult(limited, 7021, 'Two.')];
+    await limited.fetchVoice(picks[0]!.url);
+    const overLimit = (await limited.fetchVoice(picks[1]!.url)).line;
+    assertContract(overLimit);
+    assert.deepEqual([overLimit.Refusals, overLimit.Reason, overLimit.Voices, overLimit.PollyCharacters], [1, 'rate_limit', 0, 0]);
+
+    const poor = new TestBot({ DAILY_CHARACTER_BUDGET: '5' });
+    const overBudget = (await poor.fetchVoice((await inlineResult(poor, 7022, 'Far more than five characters.')).url)).line;
+    assertContract(overBudget);
+    assert.deepEqual([overBudget.Refusals, overBudget.Reason, overBudget.BudgetCharacters, overBudget.PollyRequests], [1, 'budget', 0, 0]);
+
+    const broken = new TestBot();
+    broken.synthesizer.faults.add('synthesize', () => serviceError('ServiceFailureException', 'Polly is down'));
+    const failed = (await broken.fetchVoice((await inlineResult(broken, 7023, 'Nobody will hear this one.')).url)).line;
+    assertContract(failed);
+    assert.deepEqual([failed.Errors, failed.ErrorKind, failed.PollyRequests, failed.PollyErrors, failed.Voices], [1, 'polly', 1, 1, 0]);
   });
 });

@@ -261,7 +261,7 @@ describe('a dependency that is down for good (a stack pointed at a closed port)'
     assert.match(activity.rawLogs, /ECONNREFUSED/);
     const sent = sentTo(activity, chat.id);
     assert.equal(sent.filter((m) => m.kind === 'voice').length, 0);
-    // README, "Failures": when no voice can be delivered the user gets one short text saying so.
+    // docs/reliability.md, "Failures": when no voice can be delivered the user gets one short text saying so.
     const texts = sent.filter((m) => m.kind === 'text');
     assert.equal(texts.length, 1, `one short text saying so\n  logs: ${activity.logs.map((l) => JSON.stringify(l)).join('\n        ')}`);
     assert.match(texts[0]!.text ?? '', APOLOGY);

@@ -4,7 +4,7 @@ import { DEADLINE_RESERVE_MS, DEFAULT_LANGUAGE, FINAL_REPLY_RESERVE_MS } from '.
 import { MESSAGES } from '../messages.ts';
 import { languageFromHint } from '../speech/language.ts';
 import { affordable, findVoice, voicesFor, type Voice } from '../speech/voices.ts';
-import type { Outcome } from '../trace.ts';
+import type { Outcome } from '../facts.ts';
 import type { Command } from '../updates.ts';
 import { replyText } from '../replies.ts';
 

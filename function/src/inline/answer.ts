@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { InlineQuery, InlineQueryResultVoice } from '@grammyjs/types';
 import { languageName } from '../commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS, INLINE_CACHE_TIME_SECONDS, INLINE_QUERY_MAX_CHARS } from '../constants.ts';
-import type { UpdateContext } from '../context.ts';
+import type { SpeechIdentity, UpdateContext } from '../context.ts';
 import { MESSAGES } from '../messages.ts';
 import { chooseVoice } from '../speech/choose.ts';
+import { speechDigest } from '../speech/identity.ts';
 import { normalizeForSpeech } from '../speech/text.ts';
-import type { Outcome } from '../trace.ts';
+import type { Outcome } from '../facts.ts';
 
 export interface InlineAnswer {
   outcome: Outcome;
@@ -28,11 +28,11 @@ export async function answerInline(ctx: UpdateContext, query: InlineQuery, updat
   if (!skip) {
     const settings = await ctx.trace.time('s3', ctx.settings.get(query.from.id, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
     const choice = chooseVoice({ text, languageHint: query.from.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
-    ctx.trace.set({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
+    ctx.trace.note({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
     const url = ctx.voiceLinks!.sign({ text, voice: choice.voice, engine: choice.engine, userId: query.from.id, updateId });
     // The Bot API's voice result has no description field: the voice and language go in its title.
     const title = MESSAGES.inlineTitle(choice.voice, choice.language ? languageName(choice.language) : undefined);
-    results = [{ type: 'voice', id: resultId(choice.engine, choice.voice, text), voice_url: url, title }];
+    results = [{ type: 'voice', id: resultId({ engine: choice.engine, voice: choice.voice, text }), voice_url: url, title }];
   }
   await ctx.trace.time(
     'telegram',
@@ -47,4 +47,4 @@ export async function answerInline(ctx: UpdateContext, query: InlineQuery, updat
 }
 
 /** 1-64 bytes, the same for the same speech, so Telegram's client keeps its place while the user types. */
-const resultId = (engine: string, voice: string, text: string) => createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('base64url').slice(0, 32);
+const resultId = (identity: SpeechIdentity) => speechDigest(identity).toString('base64url').slice(0, 32);

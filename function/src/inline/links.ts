@@ -1,20 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { VOICE_LINK_KEY_LABEL, VOICE_LINK_TTL_SECONDS, VOICE_ROUTE_PATH } from '../constants.ts';
-
-/** What a signed voice URL promises to read, for whom, and until when. */
-export interface VoiceLink {
-  text: string;
-  voice: string;
-  engine: 'neural' | 'standard';
-  /** The Telegram user the inline answer was made for: their rate limit pays for the synthesis. */
-  userId: number;
-  /** The inline query's update_id: one chosen result is counted once, however often Telegram fetches it. */
-  updateId: number;
-  /** Unix seconds after which the URL is refused. */
-  expires: number;
-}
-
-export type VoiceLinkCheck = { ok: true; link: VoiceLink } | { ok: false; reason: string };
+import type { VoiceLink, VoiceLinkCheck, VoiceLinkSigner } from '../context.ts';
 
 const ENGINES = new Set(['neural', 'standard']);
 const INTEGER = /^-?\d{1,20}$/;
@@ -24,7 +10,7 @@ const INTEGER = /^-?\d{1,20}$/;
  * Anyone may fetch one, so everything that costs money (text, voice, engine) and who pays (user,
  * update) is under the signature, and an expired or altered URL is refused before any work is done.
  */
-export class VoiceLinks {
+export class VoiceLinks implements VoiceLinkSigner {
   private readonly key: Buffer;
 
   constructor(

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AUDIO_CONTENT_TYPE, PRESIGNED_URL_TTL_SECONDS } from '../constants.ts';
 import type { AudioStore, CachedAudio, OpenedAudio, SpeechIdentity, StoredAudio } from '../context.ts';
+import { speechDigest } from '../speech/identity.ts';
 import { oggDurationFromTail } from '../speech/ogg.ts';
 import { isMissingObject } from './errors.ts';
 import { AUDIO_KEY_PREFIX } from './layout.ts';
@@ -33,9 +33,8 @@ export class S3AudioStore implements AudioStore {
    * whoever asks, so a repeated phrase is served from the bucket instead of from Polly.
    * The text itself never appears in a key.
    */
-  keyFor({ engine, voice, text }: SpeechIdentity): string {
-    const hash = createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex');
-    return `${AUDIO_KEY_PREFIX}${hash}.ogg`;
+  keyFor(identity: SpeechIdentity): string {
+    return `${AUDIO_KEY_PREFIX}${speechDigest(identity).toString('hex')}.ogg`;
   }
 
   /**

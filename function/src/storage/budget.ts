@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { BUDGET_MAX_ATTEMPTS, BUDGET_RETRY_JITTER_MS } from '../constants.ts';
 import type { BudgetReservation, CharacterBudget } from '../context.ts';
+import { putIf } from './conditional.ts';
 import { isMissingObject } from './errors.ts';
 import { BUDGET_KEY_PREFIX } from './layout.ts';
 
@@ -48,17 +49,10 @@ export class S3CharacterBudget implements CharacterBudget {
       if (counter.writer === nonce) return this.remember(day, true, counter.used);
       if (counter.used + characters > limit) return this.remember(day, false, counter.used);
       const used = counter.used + characters;
-      const condition = counter.etag ? { IfMatch: counter.etag } : { IfNoneMatch: '*' };
-      try {
-        await this.s3.send(
-          new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify({ day, characters: used, writer: nonce }), ContentType: 'application/json', ...condition }),
-          { abortSignal: signal },
-        );
-        return this.remember(day, true, used);
-      } catch (error) {
-        if (!lostTheRace(error)) throw error;
-        if (attempt >= this.maxAttempts) throw new BudgetContentionError(`the count of ${day} changed under each of ${attempt} attempts`, { cause: error });
-      }
+      const body = JSON.stringify({ day, characters: used, writer: nonce });
+      const won = await putIf(this.s3, { Bucket: this.bucket, Key: key, Body: body, ContentType: 'application/json' }, counter.etag ? { IfMatch: counter.etag } : { IfNoneMatch: '*' }, signal);
+      if (won !== undefined) return this.remember(day, true, used);
+      if (attempt >= this.maxAttempts) throw new BudgetContentionError(`the count of ${day} changed under each of ${attempt} attempts`);
       // A random pause, so that the losers of this round do not collide again in the next.
       await sleep(Math.random() * BUDGET_RETRY_JITTER_MS * Math.min(attempt, 5), undefined, { signal });
     }
@@ -80,13 +74,4 @@ export class S3CharacterBudget implements CharacterBudget {
     if (this.seen?.day !== day || this.seen.used < used) this.seen = { day, used };
     return { granted, used };
   }
-}
-
-/**
- * 412: the counter changed since we read it (or appeared, for the day's first write). 409: another
- * conditional write to it is in flight. 404: it vanished since we read it. Each means: read again.
- */
-function lostTheRace(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return status === 412 || status === 409 || isMissingObject(error);
 }

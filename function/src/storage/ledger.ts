@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { MARKER_COUNT_MAX_KEYS } from '../constants.ts';
 import type { Claim, Lease, LedgerEntry, MessageEntry, UpdateLedger } from '../context.ts';
+import { putIf, type WriteCondition } from './conditional.ts';
 import { UPDATE_MARKER_PREFIX } from './layout.ts';
 
 /** One update's record: who holds it and until when, or that it was answered. */
@@ -79,17 +80,9 @@ export class S3UpdateLedger implements UpdateLedger {
   }
 
   /** The new ETag when the conditional put won; undefined when its condition failed or a concurrent conditional write was in flight. */
-  private async put(key: string, body: LeaseRecord | string, condition: { IfNoneMatch: '*' } | { IfMatch: string }, signal?: AbortSignal): Promise<string | undefined> {
-    try {
-      const Body = typeof body === 'string' ? body : JSON.stringify(body);
-      const written = await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body, ContentType: 'application/json', ...condition }), { abortSignal: signal });
-      return written.ETag ?? '';
-    } catch (error) {
-      // 412: the condition failed. 409: a concurrent conditional write to the key is in flight. 404: If-Match on a key that is gone.
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412 || status === 409 || status === 404) return undefined;
-      throw error;
-    }
+  private put(key: string, body: LeaseRecord | string, condition: WriteCondition, signal?: AbortSignal): Promise<string | undefined> {
+    const Body = typeof body === 'string' ? body : JSON.stringify(body);
+    return putIf(this.s3, { Bucket: this.bucket, Key: key, Body, ContentType: 'application/json' }, condition, signal);
   }
 
   private async read(key: string, signal?: AbortSignal): Promise<{ raw: string; record?: LeaseRecord; etag: string }> {

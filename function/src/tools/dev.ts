@@ -17,6 +17,7 @@ import type { Update } from '@grammyjs/types';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { API_GATEWAY_TIMEOUT_MS, SECRET_TOKEN_HEADER } from '../constants.ts';
 import type { MethodName, Params } from '../context.ts';
+import { httpStatusOf } from '../storage/errors.ts';
 import { BotApi, BotApiRefusal, checkBotToken, runTool, telegramApiUrl, ToolError, ToolOutput, UsageError } from './cli.ts';
 import { deleteWebhook } from './webhook-commands.ts';
 
@@ -173,7 +174,7 @@ async function checkAws(env: NodeJS.ProcessEnv): Promise<void> {
     try {
       await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = httpStatusOf(error);
       if (status === 404) throw new ToolError(`bucket ${bucket} does not exist: check S3_BUCKET_NAME (terraform output) and that the stack is applied`);
       if (status === 403) throw new ToolError(`these AWS credentials may not use bucket ${bucket} (403 Forbidden)`);
       if (status === 301) throw new ToolError(`bucket ${bucket} is in another region than ${region}: set AWS_REGION to the stack's region`);

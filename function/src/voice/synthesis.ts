@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { Message } from '@grammyjs/types';
 import { DEADLINE_RESERVE_MS } from '../constants.ts';
 import type { CachedAudio, UpdateContext } from '../context.ts';
 import type { VoiceChoice } from '../speech/choose.ts';
@@ -9,20 +8,21 @@ import { reserveCharacters } from './budget.ts';
 
 /**
  * Synthesizes all parts at once, then streams them, joined into one Ogg Opus file, into the audio store.
- * `message` is the chat to show "recording" in; an inline voice has none.
+ * `whileSynthesizing` shows the user that a voice is coming (a chat's "recording"); an inline voice has none.
  */
-export async function synthesizeAndStore(ctx: UpdateContext, message: Message | undefined, text: string, choice: Pick<VoiceChoice, 'voice' | 'engine'>, key: string): Promise<CachedAudio> {
+export async function synthesizeAndStore(
+  ctx: UpdateContext,
+  text: string,
+  choice: Pick<VoiceChoice, 'voice' | 'engine'>,
+  key: string,
+  whileSynthesizing?: (ctx: UpdateContext) => Promise<void>,
+): Promise<CachedAudio> {
   const parts = splitForSpeech(text);
   // Before Polly is asked, and before the user is told a voice is coming: throws OverBudgetError.
   await reserveCharacters(ctx, parts);
-  // Shown while Polly works; a failure here must not cost the user the voice.
-  const recording = message
-    ? ctx.telegram
-        .call('sendChatAction', { chat_id: message.chat.id, action: 'record_voice' }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS })
-        .catch((error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }))
-    : undefined;
+  const shown = whileSynthesizing?.(ctx);
   try {
-    ctx.trace.set({ parts: parts.length, cache: 'miss' });
+    ctx.trace.note({ parts: parts.length, cache: 'miss' });
     const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
     const requests = parts.map((part) => ctx.synthesizer.synthesize({ text: part, voice: choice.voice, engine: choice.engine, signal }));
     const streams = await ctx.trace.time('polly', allOrDestroy(requests));
@@ -38,7 +38,7 @@ export async function synthesizeAndStore(ctx: UpdateContext, message: Message | 
       for (const stream of streams) stream.destroy();
     }
   } finally {
-    await recording;
+    await shown;
   }
 }
 

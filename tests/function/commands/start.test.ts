@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Update } from '@grammyjs/types';
-import type { WebhookReply } from '../../../function/src/context.ts';
+import type { ReplyCall } from '../../../function/src/context.ts';
 import { START_MESSAGE, TestBot, textMessage } from '../support/bot.ts';
 
 /** The bot's own calls to Telegram, leaving out what Telegram made from a webhook's answer. */
 const callsByTheBot = (bot: TestBot) => bot.telegram.calls.filter((call) => !call.fromWebhookResponse);
 /** The text of a sendMessage in a webhook's answer. */
-const textOf = ({ webhookReply }: { webhookReply?: WebhookReply }) => (webhookReply?.params as { text?: string } | undefined)?.text;
+const textOf = ({ webhookReply }: { webhookReply?: ReplyCall }) => (webhookReply?.params as { text?: string } | undefined)?.text;
 const recordOf = (bot: TestBot, update: Update) => bot.ledger.record({ kind: 'message', updateId: update.update_id });
 /** Far past any lease: the ledger's clock moves on, as a redelivery minutes later sees it. */
 const LONG_AFTER_MS = 10 * 60_000;
@@ -19,7 +19,7 @@ const LONG_AFTER_MS = 10 * 60_000;
 describe('/start', () => {
   test("answers with sendMessage in the webhook's response: START_MESSAGE to the chat, not as a reply", async () => {
     const { webhookReply, answer } = await new TestBot().say(1, '/start');
-    assert.equal(answer, 'answered');
+    assert.equal(answer, 'reply');
     assert.deepEqual(webhookReply, { method: 'sendMessage', params: { chat_id: 1, text: START_MESSAGE } });
   });
 
@@ -56,11 +56,11 @@ describe('/start', () => {
     assert.equal(final.lease, 'new');
   });
 
-  test('a redelivery during the live lease gets retry_later and no second welcome', async () => {
+  test('a redelivery during the live lease is busy (503) and gets no second welcome', async () => {
     const bot = new TestBot();
     const { update } = await bot.say(6, '/start');
     const again = await bot.deliver(update);
-    assert.equal(again.answer, 'retry_later');
+    assert.equal(again.answer, 'busy');
     assert.equal(again.webhookReply, undefined);
     assert.equal(bot.textsTo(6).length, 1);
   });
@@ -70,7 +70,7 @@ describe('/start', () => {
     const { update } = await bot.say(7, '/start');
     bot.ledger.clockOffsetMs = LONG_AFTER_MS;
     const again = await bot.deliver(update);
-    assert.equal(again.answer, 'answered');
+    assert.equal(again.answer, 'reply');
     assert.equal(textOf(again), START_MESSAGE);
     assert.equal(again.final.attempt, 2);
     assert.equal(again.final.lease, 'taken_over');
@@ -81,7 +81,7 @@ describe('/start', () => {
     const bot = new TestBot();
     const update = textMessage(8, '/start');
     const answers = await Promise.all([bot.deliver(update), bot.deliver(update)]);
-    assert.deepEqual(answers.map((a) => a.answer).sort(), ['answered', 'retry_later']);
+    assert.deepEqual(answers.map((a) => a.answer).sort(), ['busy', 'reply']);
     assert.equal(answers.filter((a) => a.webhookReply).length, 1);
     assert.deepEqual(bot.textsTo(8), [START_MESSAGE]);
   });

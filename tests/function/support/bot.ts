@@ -5,16 +5,19 @@
  * carries. `restart` is a cold start: a new container over the same outside world.
  */
 import type { Message, Update } from '@grammyjs/types';
-import { answerUpdate, type Answer } from '../../../function/src/bot.ts';
+import { answerUpdate, type BotAnswer } from '../../../function/src/bot.ts';
 import { BoundedCache } from '../../../function/src/cache.ts';
 import { readConfig, type Config } from '../../../function/src/config.ts';
 import { FILE_ID_CACHE_SIZE } from '../../../function/src/constants.ts';
-import type { BotDeps, WebhookReply } from '../../../function/src/context.ts';
+import type { BotDeps, ReplyCall } from '../../../function/src/context.ts';
 import { Deadline } from '../../../function/src/deadline.ts';
 import { VoiceLinks } from '../../../function/src/inline/links.ts';
-import { serveVoiceLink, type VoiceResponse } from '../../../function/src/inline/serve.ts';
+import { serveVoiceLink } from '../../../function/src/inline/serve.ts';
 import { Logger } from '../../../function/src/log.ts';
 import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
+
+/** The statuses index.ts answers the voice route's outcomes with (checked against the built bundle in tests/e2e/inline.test.ts). */
+const VOICE_ROUTE_STATUS = { forbidden: 403, too_big: 413, refused: 429, failed: 500 } as const;
 
 export const BOT_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 export const WEBHOOK_SECRET = 'unit_webhook-Secret_7';
@@ -28,10 +31,10 @@ export interface Delivery {
   final: LogLine;
   /** Milliseconds answerUpdate took. */
   ms: number;
-  /** What the webhook answers: 200, or 503 to make Telegram come back. */
-  answer: Answer['answer'];
+  /** What the bot answers the door: done (200), a reply for the webhook's answer (200 with the call), or busy (503: Telegram comes back). */
+  answer: BotAnswer['kind'];
   /** The Bot API call in the webhook's answer, which Telegram (here: the in-memory messenger) then made. */
-  webhookReply?: WebhookReply;
+  webhookReply?: ReplyCall;
 }
 
 export interface DeliverOptions {
@@ -75,10 +78,9 @@ export class TestBot {
     const ms = performance.now() - started;
     const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
     if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
-    if (answered.answer === 'retry_later') return { final: finals[0]!, ms, answer: answered.answer };
-    const { webhookReply } = answered;
-    if (webhookReply) await this.telegram.callFromWebhookResponse(webhookReply);
-    return { final: finals[0]!, ms, answer: answered.answer, ...(webhookReply && { webhookReply }) };
+    if (answered.kind !== 'reply') return { final: finals[0]!, ms, answer: answered.kind };
+    await this.telegram.callFromWebhookResponse(answered.call);
+    return { final: finals[0]!, ms, answer: answered.kind, webhookReply: answered.call };
   }
 
   /** The container's dependencies for one request, with a logger whose lines are kept for it and for the bot. */
@@ -94,13 +96,14 @@ export class TestBot {
     return { lines, deps: { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget } };
   }
 
-  /** Telegram fetching a voice URL from the GET route: what the route answers, and its one log line. */
-  async fetchVoice(url: string): Promise<VoiceResponse & { line: LogLine }> {
+  /** Telegram fetching a voice URL from the GET route: the status index.ts answers with, the audio, and the one log line. */
+  async fetchVoice(url: string): Promise<{ status: number; audio?: Buffer; line: LogLine }> {
     const { lines, deps } = this.container();
-    const response = await serveVoiceLink(deps, Object.fromEntries(new URL(url).searchParams), Deadline.forRequest(Date.now(), 28_000));
+    const voice = await serveVoiceLink(deps, Object.fromEntries(new URL(url).searchParams), Deadline.forRequest(Date.now(), 28_000));
     // One log line per request, and it is the final one.
-    if (lines.length !== 1 || !/^voice link (handled|refused)$/.test(String(lines[0]!.message))) throw new Error(`expected one log line per voice fetch, got ${JSON.stringify(lines)}`);
-    return { ...response, line: lines[0]! };
+    if (lines.length !== 1 || !/^voice link (handled|failed|refused)$/.test(String(lines[0]!.message))) throw new Error(`expected one log line per voice fetch, got ${JSON.stringify(lines)}`);
+    const status = voice.kind === 'audio' ? 200 : VOICE_ROUTE_STATUS[voice.kind];
+    return { status, ...(voice.kind === 'audio' && { audio: voice.audio }), line: lines[0]! };
   }
 
   /** A user writes `text`; the update is delivered and its final log line returned. */

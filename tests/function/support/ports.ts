@@ -24,6 +24,7 @@ import type {
   MethodName,
   OpenedAudio,
   Params,
+  ReplyCall,
   Result,
   SettingsStore,
   SpeechIdentity,
@@ -31,8 +32,8 @@ import type {
   StoredAudio,
   Synthesizer,
   UpdateLedger,
-  WebhookReply,
 } from '../../../function/src/context.ts';
+import { speechDigest } from '../../../function/src/speech/identity.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
@@ -187,8 +188,8 @@ export class InMemoryAudioStore implements AudioStore {
   /** False: Telegram's fetch of a temporary URL fails, as when S3 answers 503 to its GET. */
   urlsFetchable = true;
 
-  keyFor({ engine, voice, text }: SpeechIdentity): string {
-    return `audio/${createHash('sha256').update(`${engine}\n${voice}\n${text}`).digest('hex')}.ogg`;
+  keyFor(identity: SpeechIdentity): string {
+    return `audio/${speechDigest(identity).toString('hex')}.ogg`;
   }
 
   async find(key: string, signal?: AbortSignal): Promise<CachedAudio | undefined> {
@@ -339,7 +340,7 @@ export class InMemoryMessenger implements Messenger {
   }
 
   /** Telegram making the call a webhook's answer carried: recorded like the bot's own, its result or failure seen by nobody. */
-  async callFromWebhookResponse({ method, params }: WebhookReply): Promise<void> {
+  async callFromWebhookResponse({ method, params }: ReplyCall): Promise<void> {
     const record: RecordedCall = { method, params: { ...(params as Record<string, unknown>) }, fromWebhookResponse: true, ok: false };
     this.calls.push(record);
     try {
