@@ -5,7 +5,7 @@ class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
 }
 
-/** The moment by which the webhook must have answered; work that cannot finish by then is cut off. */
+/** The moment by which the webhook must have answered (or the worker finished); work that cannot finish by then is cut off. */
 export class Deadline implements JobDeadline {
   constructor(
     readonly endsAt: number,
@@ -21,6 +21,11 @@ export class Deadline implements JobDeadline {
     const gateway = (requestTimeEpoch && requestTimeEpoch <= current ? requestTimeEpoch : current) + API_GATEWAY_TIMEOUT_MS;
     const lambda = lambdaRemainingMs !== undefined && lambdaRemainingMs > 0 ? current + lambdaRemainingMs : Infinity;
     return new Deadline(Math.min(gateway, lambda), now);
+  }
+
+  /** A worker's invocation has no gateway in front: Lambda's timeout is the deadline of its whole batch. */
+  static forInvocation(lambdaRemainingMs: number, now = Date.now): Deadline {
+    return new Deadline(now() + lambdaRemainingMs, now);
   }
 
   remainingMs(reserveMs = 0): number {

