@@ -217,6 +217,13 @@ const handlers = {
     renderMessage(from, message);
   },
   action: ({ action }) => setStatus(action),
+  // The bot's reaction on the user's message (✍: queued, being worked on), as Telegram shows it under the bubble.
+  reaction({ message_id, emoji }) {
+    const bubble = state.rows.get(message_id)?.querySelector('.bubble');
+    if (!bubble) return;
+    bubble.querySelector('.reaction')?.remove();
+    if (emoji.length) bubble.append(el('span', 'reaction', emoji.join('')));
+  },
   toast: ({ text }) => showToast(text),
   log({ line }) {
     renderLog(line);
