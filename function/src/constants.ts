@@ -28,7 +28,7 @@ export const POLLY_MAX_ATTEMPTS_WITH_QUEUE = 2;
 export const JOB_BACKOFF_BASE_SECONDS = 2;
 export const JOB_BACKOFF_MAX_SECONDS = 120;
 /** What the worker keeps back from its timeout: a job is not started with less left (the rest of the batch comes back at once). */
-export const WORKER_JOB_MIN_MS = 10_000;
+export const WORKER_JOB_MIN_MS = 5_000;
 /** The reaction that tells the user a queued message is being worked on: quiet, stays until the voice comes. */
 export const QUEUED_REACTION = '✍';
 /** Attempts of one Bot API call: the first, and retries after a 429 whose retry_after fits the time left. */
