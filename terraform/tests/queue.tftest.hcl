@@ -40,11 +40,6 @@ run "an_encrypted_queue_with_a_dead_letter_queue_feeding_the_worker_at_the_neura
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue_redrive_allow_policy.dead_letter.redrive_allow_policy).redrivePermission == "byQueue" && jsondecode(aws_sqs_queue_redrive_allow_policy.dead_letter.redrive_allow_policy).sourceQueueArns == [aws_sqs_queue.this.arn]
-    error_message = "only the job queue may use the dead-letter queue"
-  }
-
-  assert {
     condition     = aws_lambda_event_source_mapping.this.function_response_types == toset(["ReportBatchItemFailures"]) && aws_lambda_event_source_mapping.this.batch_size == 5 && aws_lambda_event_source_mapping.this.enabled
     error_message = "the mapping hands batches of 5 and lets the worker report the jobs that must come back"
   }

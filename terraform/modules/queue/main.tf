@@ -36,16 +36,6 @@ resource "aws_sqs_queue" "this" {
   tags = var.tags
 }
 
-# Only the job queue may send its failures here, so a redrive from the console goes back to it.
-resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
-  queue_url = aws_sqs_queue.dead_letter.id
-
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.this.arn]
-  })
-}
-
 # The webhook hands jobs over and does nothing else with the queue.
 data "aws_iam_policy_document" "send" {
   statement {
