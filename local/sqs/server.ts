@@ -70,6 +70,8 @@ export interface LocalSqs {
   events: EventEmitter<{ event: [QueueEvent] }>;
   /** Every operation called, in order (X-Amz-Target without its prefix). */
   operations: string[];
+  /** The size of every receive that returned messages, in order: a poller's invocations. */
+  batches: number[];
   close(): Promise<void>;
 }
 
@@ -96,6 +98,7 @@ export async function startSqs({ port = 0, region = 'eu-west-1' } = {}): Promise
   const queues = new Map<string, Queue>();
   const events = new EventEmitter<{ event: [QueueEvent] }>();
   const operations: string[] = [];
+  const batches: number[] = [];
   let endpoint = '';
   let closed = false;
 
@@ -208,6 +211,7 @@ export async function startSqs({ port = 0, region = 'eu-west-1' } = {}): Promise
       const wanted = (name: string) => names.has('All') || names.has(name);
       // An empty receive answers {} (no Messages), as SQS does.
       if (!taken.length) return {};
+      batches.push(taken.length);
       return {
         Messages: taken.map((m) => ({
           MessageId: m.messageId,
@@ -289,6 +293,7 @@ export async function startSqs({ port = 0, region = 'eu-west-1' } = {}): Promise
     messages: (name) => [...(queues.get(name)?.messages ?? [])],
     events,
     operations,
+    batches,
     close: () =>
       new Promise((resolve) => {
         closed = true;
