@@ -7,13 +7,14 @@
 import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
 import { FILE_ID_CACHE_SIZE, POLLY_MAX_ATTEMPTS_WITH_QUEUE } from './constants.ts';
-import type { BotDeps, JobQueue } from './context.ts';
+import type { BotDeps } from './context.ts';
 import { Logger } from './log.ts';
 import { credentialStore } from './secrets.ts';
 import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
 import { createS3Client, S3AudioStore } from './storage/audio.ts';
 import { S3CharacterBudget } from './storage/budget.ts';
 import { S3UpdateLedger } from './storage/ledger.ts';
+import { SqsJobQueue } from './storage/queue.ts';
 import { S3SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
 
@@ -30,21 +31,10 @@ const ports = {
   ledger: new S3UpdateLedger(s3, config.bucket),
   budget: new S3CharacterBudget(s3, config.bucket),
   fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
-  ...(config.jobQueueUrl && { jobQueue: jobQueueAt(config.region, config.jobQueueUrl) }),
+  ...(config.jobQueueUrl && { jobQueue: new SqsJobQueue(config.region, config.jobQueueUrl) }),
 };
 
-/**
- * The SQS job queue, its client loaded on first use: the fast path never touches it, so a cold start
- * that speaks its text directly neither loads nor builds the SQS client.
- */
-function jobQueueAt(region: string, url: string): JobQueue {
-  let queue: Promise<JobQueue> | undefined;
-  const open = () => (queue ??= import('./storage/queue.ts').then(({ SqsJobQueue, createSqsClient }) => new SqsJobQueue(createSqsClient(region), url)));
-  return {
-    enqueue: async (job, signal) => (await open()).enqueue(job, signal),
-    retryLater: async (receiptHandle, seconds) => (await open()).retryLater(receiptHandle, seconds),
-  };
-}
+
 /** Clients that need the bot token; made again only if a rotation changed it. */
 let deps: { botToken: string; value: BotDeps } | undefined;
 

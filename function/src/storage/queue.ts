@@ -7,10 +7,18 @@ import type { JobQueue, QueuedJob } from '../context.ts';
  * variable JOB_QUEUE_URL names the queue on AWS, in moto and in the local stand-in alike.
  */
 export class SqsJobQueue implements JobQueue {
+  /** Made on first use: the fast path never touches the queue, and a cold start need not build its client. */
+  private client?: SQSClient;
+
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly region: string,
     private readonly queueUrl: string,
   ) {}
+
+  private get sqs(): SQSClient {
+    this.client ??= new SQSClient({ region: this.region });
+    return this.client;
+  }
 
   async enqueue(job: QueuedJob, signal?: AbortSignal): Promise<void> {
     await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(job) }), { abortSignal: signal });
@@ -20,5 +28,3 @@ export class SqsJobQueue implements JobQueue {
     await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.round(seconds) }));
   }
 }
-
-export const createSqsClient = (region: string): SQSClient => new SQSClient({ region });
