@@ -75,7 +75,11 @@ function context(timeoutMs = 28_000) {
   };
 }
 
-function textUpdate({ updateId, chatId, text }) {
+/** A private-chat text message, or with `inline` the keystroke of `@bot <inline>` by user `chatId`. */
+function updateOf({ updateId, chatId, text, inline }) {
+  if (inline !== undefined) {
+    return { update_id: updateId, inline_query: { id: `iq${updateId}`, from: { id: chatId, is_bot: false, first_name: 'Bench', language_code: 'en' }, query: inline, offset: '', chat_type: 'sender' } };
+  }
   return {
     update_id: updateId,
     message: {
@@ -97,7 +101,7 @@ if (mode === 'cold') {
 if (mode === 'first') {
   // Load + first answer, timed inside the process like the Python baseline's first_answer.py: the
   // handler returns only after its Telegram call (and everything before it) is done.
-  const result = await handler(event(textUpdate(JSON.parse(process.argv[4]))), context());
+  const result = await handler(event(updateOf(JSON.parse(process.argv[4]))), context());
   const answered = performance.now();
   const out = { importMs: ready - started, answerMs: answered - ready, firstAnswerMs: answered - started, status: result.statusCode, maxRssKB: peakRssKB() };
   process.stdout.write(`BENCH ${JSON.stringify(out)}\n`);
@@ -110,7 +114,7 @@ process.on('message', async (message) => {
   if (message.cmd !== 'run') return;
   const results = [];
   for (const spec of message.updates) {
-    const ev = event(textUpdate(spec));
+    const ev = event(updateOf(spec));
     const ctx = context();
     const t0 = performance.now();
     const result = await handler(ev, ctx);
