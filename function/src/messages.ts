@@ -24,5 +24,5 @@ export const MESSAGES = {
   voiceSet: (voice: string, language: string) => `From now on ${voice} reads your ${language} texts.`,
   voiceReset: 'Voices are automatic again: each text is read in its own language.',
   voiceUnknown: (name: string, examples: string) => `I don't know a voice called “${name}”. Try one of: ${examples}. Or send /voice for a menu.`,
-  inlineTitle: (voice: string, language?: string) => `🔊 Read aloud — ${voice}${language ? `, ${language}` : ''}`,
+  inlineTitle: (language?: string) => `🔊 Read aloud${language ? ` — ${language}` : ''}`,
 } as const;

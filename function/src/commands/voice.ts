@@ -1,5 +1,5 @@
 import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
-import type { CommandResult, UpdateContext } from '../context.ts';
+import type { UpdateContext } from '../context.ts';
 import { DEADLINE_RESERVE_MS, DEFAULT_LANGUAGE, FINAL_REPLY_RESERVE_MS } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
 import { languageFromHint } from '../speech/language.ts';
@@ -25,7 +25,7 @@ function usableVoice(name: string): Voice | undefined {
 }
 
 /** /voice shows the voices of the chat's language as buttons; /voice <name> (or "auto") sets one directly. */
-export async function voice(ctx: UpdateContext, message: Message, command: Command): Promise<CommandResult> {
+export async function voice(ctx: UpdateContext, message: Message, command: Command): Promise<Outcome> {
   const chatId = message.chat.id;
   const settings = await ctx.settings.get(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   const current = settings.voice ? findVoice(settings.voice) : undefined;
@@ -35,7 +35,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
     const name = command.args.split(/\s+/)[0]!;
     const text = await choose(ctx, chatId, name, language);
     await replyText(ctx, message, text);
-    return { outcome: 'text_sent' };
+    return 'text_sent';
   }
 
   const rows = menuRows(language, current?.id);
@@ -47,7 +47,7 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
       { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS },
     ),
   );
-  return { outcome: 'text_sent' };
+  return 'text_sent';
 }
 
 /** The menu's buttons: the language's voices, then Automatic; the current choice ticked. */
