@@ -71,6 +71,29 @@ describe('commands', () => {
     assert.deepEqual(JSON.parse(result.body), { method: 'sendMessage', chat_id: chatId, text: START_MESSAGE });
   });
 
+  test("a cold /start, and then /help, are answered in the webhook's response with no request to S3, Polly or the Bot API", async () => {
+    for (const [text, expected] of [['/start', START_MESSAGE], ['/help', /voice message/]] as const) {
+      const chatId = newChat();
+      await stack.restart();
+      const before = stack.requestCounts();
+      const result = await stack.post(textUpdate(text, { chatId }));
+      assert.deepEqual(stack.requestCounts(), before, text);
+      assert.equal(result.statusCode, 200);
+      const answer = JSON.parse(result.body) as { method: string; chat_id: number; text: string };
+      assert.deepEqual([answer.method, answer.chat_id], ['sendMessage', chatId]);
+      if (typeof expected === 'string') assert.equal(answer.text, expected);
+      else assert.match(answer.text, expected);
+    }
+  });
+
+  test('a redelivered /start, its first answer lost, is welcomed again from the same update', async () => {
+    const chatId = newChat();
+    const update = textUpdate('/start', { chatId });
+    const answers = [await stack.post(update), await stack.post(update)];
+    assert.deepEqual(answers.map((a) => [a.statusCode, (JSON.parse(a.body) as { text?: string }).text]), [[200, START_MESSAGE], [200, START_MESSAGE]]);
+    assert.ok(!stack.logs.some((line) => line.update_id === update.update_id && line.reason !== '/start'), 'both said the welcome');
+  });
+
   test('/help explains the bot, and a command for another bot is ignored', async () => {
     const chatId = newChat();
     await stack.say(chatId, '/help');
