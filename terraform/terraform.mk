@@ -4,7 +4,7 @@
 #   make init [BACKEND_CONFIG=backend.hcl]   terraform init (partial S3 backend config optional)
 #   make plan                                 build, then write terraform/build/voicebot.tfplan
 #   make apply                                build, then apply that plan if fresh, else plan + confirm
-#   make destroy | fmt | validate | logs | output
+#   make destroy | fmt | validate | docs | logs | output
 #
 # The bot token comes from TF_VAR_bot_token or a prompt with echo off; it is never echoed or written
 # to a file. Terraform keeps it out of plan and state (ephemeral variable + write-only argument), so
@@ -31,7 +31,7 @@ if [ -z "$${TF_VAR_bot_token:-}" ]; then \
 fi
 endef
 
-.PHONY: init plan apply destroy fmt validate logs output
+.PHONY: init plan apply destroy fmt validate docs logs output
 
 init: ## Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
 	$(TF) -chdir=$(TF_DIR) init -input=false $(if $(BACKEND_CONFIG),-backend-config=$(abspath $(BACKEND_CONFIG))) $(TF_INIT_ARGS)
@@ -73,6 +73,11 @@ fmt: ## Format the .tf files
 validate: ## terraform fmt -check and terraform validate
 	$(TF) fmt -check -recursive -diff $(TF_DIR)
 	$(TF) -chdir=$(TF_DIR) validate
+
+# Rewrites only the part between the markers; a second run changes nothing. The test
+# tests/scripts/terraform-docs.test.ts fails while a README is stale.
+docs: install ## Regenerate the Terraform READMEs' tables (inputs, outputs, environment, permissions) from the .tf files
+	node --import tsx scripts/terraform-docs.ts
 
 logs: ## Tail the Lambda log group (aws logs tail --follow)
 	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \

@@ -22,9 +22,10 @@ locals {
   # header the function checks; and inline mode's voice route (GET), which Telegram fetches an inline
   # result's voice_url from once the user has chosen it, authenticated by the HMAC in each URL (over text,
   # voice, engine, user and expiry), checked before any work. One method per path: POST only on the webhook.
+  # The voice path is fixed: the function answers GET there (VOICE_ROUTE_PATH in function/src/constants.ts).
   routes = {
     webhook = { path_part = var.path_part, http_method = "POST", statement_id = "AllowApiGatewayInvoke" }
-    voice   = { path_part = var.voice_path_part, http_method = "GET", statement_id = "AllowApiGatewayInvokeVoice" }
+    voice   = { path_part = "voice", http_method = "GET", statement_id = "AllowApiGatewayInvokeVoice" }
   }
 }
 

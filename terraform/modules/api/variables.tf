@@ -29,17 +29,6 @@ variable "path_part" {
   }
 }
 
-variable "voice_path_part" {
-  description = "Path segment of the inline-mode voice route: Telegram GETs inline results' signed voice URLs from <stage invoke URL>/<voice_path_part>. The function serves it at /voice."
-  type        = string
-  default     = "voice"
-
-  validation {
-    condition     = var.voice_path_part == "voice"
-    error_message = "voice_path_part must be \"voice\": the function answers the voice route there (VOICE_ROUTE_PATH in function/src/constants.ts)."
-  }
-}
-
 variable "binary_media_types" {
   description = "Content types API Gateway treats as binary. The voice route returns audio/ogg base64-encoded; API Gateway decodes it only if the client's first Accept type matches, and Telegram's Accept header is undocumented, so the default is */*."
   type        = list(string)
@@ -65,7 +54,7 @@ variable "stage_name" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Steady-state requests per second allowed on POST /<path_part> (and, separately, on GET /<voice_path_part>); excess gets 429 and Telegram redelivers later. A cost cap."
+  description = "Steady-state requests per second allowed on POST /<path_part> (and, separately, on GET /voice); excess gets 429 and Telegram redelivers later. A cost cap."
   type        = number
   nullable    = false
   default     = 10

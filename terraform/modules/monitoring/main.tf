@@ -1,6 +1,6 @@
 locals {
-  lambda_dimensions = { FunctionName = var.function_name }
-  bot_dimensions    = { FunctionName = var.function_name }
+  # AWS/Lambda's metrics and the function's own (EMF) share this one dimension.
+  function_dimensions = { FunctionName = var.function_name }
 
   # Alarms on one metric each: what they watch, and when they fire. Every period is 5 minutes except
   # the daily spend; missing data (no traffic) is never an alarm.
@@ -9,7 +9,7 @@ locals {
       description = "The function failed (crashed, timed out or ran out of memory) at least once in 5 minutes. Telegram redelivers the update; see the function's logs."
       namespace   = "AWS/Lambda"
       metric      = "Errors"
-      dimensions  = local.lambda_dimensions
+      dimensions  = local.function_dimensions
       period      = 300
       threshold   = 1
     }
@@ -17,7 +17,7 @@ locals {
       description = "Lambda refused to run the function at least once in 5 minutes (concurrency limit reached). Telegram redelivers; raise reserved concurrency or the account quota if it persists."
       namespace   = "AWS/Lambda"
       metric      = "Throttles"
-      dimensions  = local.lambda_dimensions
+      dimensions  = local.function_dimensions
       period      = 300
       threshold   = 1
     }
@@ -33,7 +33,7 @@ locals {
       description = "More than ${var.daily_polly_characters_alarm} characters were sent to Polly within a day: spend is above what you planned. Check for abuse (many chats) and consider DAILY_CHARACTER_BUDGET."
       namespace   = var.metrics_namespace
       metric      = "PollyCharacters"
-      dimensions  = local.bot_dimensions
+      dimensions  = local.function_dimensions
       period      = 86400
       threshold   = var.daily_polly_characters_alarm
     }
@@ -97,7 +97,7 @@ resource "aws_cloudwatch_metric_alarm" "polly_error_rate" {
     metric {
       namespace   = var.metrics_namespace
       metric_name = "PollyErrors"
-      dimensions  = local.bot_dimensions
+      dimensions  = local.function_dimensions
       stat        = "Sum"
       period      = 300
     }
@@ -109,7 +109,7 @@ resource "aws_cloudwatch_metric_alarm" "polly_error_rate" {
     metric {
       namespace   = var.metrics_namespace
       metric_name = "PollyRequests"
-      dimensions  = local.bot_dimensions
+      dimensions  = local.function_dimensions
       stat        = "Sum"
       period      = 300
     }
@@ -117,7 +117,6 @@ resource "aws_cloudwatch_metric_alarm" "polly_error_rate" {
 }
 
 locals {
-
   # Four rows, one question each: is it up, how busy is it, what does it cost today, where does the time go.
   widgets = [
     { title = "Is it up? Failures (5 min)", x = 0, y = 0, view = "timeSeries", stat = "Sum", period = 300, metrics = [
