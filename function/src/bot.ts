@@ -1,10 +1,12 @@
 import type { Message, Update } from '@grammyjs/types';
 import { ahead } from './ahead.ts';
 import { help } from './commands/help.ts';
+import { answerTap } from './commands/menu.ts';
 import { say } from './commands/say.ts';
+import { speed, SPEED_CALLBACK_PREFIX, speedButton } from './commands/speed.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
-import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
+import { DEADLINE_RESERVE_MS } from './constants.ts';
 import type { BotConfig, BotDeps, Deadline, LedgerEntry, ReplyCall, UpdateContext } from './context.ts';
 import type { Outcome } from './facts.ts';
 import { answerInline } from './inline/answer.ts';
@@ -20,7 +22,7 @@ type CommandHandler = (ctx: UpdateContext, message: Message, command: Command) =
 /** A command whose answer is words alone, made from the message and the configuration. */
 type CommandWords = (message: Message, config: BotConfig) => ReplyCall;
 
-const COMMANDS: Record<string, CommandHandler> = { say, voice };
+const COMMANDS: Record<string, CommandHandler> = { say, voice, speed };
 const WORDS: Record<string, CommandWords> = { start, help };
 
 /**
@@ -173,8 +175,9 @@ async function dispatch(ctx: UpdateContext, intent: ClaimedIntent, early: ReadAh
   switch (intent.kind) {
     case 'callback':
       if (intent.query.data.startsWith(VOICE_CALLBACK_PREFIX)) return handled(await voiceButton(ctx, intent.query), 'voice button');
+      if (intent.query.data.startsWith(SPEED_CALLBACK_PREFIX)) return handled(await speedButton(ctx, intent.query), 'speed button');
       // An answer, even an empty one, stops the button's spinner in the user's app.
-      await ctx.trace.time('telegram', ctx.telegram.call('answerCallbackQuery', { callback_query_id: intent.query.id }, { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS }));
+      await answerTap(ctx, intent.query);
       return handled('ignored', 'unknown callback data');
     case 'speak':
       return handled(await speak(ctx, intent.message, early.speech ?? prepareSpeech(ctx, intent.message, intent.text)));

@@ -113,6 +113,8 @@ export interface SpeechIdentity {
   engine: string;
   voice: string;
   text: string;
+  /** Reading speed in percent; undefined (or 100) is the voice's own. */
+  speed?: number;
 }
 
 export interface StoredAudio {
@@ -142,21 +144,33 @@ export interface AudioStore {
   open(key: string, signal?: AbortSignal): Promise<OpenedAudio>;
 }
 
-/** What a chat chose. */
+/** What a chat chose; what it did not choose is absent. */
 export interface ChatSettings {
   /** Polly voice id chosen with /voice; used for texts in that voice's language. */
   voice?: string;
+  /** Reading speed in percent chosen with /speed (50–200); absent: the voice's own. */
+  speed?: number;
 }
 
 export interface SettingsStore {
   get(chatId: number, signal?: AbortSignal): Promise<ChatSettings>;
-  set(chatId: number, settings: ChatSettings, signal?: AbortSignal): Promise<void>;
+  /**
+   * Changes some of a chat's settings and keeps the others, as stored now (not as this container
+   * remembers them); a setting changed to undefined is removed. Returns the chat's settings after.
+   */
+  update(chatId: number, change: SettingsChange, signal?: AbortSignal): Promise<ChatSettings>;
 }
 
+/** Settings to change: a value sets one, undefined removes it, and one not named is kept. */
+export type SettingsChange = { [K in keyof ChatSettings]?: ChatSettings[K] | undefined };
+
 export interface SpeechRequest {
+  /** The text itself, never markup: what is billed. */
   text: string;
   voice: string;
   engine: 'neural' | 'standard';
+  /** Reading speed in percent; undefined (or 100) is the voice's own. */
+  speed?: number;
   signal?: AbortSignal;
 }
 

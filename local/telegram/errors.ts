@@ -53,6 +53,7 @@ export const telegramErrors = {
   badMaxConnections: () => badRequest('max_connections must be between 1 and 100'), // unconfirmed wording
   badWebhookUrl: () => badRequest('bad webhook: An HTTPS URL must be provided for webhook'), // relaxed: http is accepted
   messageNotFound: () => badRequest('message to edit not found'),
+  noTextToEdit: () => badRequest('there is no text in the message to edit'),
   notModified: () => badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'),
   queryTooOld: () => badRequest('query is too old and response timeout expired or query ID is invalid'),
   badLimit: (parameter: string) => badRequest(`wrong parameter ${parameter}`), // unconfirmed wording

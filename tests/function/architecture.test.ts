@@ -76,11 +76,11 @@ describe('function/src', () => {
     assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts']);
   });
 
-  // tools/dev.ts checks, before it starts, that the bucket it was given exists (HeadBucket);
+  // tools/dev-setup.ts checks, before `make dev` starts, that the bucket it was given exists (HeadBucket);
   // lambda-credentials.ts is the Lambda bundle's credential provider (tsup.config.ts).
   test('only the ports implementations (storage/, speech/polly.ts), the secret reader, the credentials and the dev tool import the AWS SDK', () => {
     const allowed = (file: string) =>
-      file.startsWith('storage/') || file === 'speech/polly.ts' || file === 'secrets.ts' || file === 'lambda-credentials.ts' || file === 'tools/dev.ts';
+      file.startsWith('storage/') || file === 'speech/polly.ts' || file === 'secrets.ts' || file === 'lambda-credentials.ts' || file === 'tools/dev-setup.ts';
     const sdk = /^@(aws-sdk|smithy)\//;
     const sdkUsers = importersOf(sdk);
     assert.ok(sdkUsers.includes('storage/ledger.ts') && sdkUsers.includes('speech/polly.ts'), `the implementations themselves are seen: ${sdkUsers.join(', ')}`);

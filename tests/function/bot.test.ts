@@ -224,7 +224,7 @@ describe('round trips: what an answer needs is read while the claim is on the ne
     await bot.say(35, text);
     const [first] = bot.synthesizer.requests;
     const chosen = first?.voice === 'Brian' ? 'Amy' : 'Brian';
-    await bot.settings.set(36, { voice: chosen });
+    await bot.settings.update(36, { voice: chosen });
     bot.restart(); // no file_id either: only the store could hand back the wrong voice
     await bot.say(36, text);
     assert.deepEqual(bot.synthesizer.requests.map((r) => r.voice), [first?.voice, chosen]);

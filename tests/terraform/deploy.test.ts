@@ -16,7 +16,7 @@
 //    lib/moto.ts);
 //  - it drops a REST API's binaryMediaTypes on create, so every plan would show an update: the copy
 //    ignores that one attribute and the test checks the planned value instead (MOTO_GAP_BINARY_MEDIA_TYPES).
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -41,6 +41,7 @@ import {
 import { GetSecretValueCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
+import { describeUnlessMissing } from '../support/suite.ts';
 import { actionsNotAllowed, iamActionOf } from './lib/iam-actions.ts';
 import { planProblems, type PlanJson } from './lib/plan-rules.ts';
 import { missingMoto, startMoto, type Moto } from './lib/moto.ts';
@@ -51,7 +52,6 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
 const missing = missingTerraform() ?? missingMoto();
 if (missing && TOOLS_REQUIRED) throw new Error(`VOICEBOT_REQUIRE_DEPLOY_TEST=1 but ${missing}`);
-if (missing) console.log(`# skipping the deploy test: ${missing}`);
 
 const NAME = 'voicebot-deploytest';
 const TOKEN = '7000000001:AAE-deploy-test-token_0123456789abcdef';
@@ -104,7 +104,7 @@ api_manage_account_cloudwatch_role = true
 
 const base64Sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('base64');
 
-describe('deploy to a local AWS (moto) with Terraform', { skip: missing }, () => {
+describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
   let moto: Moto;
   let tg: TelegramEmulator;
   let polly: LocalPolly;

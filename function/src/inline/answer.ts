@@ -19,7 +19,8 @@ export interface InlineAnswer {
  * `@bot text` in any chat: one voice result per keystroke, decided from the query alone (no read, no
  * synthesis, no call), for the webhook's response to carry. The result's voice_url is a signed link to
  * our own GET route, which picks the voice and synthesizes only when Telegram fetches it, that is when
- * the user has chosen the result (inline/serve.ts): the user's own /voice choice is looked up then.
+ * the user has chosen the result (inline/serve.ts): the user's own /voice and /speed choices are
+ * looked up then.
  */
 export function answerInline(ctx: UpdateContext, query: InlineQuery, updateId: number): InlineAnswer {
   const text = normalizeForSpeech(query.query);
@@ -36,7 +37,7 @@ export function answerInline(ctx: UpdateContext, query: InlineQuery, updateId: n
     const title = MESSAGES.inlineTitle(language ? languageName(language) : undefined);
     results = [{ type: 'voice', id: resultId(engine, voice, text), voice_url: url, title }];
   }
-  // Personal: the voice read is the user's own /voice choice.
+  // Personal: what is read depends on the user's own /voice and /speed choices.
   const call: ReplyCall<'answerInlineQuery'> = {
     method: 'answerInlineQuery',
     params: { inline_query_id: query.id, results, cache_time: INLINE_CACHE_TIME_SECONDS, is_personal: true },

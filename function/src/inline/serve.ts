@@ -35,16 +35,17 @@ async function serve(ctx: UpdateContext, link: VoiceLink): Promise<Finished<Link
   const entry = { updateId: link.updateId, kind: 'message', chatId: link.userId, date } as const;
   // Alongside the claim, so they cost no round trip of their own; only the first fetch's count matters.
   const count = ctx.config.rateLimitPerMinute > 0 ? ahead(ctx.ledger.countInMinute(entry, signal)) : undefined;
-  // The user's private chat's settings: their /voice choice.
+  // The user's private chat's settings: their /voice and /speed choices.
   const settings = ahead(ctx.settings.get(link.userId, signal));
   const admission = await claimJob(ctx, entry, signal);
   // A fetch of a result already claimed (Telegram fetching again) is served: the same bytes again repeat nothing.
   const lease = admission.ours ? admission.lease : undefined;
   try {
     if (lease && (await overRateLimit(ctx, count)) !== undefined) return refused('rate_limit', 'rate limited');
-    const { voice: chatVoice } = await ctx.trace.time('s3', settings);
+    const { voice: chatVoice, speed } = await ctx.trace.time('s3', settings);
     const choice = chooseVoiceFor({ language: link.language, chatVoice, defaultVoice: ctx.config.voice });
-    const speech = { text: link.text, choice, key: ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text: link.text }) };
+    const { text } = link;
+    const speech = { text, choice, speed, key: ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text, speed }) };
     const voiced = await makeVoice(ctx, speech, asBytes);
     // The day's budget is spent: like the rate limit, a refusal Telegram shows as a failed send.
     if (voiced.kind === 'over_budget') return refused('budget', 'over the daily character budget');

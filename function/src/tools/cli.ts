@@ -22,6 +22,17 @@ export class ToolError extends Error {
   override name = 'ToolError';
 }
 
+/** Everything that must be fixed before a tool can start, found in one run: each is logged on its own line. */
+export class SetupProblems extends ToolError {
+  override name = 'SetupProblems';
+  constructor(
+    tool: string,
+    readonly problems: string[],
+  ) {
+    super(`${tool} cannot start: ${problems.length === 1 ? '1 thing' : `${problems.length} things`} to fix first`);
+  }
+}
+
 /** Telegram answered `ok: false`; `errorCode` lets a tool tell 401 from 409. */
 export class BotApiRefusal extends ToolError {
   override name = 'BotApiRefusal';
@@ -128,6 +139,7 @@ export async function runTool(output: ToolOutput, main: () => Promise<void>, usa
       process.exitCode = 2;
     } else if (error instanceof ToolError) {
       output.log.error(error.message);
+      if (error instanceof SetupProblems) for (const problem of error.problems) output.log.error(problem);
       process.exitCode = 1;
     } else {
       output.log.error('unexpected error', { error });

@@ -26,6 +26,7 @@ import type {
   Params,
   ReplyCall,
   Result,
+  SettingsChange,
   SettingsStore,
   SpeechIdentity,
   SpeechRequest,
@@ -34,6 +35,7 @@ import type {
   UpdateLedger,
 } from '../../../function/src/context.ts';
 import { speechDigest } from '../../../function/src/speech/identity.ts';
+import { applyChange } from '../../../function/src/storage/settings.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
@@ -176,9 +178,11 @@ export class InMemorySettings implements SettingsStore {
     return { ...this.chats.get(chatId) };
   }
 
-  async set(chatId: number, settings: ChatSettings, signal?: AbortSignal): Promise<void> {
+  async update(chatId: number, change: SettingsChange, signal?: AbortSignal): Promise<ChatSettings> {
     signal?.throwIfAborted();
-    this.chats.set(chatId, { ...settings });
+    const changed = applyChange(this.chats.get(chatId) ?? {}, change);
+    this.chats.set(chatId, changed);
+    return { ...changed };
   }
 }
 
@@ -370,8 +374,9 @@ export class InMemoryMessenger implements Messenger {
       case 'sendChatAction':
       case 'answerCallbackQuery':
       case 'answerInlineQuery':
-      case 'editMessageReplyMarkup':
         return true;
+      case 'editMessageText':
+        return { ...this.message(chatId, { text: record.params.text }), message_id: record.params.message_id, edit_date: Math.floor(Date.now() / 1000) };
       case 'sendMessage':
         return this.message(chatId, { text: record.params.text });
       case 'sendDocument':
