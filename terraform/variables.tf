@@ -216,7 +216,7 @@ variable "api_manage_account_cloudwatch_role" {
 # --- webhook ----------------------------------------------------------------------------------
 
 variable "register_webhook" {
-  description = "Register the webhook with Telegram after apply (runs `node dist/webhook.mjs`, which `make plan`/`make apply` build, so needs Node.js >= 20). Set false to register it yourself."
+  description = "Register the webhook with Telegram after apply (runs `node dist/webhook.mjs`, which `make plan`/`make apply` build, so needs Node.js >= 22.18). Set false to register it yourself."
   type        = bool
   default     = true
 }
