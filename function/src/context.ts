@@ -24,12 +24,6 @@ export interface ReplyCall<M extends MethodName = MethodName> {
   params: Params<M>;
 }
 
-/** What a command did; with `reply`, its answer is left to the door. */
-export interface CommandResult {
-  outcome: Outcome;
-  reply?: ReplyCall;
-}
-
 /** The moment by which a job must be done; work that cannot finish by then is cut off (deadline.ts). */
 export interface Deadline {
   /** Epoch ms. */
@@ -202,13 +196,14 @@ export interface BudgetReservation {
   used: number;
 }
 
-/** What a signed inline voice URL promises to read, for whom, and until when. */
+/**
+ * What a signed inline voice URL promises to read, for whom, and until when. The voice is not in it:
+ * it is the user's own /voice choice, read when the result is chosen, so a keystroke reads nothing.
+ */
 export interface VoiceLink {
   text: string;
-  voice: string;
-  engine: 'neural' | 'standard';
-  /** The user's reading speed (their private chat's /speed) in percent; undefined: the voice's own. */
-  speed?: number;
+  /** The text's language as told when the result was made (for its title); undefined when it could not be told. */
+  language?: string;
   /** The Telegram user the inline answer was made for: their rate limit pays for the synthesis. */
   userId: number;
   /** The inline query's update_id: one chosen result is counted once, however often Telegram fetches it. */

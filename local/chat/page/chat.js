@@ -320,7 +320,7 @@ function renderInlineResult(queryId, result) {
   node.type = 'button';
   node.setAttribute('role', 'option');
   const lines = el('div', 'lines');
-  // The title is "🔊 Read aloud — voice, language"; shown on two lines as Telegram shows title and description.
+  // The title is "🔊 Read aloud — language"; shown on two lines as Telegram shows title and description.
   const [title, detail] = result.title.split(' — ');
   lines.append(el('div', 'title', title), el('div', 'description', detail ?? 'voice message'));
   node.append(el('span', 'icon', '🎤'), lines);
