@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
 // One minified ESM file for the Lambda runtime (handler string `index.handler`), and beside it the
@@ -10,7 +11,8 @@ const shared = {
   format: ['esm'],
   outExtension: () => ({ js: '.mjs' }),
   platform: 'node',
-  target: 'node22',
+  // The Node Lambda runs, written once in .nvmrc: nothing is rewritten for older runtimes.
+  target: `node${readFileSync(new URL('.nvmrc', import.meta.url), 'utf8').trim()}`,
   bundle: true,
   noExternal: [/.*/],
   minify: true,

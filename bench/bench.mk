@@ -2,6 +2,6 @@
 # Prints one markdown table and writes bench/results.json; see bench/README.md.
 .PHONY: bench
 
-bench: build ## Benchmark: cold start vs the Python baseline, bundle, warm overhead, memory, long text; then the load test
+bench: build ## [measure] Benchmark: cold start vs the Python baseline, bundle, warm overhead, memory, long text; then the load test
 	node --import tsx bench/run.ts
 	node --import tsx bench/load.ts

@@ -2,18 +2,20 @@
 // its timings and memory are the bundle's own.
 //
 //   node bench/child.mjs cold <bundle>     import the bundle once, print `BENCH {json}`, exit
-//   node bench/child.mjs first <bundle> <update spec json>
-//                                          import the bundle, handle that one update (the first
+//   node bench/child.mjs first <bundle> <event json>
+//                                          import the bundle, handle that one event (the first
 //                                          answer a user gets from a cold container), print, exit;
 //                                          a method call in the handler's answer is printed too
 //                                          (`WEBHOOK_ANSWER {json}`), for the parent to make as Telegram would
 //   node bench/child.mjs session <bundle>  (forked, with IPC) import the bundle, then run the
-//                                          updates the parent sends: {cmd:'run', updates:[...]}
+//                                          events the parent sends: {cmd:'run', events:[{tag, event}]}
+//
+// The parent builds the API Gateway events (function/src/tools/proxy-event.ts); this plain-node
+// process cannot load TypeScript.
 //
 // The bundle reads its configuration from process.env at import and creates its S3 and Polly
 // clients there; with TELEGRAM_BOT_TOKEN/TELEGRAM_WEBHOOK_SECRET set, no Secrets Manager call is
 // made on the first invocation either.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -38,54 +40,10 @@ const { handler } = await import(bundleUrl);
 const ready = performance.now();
 const maxRssAfterImportKB = peakRssKB();
 
-
-const SECRET = process.env.TELEGRAM_WEBHOOK_SECRET;
-
-/** The REST proxy event API Gateway sends for Telegram's POST (the shape local/apigateway/adapter.ts builds). */
-function event(update) {
-  const body = JSON.stringify(update);
-  const headers = { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': SECRET };
-  return {
-    resource: '/webhook',
-    path: '/webhook',
-    httpMethod: 'POST',
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '000000000000', apiId: 'bench', stage: 'bench', httpMethod: 'POST', path: '/bench/webhook', resourceId: 'bench',
-      resourcePath: '/webhook', protocol: 'HTTP/1.1', requestId: randomUUID(), requestTimeEpoch: Date.now(),
-      identity: { sourceIp: '127.0.0.1', userAgent: null },
-    },
-  };
-}
-
+/** The handler reads only the remaining time from its Lambda context. */
 function context(timeoutMs = 28_000) {
   const endsAt = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false, functionName: 'voicebot-bench', functionVersion: '$LATEST', memoryLimitInMB: '256',
-    invokedFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:voicebot-bench', awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/voicebot-bench', logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-  };
-}
-
-function textUpdate({ updateId, chatId, text }) {
-  return {
-    update_id: updateId,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chatId, type: 'private', first_name: 'Bench' },
-      from: { id: chatId, is_bot: false, first_name: 'Bench', language_code: 'en' },
-      text,
-    },
-  };
+  return { getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()) };
 }
 
 if (mode === 'cold') {
@@ -97,7 +55,7 @@ if (mode === 'cold') {
 if (mode === 'first') {
   // Load + first answer, timed inside the process like the Python baseline's first_answer.py: the
   // handler returns only after its Telegram call (and everything before it) is done.
-  const result = await handler(event(textUpdate(JSON.parse(process.argv[4]))), context());
+  const result = await handler(JSON.parse(process.argv[4]), context());
   const answered = performance.now();
   const out = { importMs: ready - started, answerMs: answered - ready, firstAnswerMs: answered - started, status: result.statusCode, maxRssKB: peakRssKB() };
   process.stdout.write(`BENCH ${JSON.stringify(out)}\n`);
@@ -109,12 +67,13 @@ process.on('message', async (message) => {
   if (message.cmd === 'exit') process.exit(0);
   if (message.cmd !== 'run') return;
   const results = [];
-  for (const spec of message.updates) {
-    const ev = event(textUpdate(spec));
+  for (const { tag, event } of message.events) {
+    // API Gateway's clock starts when it hands this event over, not when the parent built the batch.
+    event.requestContext.requestTimeEpoch = Date.now();
     const ctx = context();
     const t0 = performance.now();
-    const result = await handler(ev, ctx);
-    results.push({ tag: spec.chatId, ms: performance.now() - t0, status: result.statusCode });
+    const result = await handler(event, ctx);
+    results.push({ tag, ms: performance.now() - t0, status: result.statusCode });
   }
   process.send({ results, maxRssKB: peakRssKB() });
 });

@@ -15,14 +15,16 @@
  * one. Polly answers with a fixed real Ogg Opus file, or with audio prepared per text (`prepare`) when
  * realistic sizes matter.
  *
- * The fake S3 does what the handler relies on: conditional puts (`If-None-Match: *` → 412), suffix
- * ranges (`Range: bytes=-N` → 206), ListObjectsV2 counts, and 404 NoSuchKey.
+ * The fake S3 does what the handler relies on: conditional puts by the same rules as the local S3
+ * (local/s3/conditions.ts: `If-None-Match: *`, `If-Match`), suffix ranges (`Range: bytes=-N` → 206),
+ * ListObjectsV2 counts, and 404 NoSuchKey.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { conditionalPutRefusal, isConditionalPut, NO_SUCH_KEY } from '../local/s3/conditions.ts';
 
 export interface Interval {
   service: 'polly' | 's3' | 'telegram';
@@ -118,15 +120,17 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
       const key = decodeURIComponent(url.pathname);
       const tag = tagOf(/\/(?:updates\/chats|settings)\/(-?\d+)/.exec(key)?.[1]);
       const payload = req.headers['x-amz-decoded-content-length'] !== undefined ? decodeAwsChunked(body) : body;
-      const etag = `"${createHash('md5').update(payload).digest('hex')}"`;
+      const etag = etagOf(payload);
       Object.assign(meta, { tag, detail: `${s3Operation(req.method, url)} ${payload.length} B` });
       await delay(meta, latency.s3Ms);
       if (req.method === 'PUT' && url.searchParams.has('uploadId')) {
         uploads.get(url.searchParams.get('uploadId')!)![Number(url.searchParams.get('partNumber')) - 1] = payload;
         res.writeHead(200, { etag }).end();
-      } else if (req.method === 'PUT' && req.headers['if-none-match'] === '*' && objects.has(key)) {
-        xml(res, '<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>', 412);
       } else if (req.method === 'PUT') {
+        // Only a condition needs the stored object's ETag (an MD5 over all of it).
+        const stored = isConditionalPut(req.headers) ? objects.get(key) : undefined;
+        const refusal = conditionalPutRefusal(req.headers, stored && etagOf(stored));
+        if (refusal) return xml(res, refusal.body, refusal.status);
         objects.set(key, payload);
         res.writeHead(200, { etag }).end();
       } else if (req.method === 'GET' && url.searchParams.get('list-type') === '2') {
@@ -148,14 +152,14 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
       } else if (req.method === 'GET' || req.method === 'HEAD') {
         const object = objects.get(key);
         const suffix = /^bytes=-(\d+)$/.exec(String(req.headers.range ?? ''));
-        if (!object) xml(res, '<Error><Code>NoSuchKey</Code><Message>no such key</Message></Error>', 404);
+        if (!object) xml(res, NO_SUCH_KEY.body, NO_SUCH_KEY.status);
         else if (suffix) {
           const from = Math.max(0, object.length - Number(suffix[1]));
           const tail = object.subarray(from);
           res.writeHead(206, { 'content-type': 'audio/ogg', 'content-length': tail.length, 'content-range': `bytes ${from}-${object.length - 1}/${object.length}` });
           res.end(req.method === 'GET' ? tail : undefined);
         } else {
-          res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': object.length, etag: `"${createHash('md5').update(object).digest('hex')}"` });
+          res.writeHead(200, { 'content-type': 'audio/ogg', 'content-length': object.length, etag: etagOf(object) });
           res.end(req.method === 'GET' ? object : undefined);
         }
       } else res.writeHead(405).end();
@@ -177,7 +181,7 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
       const chat = { id: chatId, type: 'private', first_name: 'Bench' };
       const sent = { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat };
       const result =
-        method === 'sendChatAction' ? true
+        method === 'sendChatAction' || method === 'answerInlineQuery' ? true
         : method === 'getMe' ? { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot' }
         // Telegram answers a voice with its file_id, which the bot keeps to resend the same audio.
         : method === 'sendVoice' ? { ...sent, voice: { file_id: `bench-voice-${messageId}`, file_unique_id: `u${messageId}`, duration: 1 } }
@@ -229,6 +233,9 @@ function s3Operation(method: string | undefined, url: URL): string {
   if (url.searchParams.has('uploads') || url.searchParams.has('uploadId')) return `${method}(multipart)`;
   return method ?? '?';
 }
+
+/** S3's ETag of an object put in one part: the MD5 of its bytes, quoted. */
+const etagOf = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
 
 const tagOf = (value: string | undefined) => (value === undefined || value === '' || Number.isNaN(Number(value)) ? undefined : Number(value));
 

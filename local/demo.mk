@@ -1,5 +1,5 @@
 # Included by the Makefile: run the bot on this machine. See docs/demo.md.
-.PHONY: demo dev bundle-quietly
+.PHONY: demo dev screenshots bundle-quietly
 
 # The same build as `make build` (dist/index.mjs, webhook.mjs, dev.mjs), with tsup's chatter kept out
 # of the demo's few lines (errors still show).
@@ -7,8 +7,14 @@ bundle-quietly: install
 	@echo "building dist/…" >&2
 	@npm run --silent build > /dev/null
 
-demo: bundle-quietly ## Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)
+demo: bundle-quietly ## [try] Run the whole bot offline with a web chat page (ports: DEMO_PORT=8765 …; Ctrl-C stops)
 	@node --import tsx local/demo/main.ts
 
-dev: bundle-quietly ## Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
+# The settings are checked before the build, so a missing one is said at once rather than after it.
+dev: install ## [try] Run the built function against real Telegram by long polling (TELEGRAM_BOT_TOKEN, AWS creds, S3_BUCKET_NAME)
+	@node --import tsx local/dev/preflight.ts
+	@$(MAKE) --no-print-directory bundle-quietly
 	@node --import tsx local/dev/main.ts
+
+screenshots: bundle-quietly ## [build] Take docs/screenshot-demo.png and docs/screenshot-inline.png again from the demo (needs Chromium)
+	@node --import tsx scripts/screenshots.ts

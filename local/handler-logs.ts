@@ -28,9 +28,15 @@ function install(): void {
   }) as typeof process.stdout.write;
 }
 
-/** One terminal line for a log line: what happened and the fields a person looks for. */
-export function summarise(line: LogLine): string {
+/**
+ * A log line in one line: what happened and the fields a person looks for, most telling first, so a
+ * narrow view (the chat page's log panel) cuts off the least; the level only when it is not INFO.
+ */
+export function briefLine(line: LogLine): string {
   const fields = ['outcome', 'reason', 'voice', 'language', 'delivery', 'total_ms', 'PollyCharacters', 'budget_used'].filter((key) => line[key] !== undefined).map((key) => `${key}=${String(line[key])}`);
-  const update = line.update_id === undefined ? '' : ` (update ${String(line.update_id)})`;
-  return `  [function] ${line.level} ${line.message}${update} ${fields.join(' ')}`;
+  const update = line.update_id === undefined ? [] : [`(update ${String(line.update_id)})`];
+  return [...(line.level === 'INFO' ? [] : [line.level]), `${line.message}${fields.length ? ':' : ''}`, ...fields, ...update].join(' ');
 }
+
+/** One terminal line for a log line. */
+export const summarise = (line: LogLine): string => `  [function] ${briefLine(line)}`;

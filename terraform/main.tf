@@ -55,6 +55,7 @@ module "function" {
   reserved_concurrent_executions = var.lambda_reserved_concurrency
   log_retention_days             = var.log_retention_days
   log_level                      = var.log_level
+  permissions_boundary_arn       = var.permissions_boundary_arn
 
   bucket_name        = module.bucket.bucket_name
   bucket_arn         = module.bucket.bucket_arn
@@ -74,10 +75,11 @@ module "worker" {
   package_path = "${local.repo_root}/dist/function.zip"
   handler      = "worker.handler"
 
-  memory_size        = var.lambda_memory_size
-  timeout            = var.worker_timeout
-  log_retention_days = var.log_retention_days
-  log_level          = var.log_level
+  memory_size              = var.lambda_memory_size
+  timeout                  = var.worker_timeout
+  log_retention_days       = var.log_retention_days
+  log_level                = var.log_level
+  permissions_boundary_arn = var.permissions_boundary_arn
 
   bucket_name        = module.bucket.bucket_name
   bucket_arn         = module.bucket.bucket_arn
@@ -113,6 +115,10 @@ module "api" {
 
   throttling_rate_limit          = var.api_throttling_rate_limit
   throttling_burst_limit         = var.api_throttling_burst_limit
+  voice_throttling_rate_limit    = var.api_voice_throttling_rate_limit
+  voice_throttling_burst_limit   = var.api_voice_throttling_burst_limit
+  webhook_source_cidrs           = var.api_webhook_source_cidrs
+  permissions_boundary_arn       = var.permissions_boundary_arn
   access_logging_enabled         = var.api_access_logging_enabled
   access_log_retention_days      = var.log_retention_days
   manage_account_cloudwatch_role = var.api_manage_account_cloudwatch_role

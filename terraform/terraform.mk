@@ -2,9 +2,9 @@
 # defines `build` (npm ci if needed + npm run build). Run from the repository root.
 #
 #   make init [BACKEND_CONFIG=backend.hcl]   terraform init (partial S3 backend config optional)
-#   make plan                                 build, then write terraform/build/voicebot.tfplan
-#   make apply                                build, then apply that plan if fresh, else plan + confirm
-#   make destroy | fmt | validate | logs | output
+#   make plan                                 check the setup, build, then write terraform/build/voicebot.tfplan
+#   make apply                                check the setup, build, then apply that plan if fresh, else plan + confirm
+#   make destroy | logs | output | fmt | validate | docs
 #
 # The bot token comes from TF_VAR_bot_token or a prompt with echo off; it is never echoed or written
 # to a file. Terraform keeps it out of plan and state (ephemeral variable + write-only argument), so
@@ -31,12 +31,17 @@ if [ -z "$${TF_VAR_bot_token:-}" ]; then \
 fi
 endef
 
-.PHONY: init plan apply destroy fmt validate logs output
+.PHONY: init plan apply destroy fmt validate docs logs output
 
-init: ## Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
+init: ## [deploy] Terraform init (BACKEND_CONFIG=file for a partial S3 backend config)
 	$(TF) -chdir=$(TF_DIR) init -input=false $(if $(BACKEND_CONFIG),-backend-config=$(abspath $(BACKEND_CONFIG))) $(TF_INIT_ARGS)
 
-plan: ## Build, then write the plan file terraform/build/voicebot.tfplan
+# Before the 5 s build: terraform's version, init, variables, AWS credentials and the token, every
+# problem listed at once with the command that fixes it (scripts/terraform-preflight.ts).
+tf_preflight = @TF='$(TF)' node --import tsx scripts/terraform-preflight.ts 'make $@'
+
+plan: install ## [deploy] Check the setup, build, then write the plan file terraform/build/voicebot.tfplan
+	$(tf_preflight)
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	mkdir -p $(TF_DIR)/build; \
@@ -47,7 +52,8 @@ plan: ## Build, then write the plan file terraform/build/voicebot.tfplan
 # refuses a plan whose state has moved on). dist/function.zip and dist/webhook.mjs are deterministic
 # builds: rebuilding without a source change gives the same bytes and hashes, and a changed one makes
 # Terraform refuse the saved plan as inconsistent. A plan is used once.
-apply: ## Build, then apply the fresh plan file or plan and ask
+apply: install ## [deploy] Check the setup, build, then apply the fresh plan file or plan and ask
+	$(tf_preflight)
 	$(MAKE) build
 	@set -e; $(tf_ensure_token); \
 	plan=$(TF_DIR)/$(TF_PLAN); \
@@ -62,21 +68,26 @@ apply: ## Build, then apply the fresh plan file or plan and ask
 
 # `build`: the webhook's destroy-time delete runs the built script, and the function module checks
 # that its package exists. No token: the webhook script reads it from Secrets Manager.
-destroy: build ## Destroy the deployment (deletes the webhook first); needs no bot token
+destroy: build ## [deploy] Destroy the deployment (deletes the webhook first); needs no bot token
 	$(TF) -chdir=$(TF_DIR) destroy
 
-fmt: ## Format the .tf files
+logs: ## [deploy] Tail the Lambda log group (aws logs tail --follow)
+	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \
+	  --region "$$($(TF) -chdir=$(TF_DIR) output -raw region)" --since $(LOGS_SINCE) --follow --format short
+
+output: ## [deploy] Show the Terraform outputs
+	$(TF) -chdir=$(TF_DIR) output
+
+fmt: ## [deploy] Format the .tf files
 	$(TF) fmt -recursive $(TF_DIR)
 
 # `make test` runs these and much more (terraform test, a deploy against a local AWS) on a copy;
 # this target checks the working tree itself. validate needs `make init` (it needs the providers).
-validate: ## terraform fmt -check and terraform validate
+validate: ## [deploy] terraform fmt -check and terraform validate
 	$(TF) fmt -check -recursive -diff $(TF_DIR)
 	$(TF) -chdir=$(TF_DIR) validate
 
-logs: ## Tail the Lambda log group (aws logs tail --follow)
-	aws logs tail "$$($(TF) -chdir=$(TF_DIR) output -raw function_log_group_name)" \
-	  --region "$$($(TF) -chdir=$(TF_DIR) output -raw region)" --since $(LOGS_SINCE) --follow --format short
-
-output: ## Show the Terraform outputs
-	$(TF) -chdir=$(TF_DIR) output
+# Rewrites only the part between the markers; a second run changes nothing. The test
+# tests/scripts/terraform-docs.unit.test.ts fails while a README is stale.
+docs: install ## [build] Regenerate the Terraform READMEs' tables (inputs, outputs, environment, permissions) from the .tf files
+	node --import tsx scripts/terraform-docs.ts

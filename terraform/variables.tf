@@ -27,6 +27,12 @@ variable "tags" {
 
 # Values are validated where they are used, in the modules; only root-only settings are checked here.
 
+variable "permissions_boundary_arn" {
+  description = "ARN of the IAM policy every role of this stack carries as its permissions boundary, the ceiling of what the role can ever do. Created once per account from terraform/iam/boundary-policy.json by an administrator, before the first apply (docs/deploy.md, \"One-time bootstrap\"); the deployer policy lets roles be created or changed only with it."
+  type        = string
+  nullable    = false
+}
+
 # --- bot secret -------------------------------------------------------------------------------
 
 variable "bot_token" {
@@ -216,6 +222,24 @@ variable "api_throttling_burst_limit" {
   default     = null
 }
 
+variable "api_voice_throttling_rate_limit" {
+  description = "Requests per second allowed on GET /voice (inline mode's audio), a throttle of its own so junk there cannot use up the webhook's. null: the api module's default (voice_throttling_rate_limit in modules/api/variables.tf)."
+  type        = number
+  default     = null
+}
+
+variable "api_voice_throttling_burst_limit" {
+  description = "Burst of requests allowed on GET /voice. null: the api module's default (voice_throttling_burst_limit in modules/api/variables.tf)."
+  type        = number
+  default     = null
+}
+
+variable "api_webhook_source_cidrs" {
+  description = "Source address ranges (CIDR) allowed to POST to the webhook, enforced by the API's resource policy. null: the api module's default, Telegram's published webhook ranges 149.154.160.0/20 and 91.108.4.0/22. An empty list [] lets every address through (only the secret header then keeps others out)."
+  type        = list(string)
+  default     = null
+}
+
 variable "api_access_logging_enabled" {
   description = "Write API Gateway access logs. Needs the account's API Gateway CloudWatch role (see api_manage_account_cloudwatch_role). null: the api module's default (access_logging_enabled in modules/api/variables.tf)."
   type        = bool
@@ -231,7 +255,7 @@ variable "api_manage_account_cloudwatch_role" {
 # --- webhook ----------------------------------------------------------------------------------
 
 variable "register_webhook" {
-  description = "Register the webhook with Telegram after apply (runs `node dist/webhook.mjs`, which `make plan`/`make apply` build, so needs Node.js >= 20). Set false to register it yourself."
+  description = "Register the webhook with Telegram after apply (runs `node dist/webhook.mjs`, which `make plan`/`make apply` build, so needs Node.js >= 22.18). Set false to register it yourself."
   type        = bool
   default     = true
 }

@@ -73,8 +73,8 @@ export function readConfig(env: Env): Config {
   if (voiceName && VOICE_ID.test(voiceName) && !(voice && affordable(voice))) {
     problems.push(`VOICE_NAME ${voiceName} is not a standard or neural Polly voice (see function/src/speech/voices.json; refresh it with scripts/refresh-voices.mjs)`);
   }
-  const telegramApiUrl = (value('TELEGRAM_API_URL') ?? DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(telegramApiUrl)) problems.push('TELEGRAM_API_URL is not an http(s) URL');
+  const { url: telegramApiUrl, problem: telegramApiUrlProblem } = readTelegramApiUrl(env);
+  if (telegramApiUrlProblem) problems.push(telegramApiUrlProblem);
 
   const pathStyle = value('S3_FORCE_PATH_STYLE') ?? 'false';
   if (pathStyle !== 'true' && pathStyle !== 'false') problems.push('S3_FORCE_PATH_STYLE must be true or false');
@@ -115,6 +115,22 @@ export function readConfig(env: Env): Config {
     ...(jobMaxReceives !== undefined && { jobMaxReceives }),
     functionName: value('AWS_LAMBDA_FUNCTION_NAME') ?? LOCAL_FUNCTION_NAME,
   };
+}
+
+/** Hosts whose traffic never leaves the machine (URL normalizes 127.1 and 0x7f.0.0.1 to 127.0.0.1). */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * TELEGRAM_API_URL (Telegram's by default) and what is wrong with it. Every request carries the bot
+ * token in its path, so plain http:// is allowed only to this machine: an emulator or a local Bot API server.
+ */
+export function readTelegramApiUrl(env: Env): { url: string; problem?: string } {
+  const url = (env.TELEGRAM_API_URL?.trim() || DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
+  const parsed = URL.parse(url);
+  if (parsed?.protocol === 'https:' && parsed.hostname) return { url };
+  if (parsed?.protocol === 'http:' && LOOPBACK_HOST.test(parsed.hostname)) return { url };
+  if (parsed?.protocol === 'http:') return { url, problem: `TELEGRAM_API_URL must use https:// for ${parsed.hostname}: plain http:// would send the bot token in clear text, so it is allowed only for localhost, 127.x.x.x and [::1]` };
+  return { url, problem: 'TELEGRAM_API_URL is not an http(s) URL' };
 }
 
 function readCredentialSource(env: Env, problems: string[]): CredentialSource {

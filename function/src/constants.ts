@@ -2,6 +2,15 @@
 
 /** Polly bills at most this many characters per SynthesizeSpeech request. */
 export const POLLY_MAX_CHARACTERS = 3000;
+/** …and at most this many characters in all, SSML tags and entities included. */
+export const POLLY_MAX_TOTAL_CHARACTERS = 6000;
+/**
+ * Reading speeds a chat may choose, in percent of the voice's own: Polly's prosody rate takes 20–200 %;
+ * below half speed words fall apart. 100 is the voice's own speed, sent as plain text without SSML.
+ */
+export const NORMAL_SPEED_PERCENT = 100;
+export const MIN_SPEED_PERCENT = 50;
+export const MAX_SPEED_PERCENT = 200;
 /** Longest text a Telegram message can carry, and so the longest text we accept by default. */
 export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
 /** Telegram fetches a voice from a URL only up to 1 MB; bigger voices are uploaded. */
@@ -47,6 +56,8 @@ export const TELEGRAM_IDLE_SOCKET_TIMEOUT_MS = 4_000;
 export const PRESIGNED_URL_TTL_SECONDS = 300;
 /** How long a container trusts its copy of a chat's settings: another container may have taken its /voice choice. */
 export const SETTINGS_CACHE_TTL_MS = 60_000;
+/** Attempts at changing a chat's settings when another container keeps writing them first. */
+export const SETTINGS_UPDATE_MAX_ATTEMPTS = 5;
 /** Chats whose settings a warm container keeps; it may live for hours. */
 export const SETTINGS_CACHE_MAX_CHATS = 1000;
 /** Telegram file_ids of sent voices a warm container keeps. */

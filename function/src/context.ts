@@ -24,12 +24,6 @@ export interface ReplyCall<M extends MethodName = MethodName> {
   params: Params<M>;
 }
 
-/** What a command did; with `reply`, its answer is left to the door. */
-export interface CommandResult {
-  outcome: Outcome;
-  reply?: ReplyCall;
-}
-
 /** The moment by which a job must be done; work that cannot finish by then is cut off (deadline.ts). */
 export interface Deadline {
   /** Epoch ms. */
@@ -37,6 +31,8 @@ export interface Deadline {
   remainingMs(reserveMs?: number): number;
   /** A signal that aborts when only `reserveMs` are left. */
   signal(reserveMs?: number): AbortSignal;
+  /** A signal that aborts at `at` (epoch ms, possibly past the deadline); its timer ends with the request. */
+  signalAt(at: number, whyPast?: string): AbortSignal;
 }
 
 /** Structured log lines (log.ts). */
@@ -137,6 +133,8 @@ export interface SpeechIdentity {
   engine: string;
   voice: string;
   text: string;
+  /** Reading speed in percent; undefined (or 100) is the voice's own. */
+  speed?: number;
 }
 
 export interface StoredAudio {
@@ -166,21 +164,33 @@ export interface AudioStore {
   open(key: string, signal?: AbortSignal): Promise<OpenedAudio>;
 }
 
-/** What a chat chose. */
+/** What a chat chose; what it did not choose is absent. */
 export interface ChatSettings {
   /** Polly voice id chosen with /voice; used for texts in that voice's language. */
   voice?: string;
+  /** Reading speed in percent chosen with /speed (50–200); absent: the voice's own. */
+  speed?: number;
 }
 
 export interface SettingsStore {
   get(chatId: number, signal?: AbortSignal): Promise<ChatSettings>;
-  set(chatId: number, settings: ChatSettings, signal?: AbortSignal): Promise<void>;
+  /**
+   * Changes some of a chat's settings and keeps the others, as stored now (not as this container
+   * remembers them); a setting changed to undefined is removed. Returns the chat's settings after.
+   */
+  update(chatId: number, change: SettingsChange, signal?: AbortSignal): Promise<ChatSettings>;
 }
 
+/** Settings to change: a value sets one, undefined removes it, and one not named is kept. */
+export type SettingsChange = { [K in keyof ChatSettings]?: ChatSettings[K] | undefined };
+
 export interface SpeechRequest {
+  /** The text itself, never markup: what is billed. */
   text: string;
   voice: string;
   engine: 'neural' | 'standard';
+  /** Reading speed in percent; undefined (or 100) is the voice's own. */
+  speed?: number;
   signal?: AbortSignal;
 }
 
@@ -204,11 +214,14 @@ export interface BudgetReservation {
   used: number;
 }
 
-/** What a signed inline voice URL promises to read, for whom, and until when. */
+/**
+ * What a signed inline voice URL promises to read, for whom, and until when. The voice is not in it:
+ * it is the user's own /voice choice, read when the result is chosen, so a keystroke reads nothing.
+ */
 export interface VoiceLink {
   text: string;
-  voice: string;
-  engine: 'neural' | 'standard';
+  /** The text's language as told when the result was made (for its title); undefined when it could not be told. */
+  language?: string;
   /** The Telegram user the inline answer was made for: their rate limit pays for the synthesis. */
   userId: number;
   /** The inline query's update_id: one chosen result is counted once, however often Telegram fetches it. */

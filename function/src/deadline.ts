@@ -5,8 +5,15 @@ class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError';
 }
 
-/** The moment by which the webhook must have answered (or the worker finished); work that cannot finish by then is cut off. */
+/**
+ * The moment by which the webhook must have answered (or the worker finished its batch); work that
+ * cannot finish by then is cut off.
+ * Its signals' timers belong to the request: `release` clears them once it is answered, because on
+ * Node 24 Lambda freezes the container then, and a timer left armed would fire in a later invocation.
+ */
 export class Deadline implements JobDeadline {
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+
   constructor(
     readonly endsAt: number,
     private readonly now: () => number = Date.now,
@@ -34,8 +41,29 @@ export class Deadline implements JobDeadline {
 
   /** A signal that aborts when only `reserveMs` are left. */
   signal(reserveMs = 0): AbortSignal {
-    const remaining = this.remainingMs(reserveMs);
-    if (remaining > 0) return AbortSignal.timeout(remaining);
-    return AbortSignal.abort(new DeadlineExceededError(`deadline reached with ${reserveMs} ms to spare`));
+    return this.signalAt(this.endsAt - reserveMs, `deadline reached with ${reserveMs} ms to spare`);
+  }
+
+  /**
+   * A signal that aborts at `at` (Unix ms), which may lie past the deadline (a lease's end), with
+   * AbortSignal.timeout's reason; unlike AbortSignal.timeout's, its timer can be cleared.
+   */
+  signalAt(at: number, whyPast = 'the time was up before the work started'): AbortSignal {
+    const remaining = at - this.now();
+    if (remaining <= 0) return AbortSignal.abort(new DeadlineExceededError(whyPast));
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, remaining);
+    timer.unref();
+    this.timers.add(timer);
+    return controller.signal;
+  }
+
+  /** Clears the timers of every signal handed out: the request is answered, and none may fire later. */
+  release(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
   }
 }

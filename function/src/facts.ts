@@ -28,6 +28,8 @@ export interface JobFacts {
   engine?: 'neural' | 'standard';
   language?: string;
   voice_source?: 'chat' | 'language' | 'default';
+  /** The reading speed in percent, when not the voice's own. */
+  speed?: number;
   text_chars?: number;
   /** The day's character count after this job, and the cap. */
   budget_used?: number;

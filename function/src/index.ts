@@ -39,16 +39,20 @@ function voiceResponse(voice: LinkedVoice): APIGatewayProxyResult {
 
 export async function handler(event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> {
   const deadline = Deadline.forRequest(event.requestContext?.requestTimeEpoch, context?.getRemainingTimeInMillis?.());
+  try {
+    return await answer(event, deadline);
+  } finally {
+    // Lambda (Node 24) freezes the container once the answer is returned: no timer of this request may outlive it.
+    deadline.release();
+  }
+}
+
+async function answer(event: APIGatewayProxyEvent, deadline: Deadline): Promise<APIGatewayProxyResult> {
   const receivedSecret = header(event, SECRET_TOKEN_HEADER);
   let current: BotCredentials;
   try {
     current = await credentials.current();
     log.redact(current.botToken, current.webhookSecret);
-    // A mismatch right after a rotation must not lock Telegram out until the container is recycled.
-    if (!isValidSecret(receivedSecret, current.webhookSecret) && (await credentials.refresh())) {
-      current = await credentials.current();
-      log.redact(current.botToken, current.webhookSecret);
-    }
   } catch (error) {
     // Without the secret nothing can be verified; a 500 makes Telegram retry later.
     log.error('bot credentials unavailable', { error });
@@ -61,6 +65,12 @@ export async function handler(event: APIGatewayProxyEvent, context?: Context): P
     return voiceResponse(await serveVoiceLink({ ...depsFor(current.botToken), voiceLinks }, event.queryStringParameters, deadline));
   }
 
+  // A mismatch right after a rotation must not lock Telegram out until the container is recycled.
+  // Only here, after the voice route: its requests never carry the secret, and must not each read it again.
+  if (!isValidSecret(receivedSecret, current.webhookSecret) && (await credentials.refresh())) {
+    current = await credentials.current();
+    log.redact(current.botToken, current.webhookSecret);
+  }
   if (!isValidSecret(receivedSecret, current.webhookSecret)) {
     log.warn('request rejected', { outcome: 'unauthorized', method: event.httpMethod, source_ip: event.requestContext?.identity?.sourceIp });
     return respond(401);

@@ -25,7 +25,7 @@ export class LeaseHolder {
   private settled?: Promise<void>;
 
   constructor(
-    private readonly ctx: Pick<UpdateContext, 'ledger' | 'trace' | 'log'>,
+    private readonly ctx: Pick<UpdateContext, 'ledger' | 'trace' | 'log' | 'deadline'>,
     private readonly entry: LedgerEntry,
     readonly lease: Lease,
   ) {}
@@ -62,7 +62,7 @@ export class LeaseHolder {
     try {
       // Until the lease ends, not the deadline: an answer already delivered must be recorded if at all
       // possible, or a takeover answers again. A write that loses the race to a takeover fails its If-Match.
-      const signal = AbortSignal.timeout(Math.max(1, this.lease.until - Date.now()));
+      const signal = this.ctx.deadline.signalAt(this.lease.until, 'the lease had ended');
       const recorded = await trace.time('s3', ledger.complete(this.entry, this.lease, signal));
       // From Telegram's confirmation (or the end of a silent update) to "done" stored: the window in which a death means a second answer.
       trace.note({ done_ms: Math.round((performance.now() - started) * 10) / 10, ...(!recorded && { lease_lost: true }) });

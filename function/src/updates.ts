@@ -70,6 +70,7 @@ export function classifyUpdate(update: Update): Intent {
   const query = update.callback_query;
   if (query) {
     if (typeof query.data !== 'string' || !query.message) return { kind: 'ignore', reason: 'callback query without data or message' };
+    if (!hasChatId(query.message)) return { kind: 'ignore', reason: 'callback query without chat' };
     return { kind: 'callback', query: query as CallbackQuery & { data: string; message: Message } };
   }
   const message = update.message;
@@ -77,7 +78,7 @@ export function classifyUpdate(update: Update): Intent {
     const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'empty';
     return { kind: 'ignore', reason: `unsupported update: ${kind}` };
   }
-  if (typeof message.chat?.id !== 'number') return { kind: 'ignore', reason: 'message without chat' };
+  if (!hasChatId(message)) return { kind: 'ignore', reason: 'message without chat' };
   if (message.from?.is_bot) return { kind: 'ignore', reason: 'message from a bot' };
   // What a user sent with `@bot …` (ours included) is their message to others, not a request to us.
   if (message.via_bot) return { kind: 'ignore', reason: 'sent via an inline bot' };
@@ -89,4 +90,9 @@ export function classifyUpdate(update: Update): Intent {
   if (text === undefined) return isPrivate ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'group message without /say' };
   if (!isPrivate) return { kind: 'ignore', reason: 'group message without /say' };
   return { kind: 'speak', message, text };
+}
+
+/** The chat id keys a chat's settings and ledger in storage: only an integer may become part of a key. */
+function hasChatId(message: Message): boolean {
+  return Number.isSafeInteger(message.chat?.id);
 }

@@ -37,13 +37,18 @@ function jobOf(record: SQSRecord): { update: Update } {
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   const deadline = Deadline.forInvocation(context?.getRemainingTimeInMillis?.() ?? 60_000);
-  const { config, credentials, depsFor, log } = await import('./container.ts');
-  // Without the bot token nothing can be sent: the whole batch comes back after its visibility timeout.
-  const current = await credentials.current();
-  log.redact(current.botToken, current.webhookSecret);
-  const deps = depsFor(current.botToken);
-  if (!deps.jobQueue) throw new Error('JOB_QUEUE_URL is not set: the worker cannot hand a job back to its queue');
-  return answerBatch({ ...deps, jobQueue: deps.jobQueue }, event, deadline, config.jobMaxReceives);
+  try {
+    const { config, credentials, depsFor, log } = await import('./container.ts');
+    // Without the bot token nothing can be sent: the whole batch comes back after its visibility timeout.
+    const current = await credentials.current();
+    log.redact(current.botToken, current.webhookSecret);
+    const deps = depsFor(current.botToken);
+    if (!deps.jobQueue) throw new Error('JOB_QUEUE_URL is not set: the worker cannot hand a job back to its queue');
+    return await answerBatch({ ...deps, jobQueue: deps.jobQueue }, event, deadline, config.jobMaxReceives);
+  } finally {
+    // Lambda freezes the container once the batch is answered: no timer of this one may fire in the next.
+    deadline.release();
+  }
 }
 
 /** Works through one batch in order; the records to come back are the answer, each with its visibility changed. */

@@ -3,16 +3,15 @@
  * API Gateway would send, the built handler (dist/index.mjs) runs in this process, and its result
  * becomes the HTTP answer. Like API Gateway, it gives up after 29 s with a 504.
  */
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { API_GATEWAY_TIMEOUT_MS } from '../../function/src/constants.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-
-export const API_GATEWAY_TIMEOUT_MS = 29_000;
 
 let instances = 0;
 
@@ -26,84 +25,6 @@ export async function loadHandler<H = ProxyHandler>(bundlePath: string, env: Rec
   url.searchParams.set('instance', String(++instances));
   const module = (await import(url.href)) as { handler: H };
   return module.handler;
-}
-
-export interface RequestShape {
-  method: string;
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  sourceIp?: string;
-  stage?: string;
-}
-
-/** The REST proxy event (payload format 1.0) for one request. */
-export function proxyEvent({ method, path, headers, body, sourceIp = '127.0.0.1', stage = 'local' }: RequestShape): APIGatewayProxyEvent {
-  const [calledPath = '/', query = ''] = path.split('?', 2);
-  // Like the execute-api domain, the stage may lead the path: /local/voice is the resource /voice.
-  const pathOnly = calledPath.startsWith(`/${stage}/`) ? calledPath.slice(stage.length + 1) : calledPath;
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    single[name] = values.at(-1)!;
-    multi[name] = values;
-  }
-  const params = new URLSearchParams(query);
-  // API Gateway sets X-Forwarded-Proto; here the scheme is plain http.
-  single['X-Forwarded-Proto'] ??= 'http';
-  multi['X-Forwarded-Proto'] ??= ['http'];
-  // Terraform sets binary media types to */* (so audio answers go out as bytes), which makes every request body arrive base64-encoded.
-  const isBase64Encoded = body.length > 0;
-  const now = Date.now();
-  return {
-    resource: pathOnly,
-    path: pathOnly,
-    httpMethod: method,
-    headers: single,
-    multiValueHeaders: multi,
-    queryStringParameters: query ? Object.fromEntries(params) : null,
-    multiValueQueryStringParameters: query ? Object.fromEntries([...params.keys()].map((k) => [k, params.getAll(k)])) : null,
-    pathParameters: null,
-    stageVariables: null,
-    body: body.length ? body.toString(isBase64Encoded ? 'base64' : 'utf8') : null,
-    isBase64Encoded,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      authorizer: null,
-      protocol: 'HTTP/1.1',
-      httpMethod: method,
-      identity: { sourceIp, userAgent: single['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
-      path: `/${stage}${pathOnly}`,
-      domainName: single.host ?? single.Host ?? '127.0.0.1',
-      stage,
-      requestId: randomUUID(),
-      requestTimeEpoch: now,
-      resourceId: 'local',
-      resourcePath: pathOnly,
-    },
-  };
-}
-
-/** A Lambda context whose remaining time counts down from `timeoutMs`. */
-export function lambdaContext(timeoutMs: number): Context {
-  const endsAt = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'voicebot-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:voicebot-local',
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: '/aws/lambda/voicebot-local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 export interface ApiGatewayOptions {

@@ -1,25 +1,32 @@
 /** Offline speech from eSpeak NG (compiled to WebAssembly, shipped by npm): text → 16-bit mono PCM. */
 import initialize, { type ESpeakNGWorker } from '@echogarden/espeak-ng-emscripten';
+import { escapeSsml } from '../../function/src/speech/ssml.ts';
 
 export interface Pcm {
   samples: Int16Array;
   sampleRate: number;
 }
 
-let worker: Promise<ESpeakNGWorker> | undefined;
+let worker: Promise<{ espeak: ESpeakNGWorker; wordsPerMinute: number }> | undefined;
 
-/** One engine per process: it takes ~50 ms and 24 MB of voice data to start. */
-function engine(): Promise<ESpeakNGWorker> {
-  worker ??= initialize().then((module) => new module.eSpeakNGWorker());
+/** One engine per process: it takes ~50 ms and 24 MB of voice data to start. Its own speed is kept as 100 %. */
+function engine(): Promise<{ espeak: ESpeakNGWorker; wordsPerMinute: number }> {
+  worker ??= initialize().then((module) => {
+    const espeak = new module.eSpeakNGWorker();
+    return { espeak, wordsPerMinute: espeak.get_rate() };
+  });
   return worker;
 }
 
-/** Speaks `text` in the language of a BCP 47 code such as "ru-RU" or "en-GB". */
-export async function speak(text: string, languageCode: string): Promise<Pcm> {
-  const espeak = await engine();
+/** Speaks `text` in the language of a BCP 47 code such as "ru-RU" or "en-GB", at a percentage of eSpeak's own speed. */
+export async function speak(text: string, languageCode: string, speedPercent = 100): Promise<Pcm> {
+  const { espeak, wordsPerMinute } = await engine();
   selectLanguage(espeak, languageCode);
+  // Set on every call: the engine is shared, and the last request's speed must not carry over.
+  espeak.set_rate(Math.round((wordsPerMinute * speedPercent) / 100));
   const chunks: Int16Array[] = [];
-  espeak.synthesize(text, (samples) => {
+  // This build of eSpeak NG reads its input as SSML: escaped, a "<" in the text is read, never obeyed.
+  espeak.synthesize(escapeSsml(text), (samples) => {
     chunks.push(samples);
     return false;
   });

@@ -10,9 +10,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Message, Update } from '@grammyjs/types';
-import type { RecordedCall, SentMessage, TelegramEmulator, ChatAction, MessageReaction } from '../telegram/emulator.ts';
+import { briefLine, type LogLine } from '../handler-logs.ts';
+import type { ChatAction, ChosenInline, MessageReaction, RecordedCall, SentMessage, TelegramEmulator } from '../telegram/emulator.ts';
 
-export type LogSubscription = (listener: (line: Record<string, unknown>) => void) => () => void;
+export type LogSubscription = (listener: (line: LogLine) => void) => () => void;
 
 export interface ChatPageOptions {
   telegram: TelegramEmulator;
@@ -35,12 +36,13 @@ export interface ChatPage {
 /** What the page is told, in order; a page that (re)connects gets the whole history first. */
 type PageEvent =
   | { type: 'bot'; username: string; rateLimitPerMinute: number }
-  | { type: 'message'; from: 'user' | 'bot'; update_id?: number; message: unknown }
+  /** inline_update_id: for a voice the user sent by inline mode, the inline query whose log lines name its voice. */
+  | { type: 'message'; from: 'user' | 'bot'; update_id?: number; inline_update_id?: number; message: unknown }
   | { type: 'edited'; message: unknown }
   | { type: 'action'; action: string }
   | { type: 'reaction'; message_id: number; emoji: string[] }
   | { type: 'toast'; text: string }
-  | { type: 'log'; line: Record<string, unknown> };
+  | { type: 'log'; line: LogLine; brief: string };
 
 const PAGE_DIR = join(import.meta.dirname, 'page');
 const STATIC: Record<string, [file: string, type: string]> = {
@@ -52,6 +54,8 @@ const STATIC: Record<string, [file: string, type: string]> = {
 const MAX_TEXT = 4096;
 /** Telegram's inline query limit. */
 const MAX_INLINE_QUERY = 256;
+const INLINE_QUERY_TOO_LONG = (length: number) =>
+  `Inline mode reads at most ${MAX_INLINE_QUERY} characters (Telegram's limit for an inline query); this text has ${length}. Shorten it, or send it to the bot as a message: it reads up to 4096.`;
 const MAX_BODY_BYTES = 64 * 1024;
 
 export async function startChatPage({ telegram, token, chatId, onLog, botUsername, rateLimitPerMinute, port = 0 }: ChatPageOptions): Promise<ChatPage> {
@@ -64,8 +68,17 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
     for (const page of pages) page.write(frame);
   };
 
+  /** The inline query behind each inline result and each message the user sent by choosing one. */
+  const inlineUpdateOfQuery = new Map<string, number>();
+  const inlineUpdateOfMessage = new Map<number, number>();
+  const onChosen = ({ query_id, message }: ChosenInline) => {
+    const inlineUpdate = inlineUpdateOfQuery.get(query_id);
+    if (inlineUpdate !== undefined) inlineUpdateOfMessage.set(message.message_id, inlineUpdate);
+  };
   const onUpdate = (update: Update) => {
-    if (update.message?.chat.id === chatId) publish({ type: 'message', from: 'user', update_id: update.update_id, message: update.message });
+    if (update.message?.chat.id !== chatId) return;
+    const inlineUpdate = inlineUpdateOfMessage.get(update.message.message_id);
+    publish({ type: 'message', from: 'user', update_id: update.update_id, ...(inlineUpdate !== undefined && { inline_update_id: inlineUpdate }), message: update.message });
   };
   const onSent = (sent: SentMessage) => {
     if (sent.chat_id === chatId) publish({ type: 'message', from: 'bot', message: sent.message });
@@ -82,8 +95,8 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
   const onCall = (call: RecordedCall) => {
     if (call.method === 'answerCallbackQuery' && call.status === 200 && call.params.text) publish({ type: 'toast', text: String(call.params.text) });
   };
-  telegram.events.on('update', onUpdate).on('sent', onSent).on('edited', onEdited).on('action', onAction).on('reaction', onReaction).on('call', onCall);
-  const unsubscribe = onLog((line) => publish({ type: 'log', line }));
+  telegram.events.on('update', onUpdate).on('chosen', onChosen).on('sent', onSent).on('edited', onEdited).on('action', onAction).on('reaction', onReaction).on('call', onCall);
+  const unsubscribe = onLog((line) => publish({ type: 'log', line, brief: briefLine(line) }));
 
   const api = async (method: string, params: object) => {
     const response = await fetch(`${telegram.url}/bot${token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) });
@@ -134,8 +147,10 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
     if (route === 'POST /inline') {
       // Inline mode: the page waits for the bot's results, as a Telegram client shows them while typing.
       const { query } = (await readJson(request)) as { query?: unknown };
-      if (typeof query !== 'string' || [...query].length > MAX_INLINE_QUERY) return void response.writeHead(400).end(`query must be 0-${MAX_INLINE_QUERY} characters`);
+      if (typeof query !== 'string') return void response.writeHead(400).end('query (a string) is required');
+      if ([...query].length > MAX_INLINE_QUERY) return void response.writeHead(400).end(INLINE_QUERY_TOO_LONG([...query].length));
       const { update, results } = await telegram.typeInline({ fromId: chatId, query });
+      inlineUpdateOfQuery.set(update.inline_query!.id, update.update_id);
       return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ queryId: update.inline_query!.id, results: results ?? [] }));
     }
     if (route === 'POST /inline/choose') {
@@ -160,7 +175,7 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
     close: () =>
       new Promise((resolve) => {
         unsubscribe();
-        telegram.events.off('update', onUpdate).off('sent', onSent).off('edited', onEdited).off('action', onAction).off('reaction', onReaction).off('call', onCall);
+        telegram.events.off('update', onUpdate).off('chosen', onChosen).off('sent', onSent).off('edited', onEdited).off('action', onAction).off('reaction', onReaction).off('call', onCall);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

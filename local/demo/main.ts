@@ -12,7 +12,7 @@ import { onHandlerLog, summarise } from '../handler-logs.ts';
 import { DEFAULT_BUNDLE, startDemo, type Demo } from './stack.ts';
 
 const started = performance.now();
-// The SDK's advice to move to Node 22 concerns deployments (Lambda runs 22), not a local demo.
+// The SDK's advice to move to Node 22 concerns deployments (Lambda runs 24), not a local demo.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

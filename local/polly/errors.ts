@@ -21,6 +21,7 @@ export const pollyErrors = {
     error(400, 'ValidationException', `1 validation error detected: Value '${voiceId}' at 'voiceId' failed to satisfy constraint: Member must satisfy enum value set: [${known.join(', ')}]`),
   engineNotSupported: (engine: string) => error(400, 'ValidationException', `This voice does not support the selected engine: ${engine}`),
   missing: (field: string) => error(400, 'ValidationException', `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`),
+  invalidSsml: (detail: string) => error(400, 'InvalidSsmlException', `Invalid SSML request: ${detail}`),
   badRequest: (message: string) => error(400, 'ValidationException', message),
   unknownOperation: () => error(404, 'UnknownOperationException', 'Unknown operation'),
 };

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { synthesizeOggOpus } from '../audio/synthesize.ts';
 import { listenHttp1AndHttp2, type AnyRequest, type AnyResponse } from '../http/dual-protocol-server.ts';
 import { pollyErrors, type PollyError } from './errors.ts';
+import { InvalidSsmlError, readSsml } from './ssml.ts';
 import { findVoice, VOICES, type Engine, type Voice } from './voices.ts';
 
 /** Billed characters per request (SSML tags excluded), and characters in all (tags included). */
@@ -20,6 +21,8 @@ export interface SynthesisRequest {
   text: string;
   voice: Voice;
   bitrateKbps: number;
+  /** From SSML's <prosody rate>; undefined: the voice's own speed. */
+  speedPercent?: number;
 }
 export type Synthesizer = (request: SynthesisRequest) => Promise<Uint8Array>;
 
@@ -39,6 +42,7 @@ export interface PollyOptions {
 
 export interface RecordedPollyRequest {
   Text: string;
+  TextType: string | undefined;
   VoiceId: string;
   Engine: string | undefined;
   OutputFormat: string;
@@ -75,7 +79,8 @@ interface SpeechParams {
 }
 
 export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrateKbps = 32, quota }: PollyOptions = {}): Promise<LocalPolly> {
-  const synthesize: Synthesizer = synthesizer ?? (({ text, voice }) => synthesizeOggOpus({ text, languageCode: voice.languageCode, bitrateKbps }));
+  const synthesize: Synthesizer =
+    synthesizer ?? (({ text, voice, speedPercent }) => synthesizeOggOpus({ text, languageCode: voice.languageCode, bitrateKbps, ...(speedPercent !== undefined && { speedPercent }) }));
   const requests: RecordedPollyRequest[] = [];
   const faults: Fault[] = [];
   let latency = latencyMs;
@@ -93,6 +98,7 @@ export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrate
     }
     requests.push({
       Text: String(params.Text ?? ''),
+      TextType: params.TextType === undefined ? undefined : String(params.TextType),
       VoiceId: String(params.VoiceId ?? ''),
       Engine: params.Engine === undefined ? undefined : String(params.Engine),
       OutputFormat: String(params.OutputFormat ?? ''),
@@ -120,7 +126,8 @@ export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrate
     if (fault) return sendError(response, fault);
     const checked = validate(params);
     if ('status' in checked) return sendError(response, checked);
-    const audio = await synthesize({ text: checked.text, voice: checked.voice, bitrateKbps });
+    const { text, voice, speedPercent } = checked;
+    const audio = await synthesize({ text, voice, bitrateKbps, ...(speedPercent !== undefined && { speedPercent }) });
     response.writeHead(200, {
       'content-type': 'audio/ogg',
       'content-length': audio.byteLength,
@@ -179,9 +186,10 @@ interface ValidRequest {
   text: string;
   voice: Voice;
   billedCharacters: number;
+  speedPercent?: number;
 }
 
-/** Checks a request in the order Polly reports problems: shape, voice, engine, language, rate, length. */
+/** Checks a request in the order Polly reports problems: shape, voice, engine, language, rate, SSML, length. */
 function validate(params: SpeechParams): ValidRequest | PollyError {
   for (const [field, value] of [['outputFormat', params.OutputFormat], ['text', params.Text], ['voiceId', params.VoiceId]] as const) {
     if (typeof value !== 'string') return pollyErrors.missing(field);
@@ -195,11 +203,20 @@ function validate(params: SpeechParams): ValidRequest | PollyError {
   if (params.OutputFormat !== 'ogg_opus') return pollyErrors.badRequest(`The local Polly stand-in only produces ogg_opus, not ${String(params.OutputFormat)}`);
   if (params.SampleRate !== undefined && !OGG_OPUS_SAMPLE_RATES.includes(String(params.SampleRate))) return pollyErrors.invalidSampleRate(String(params.SampleRate));
   const raw = params.Text as string;
-  const text = params.TextType === 'ssml' ? raw.replace(/<[^>]*>/g, '') : raw;
-  const billedCharacters = [...text].length;
+  let read: { text: string; speedPercent?: number } = { text: raw };
+  if (params.TextType === 'ssml') {
+    try {
+      read = readSsml(raw);
+    } catch (error) {
+      if (error instanceof InvalidSsmlError) return pollyErrors.invalidSsml(error.message);
+      throw error;
+    }
+  }
+  // Billed: the text as read, an entity being the one character it stands for (tags are not billed).
+  const billedCharacters = [...read.text].length;
   if (billedCharacters > MAX_BILLED_CHARACTERS) return pollyErrors.textLengthExceeded(MAX_BILLED_CHARACTERS);
   if ([...raw].length > MAX_TOTAL_CHARACTERS) return pollyErrors.textLengthExceeded(MAX_TOTAL_CHARACTERS);
-  return { text, voice, billedCharacters };
+  return { ...read, voice, billedCharacters };
 }
 
 function sendError(response: AnyResponse, { status, type, message }: PollyError): void {

@@ -3,10 +3,8 @@
  * storing objects in a temporary directory that disappears on close.
  *
  * A small proxy in front of s3rver adds two things real S3 does and the bot relies on:
- * - `If-None-Match: *` on PutObject (412 when the key exists) and `If-Match: <etag>` (412 when the
- *   ETag differs, 404 NoSuchKey when there is no object), for the update ledger's leases and the daily
- *   character count's compare-and-swap: conditional puts to one key are serialised, and the key is
- *   checked before the put goes through;
+ * - conditional PutObject, `If-None-Match: *` and `If-Match: <etag>` (conditions.ts has the rules):
+ *   conditional puts to one key are serialised, and the key is checked before the put goes through;
  * - suffix ranges (`Range: bytes=-N`, the last N bytes), which s3rver reads as `bytes=0-N`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +14,7 @@ import S3rver from 's3rver';
 import { EventEmitter, once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { conditionalPutRefusal, isConditionalPut, unquoteEtag } from './conditions.ts';
 
 export interface S3Options {
   port?: number;
@@ -76,12 +75,6 @@ function sendS3Error(req: IncomingMessage, res: ServerResponse, { status, code }
   else req.once('end', answer).once('error', () => res.destroy());
 }
 
-const preconditionFailed = (condition: string) =>
-  '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code>' +
-  `<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>${condition}</Condition></Error>`;
-const NO_SUCH_KEY = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
-const unquote = (etag: string | undefined) => etag?.replace(/^W\//, '').replaceAll('"', '');
-
 interface ProxyOptions {
   upstreamPort: number;
   port: number;
@@ -123,7 +116,7 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
     new Promise<{ size: number; etag?: string } | undefined>((resolve, reject) => {
       request({ host: '127.0.0.1', port: upstreamPort, method: 'HEAD', path }, (answer) => {
         answer.resume();
-        resolve(answer.statusCode === 200 ? { size: Number(answer.headers['content-length']), etag: unquote(answer.headers.etag) } : undefined);
+        resolve(answer.statusCode === 200 ? { size: Number(answer.headers['content-length']), etag: unquoteEtag(answer.headers.etag) } : undefined);
       })
         .on('error', reject)
         .end();
@@ -149,8 +142,7 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
       if (size) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
       return void forward(req, res, recorded);
     }
-    const ifMatch = req.method === 'PUT' ? unquote(req.headers['if-match']) : undefined;
-    const conditional = req.method === 'PUT' && (req.headers['if-none-match'] === '*' || ifMatch !== undefined);
+    const conditional = req.method === 'PUT' && isConditionalPut(req.headers);
     if (!conditional && req.method !== 'GET') return void forward(req, res, recorded);
     const path = (req.url ?? '/').split('?')[0]!;
     const previous = locks.get(path) ?? Promise.resolve();
@@ -158,15 +150,10 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
     // conditional puts in progress — but holds nobody up itself: a slow or abandoned reader must not.
     if (!conditional) return void previous.then(() => forward(req, res, recorded));
     const turn = previous.then(async () => {
-      const existing = await head(path);
-      const refuse = (status: number, body: string) => {
-        req.resume();
-        res.writeHead(status, { 'content-type': 'application/xml' }).end(body);
-      };
-      if (ifMatch === undefined && existing) refuse(412, preconditionFailed('If-None-Match'));
-      else if (ifMatch !== undefined && !existing) refuse(404, NO_SUCH_KEY);
-      else if (ifMatch !== undefined && existing?.etag !== ifMatch) refuse(412, preconditionFailed('If-Match'));
-      else await forward(req, res, recorded);
+      const refusal = conditionalPutRefusal(req.headers, (await head(path))?.etag);
+      if (!refusal) return forward(req, res, recorded);
+      req.resume();
+      res.writeHead(refusal.status, { 'content-type': 'application/xml' }).end(refusal.body);
     });
     const settled = turn.catch(() => res.destroy());
     locks.set(path, settled);

@@ -22,6 +22,13 @@ import type { UserMessage } from './updates.ts';
 export type { ChatAction, MessageReaction, RecordedCall, SentMessage, WebhookRegistration } from './state.ts';
 export type { Delivery } from './delivery.ts';
 
+/** Which inline result became which message: what a client knows when the user picks one. */
+export interface ChosenInline {
+  query_id: string;
+  result_id: string;
+  message: Message;
+}
+
 export interface EmulatorOptions {
   token: string;
   port?: number;
@@ -49,7 +56,10 @@ export interface TelegramEmulator {
   pressButton(press: { chatId: number; messageId: number; data: string }): Promise<{ update: Update; deliveries: Delivery[] }>;
   /** The user types `@bot query` (from their private chat's id by default): the inline_query update and the bot's results. */
   typeInline(input: { fromId: number; query: string }): Promise<{ update: Update; deliveries: Delivery[]; results: Record<string, unknown>[] | undefined }>;
-  /** The user picks an inline result in a chat: Telegram fetches its voice_url and posts the voice "via @bot" (an update too, as in the bot's own chat). */
+  /**
+   * The user picks an inline result in a chat: Telegram fetches its voice_url and posts the voice "via @bot" (an update too, as in the bot's own chat).
+   * `events` gets a 'chosen' event (ChosenInline) before the update is delivered.
+   */
   chooseInline(input: { chatId: number; queryId: string; resultId: string }): Promise<{ message: Message; update: Update; deliveries: Delivery[] }>;
   deliverUpdate(update: Update | Record<string, unknown>, options?: { secretToken?: string }): Promise<Delivery[]>;
   /** What Telegram does with a webhook's 2xx answer, for callers that deliver updates themselves: makes the method call it carries, if any. */
@@ -94,6 +104,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
     },
     async chooseInline(input) {
       const message = await userChoosesInline(state, input);
+      state.events.emit('chosen', { query_id: input.queryId, result_id: input.resultId, message } satisfies ChosenInline);
       const update = { update_id: state.nextUpdateId++, message } as Update;
       return { message, update, deliveries: await deliver(state, redelivery, update) };
     },

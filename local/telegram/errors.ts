@@ -55,6 +55,7 @@ export const telegramErrors = {
   messageNotFound: () => badRequest('message to edit not found'),
   reactionMessageNotFound: () => badRequest('message to react not found'), // unconfirmed wording
   reactionInvalid: () => badRequest('REACTION_INVALID'),
+  noTextToEdit: () => badRequest('there is no text in the message to edit'),
   notModified: () => badRequest('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message'),
   queryTooOld: () => badRequest('query is too old and response timeout expired or query ID is invalid'),
   badLimit: (parameter: string) => badRequest(`wrong parameter ${parameter}`), // unconfirmed wording

@@ -7,19 +7,9 @@ import { randomBytes } from 'node:crypto';
 import type { InlineQueryResultVoice, Message, Update } from '@grammyjs/types';
 import { inspectOggOpus } from './audio.ts';
 import { telegramErrors } from './errors.ts';
-import { fetchMedia } from './methods/files.ts';
+import { fetchMedia, VOICE_BY_URL_BYTES } from './media.ts';
 import type { EmulatorState } from './state.ts';
 import { userMessage } from './updates.ts';
-
-/** Telegram takes a voice_url only up to 1 MB. */
-const INLINE_VOICE_MAX_BYTES = 1024 * 1024;
-
-export interface InlineQueryRecord {
-  fromId: number;
-  query: string;
-  /** The bot's answer, once answerInlineQuery arrived. */
-  results?: Record<string, unknown>[];
-}
 
 /** The user has typed `@bot query`: an inline_query update. */
 export function userTypesInline(state: EmulatorState, { fromId, query }: { fromId: number; query: string }): Update {
@@ -36,7 +26,7 @@ export async function userChoosesInline(state: EmulatorState, { chatId, queryId,
   if (!query || !result) throw new Error(`inline query ${queryId} has no result ${JSON.stringify(resultId)}`);
   if (result.type !== 'voice') throw new Error(`the emulator sends voice results only, not ${String(result.type)}`);
   const bytes = await fetchMedia(result.voice_url, true);
-  if (bytes.length > INLINE_VOICE_MAX_BYTES) throw telegramErrors.urlUnreachable();
+  if (bytes.length > VOICE_BY_URL_BYTES) throw telegramErrors.urlUnreachable();
   const decoded = await inspectOggOpus(bytes);
   if (!decoded) throw telegramErrors.notOggOpus();
   const file = state.storeFile(bytes, decoded);

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Message, Update } from '@grammyjs/types';
 import type { DecodedVoice } from './audio.ts';
-import type { InlineQueryRecord } from './inline.ts';
 import { telegramErrors, type TelegramFailure } from './errors.ts';
 import { integerParam, objectParam, type ParamValue, type UploadedFile } from './params.ts';
 
@@ -72,6 +71,13 @@ export interface Chat {
   chat: Message['chat'];
   messages: Map<number, Message>;
   nextMessageId: number;
+}
+
+/** An inline query the user typed (inline.ts), with the bot's answer once answerInlineQuery arrived. */
+export interface InlineQueryRecord {
+  fromId: number;
+  query: string;
+  results?: Record<string, unknown>[];
 }
 
 export type Fault = { kind: 'fail'; failure: TelegramFailure } | { kind: 'drop' };

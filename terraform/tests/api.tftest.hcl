@@ -76,6 +76,48 @@ run "serves_inline_voices_on_get_voice_as_binary_with_its_own_scoped_permission"
   }
 }
 
+run "admits_only_telegram_on_the_webhook_and_throttles_each_route_on_its_own" {
+  command = apply
+
+  module {
+    source = "./modules/api"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method.route["webhook"].request_parameters == tomap({ "method.request.header.X-Telegram-Bot-Api-Secret-Token" = true }) && aws_api_gateway_method.route["webhook"].request_validator_id == aws_api_gateway_request_validator.this.id && aws_api_gateway_request_validator.this.validate_request_parameters
+    error_message = "API Gateway itself refuses a webhook request without the secret-token header"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method.route["voice"].request_parameters == null && aws_api_gateway_method.route["voice"].request_validator_id == null
+    error_message = "GET /voice requires no header: Telegram's fetcher sends none of ours"
+  }
+
+  assert {
+    condition     = aws_api_gateway_rest_api_policy.this.rest_api_id == aws_api_gateway_rest_api.this.id
+    error_message = "the API carries the resource policy that admits only the source ranges on the webhook"
+  }
+
+  assert {
+    condition     = aws_api_gateway_method_settings.route["webhook"].method_path == "webhook/POST" && aws_api_gateway_method_settings.route["webhook"].settings[0].throttling_rate_limit == 10 && aws_api_gateway_method_settings.route["voice"].method_path == "voice/GET" && aws_api_gateway_method_settings.route["voice"].settings[0].throttling_rate_limit == 5 && aws_api_gateway_method_settings.route["voice"].settings[0].throttling_burst_limit == 10
+    error_message = "each route has a throttle of its own (webhook 10/s, voice 5/s)"
+  }
+}
+
+run "refuses_a_source_range_that_is_not_a_cidr_block" {
+  command = plan
+
+  module {
+    source = "./modules/api"
+  }
+
+  variables {
+    webhook_source_cidrs = ["149.154.160.0"]
+  }
+
+  expect_failures = [var.webhook_source_cidrs]
+}
+
 run "refuses_binary_media_types_that_leave_audio_as_text" {
   command = plan
 

@@ -16,16 +16,27 @@ variables {
   }
 }
 
-run "runs_the_built_zip_on_node_22_arm64_and_reads_its_token_from_secrets_manager" {
+# The runtime itself is checked by the plan rules (runtimeProblems in tests/terraform/lib/plan-rules.ts):
+# offline, the provider mirror's 5.100 refuses nodejs24.x and the test copy runs nodejs22.x instead.
+run "runs_the_built_zip_on_arm64_with_a_bounded_role_and_reads_its_token_from_secrets_manager" {
   command = apply
 
   module {
     source = "./modules/function"
   }
 
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:policy/voicebot-boundary"
+  }
+
   assert {
-    condition     = aws_lambda_function.this.runtime == "nodejs22.x" && aws_lambda_function.this.architectures == tolist(["arm64"]) && aws_lambda_function.this.handler == "index.handler"
-    error_message = "the function runs index.handler on nodejs22.x, arm64"
+    condition     = startswith(aws_lambda_function.this.runtime, "nodejs") && aws_lambda_function.this.architectures == tolist(["arm64"]) && aws_lambda_function.this.handler == "index.handler"
+    error_message = "the function runs index.handler on a Node.js runtime, arm64"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::123456789012:policy/voicebot-boundary"
+    error_message = "the execution role carries the permissions boundary"
   }
 
   assert {
@@ -60,6 +71,20 @@ run "passes_settings_that_are_set_and_leaves_out_null_ones_for_the_function_defa
     condition     = aws_lambda_function.this.environment[0].variables.VOICE_NAME == "Joanna" && !contains(keys(aws_lambda_function.this.environment[0].variables), "MAX_TEXT_LENGTH")
     error_message = "a null setting must be left out so that the function's own default applies"
   }
+}
+
+run "refuses_a_permissions_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::123456789012:role/voicebot-boundary"
+  }
+
+  expect_failures = [var.permissions_boundary_arn]
 }
 
 run "refuses_a_setting_that_would_carry_the_token" {

@@ -6,9 +6,10 @@ mock_provider "aws" {
 }
 
 variables {
-  region           = "eu-central-1"
-  bot_token        = "123456789:AAEexampleexampleexampleexample_-x"
-  register_webhook = false
+  region                   = "eu-central-1"
+  bot_token                = "123456789:AAEexampleexampleexampleexample_-x"
+  register_webhook         = false
+  permissions_boundary_arn = "arn:aws:iam::123456789012:policy/voicebot-boundary"
 }
 
 run "plans_the_whole_stack" {

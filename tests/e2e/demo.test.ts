@@ -173,6 +173,16 @@ describe('make dev', () => {
     assert.equal(telegram.calls.length, calls);
   });
 
+  test('every problem is said in one run: a rejected token and a missing bucket name, one line each', async () => {
+    const dev = runDev({ TELEGRAM_BOT_TOKEN: '1000000002:someone-elses-token_1234', S3_BUCKET_NAME: '' });
+    assert.equal(await dev.exited, 1);
+    const errors = dev.lines.filter((line) => line.level === 'ERROR').map((line) => line.message);
+    assert.equal(errors.length, 3, errors.join('\n'));
+    assert.match(errors[0]!, /^make dev cannot start: 2 things to fix first$/);
+    assert.match(errors[1]!, /^Telegram rejected the token/);
+    assert.match(errors[2]!, /^S3_BUCKET_NAME is not set/);
+  });
+
   test('a bucket that does not exist stops it with a message naming the bucket', async () => {
     const dev = runDev({ S3_BUCKET_NAME: 'no-such-bucket' });
     assert.equal(await dev.exited, 1);

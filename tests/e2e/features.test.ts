@@ -1,6 +1,6 @@
 /**
  * The features that need the real stores, end to end through the built bundle: a chat's voice
- * choice and the audio cache surviving a cold start (S3), and exactly once across concurrent
+ * and speed choices and the audio cache surviving a cold start (S3), and exactly once across concurrent
  * deliveries (S3 conditional writes). The bot logic behind them, and the features that need no
  * real store (languages, /voice by name, groups, other bots' commands, the allowlist, the rate
  * limit, MAX_TEXT_LENGTH), are tested fast over in-memory ports in tests/function/.
@@ -53,6 +53,33 @@ describe('chat settings', () => {
     assert.equal(request?.VoiceId, 'Matthew');
     const [russian] = await pollyCallsDuring(() => stack.say(chatId, 'А этот текст прочитай по-русски, пожалуйста.'));
     assert.equal(russian?.VoiceId, 'Maxim', 'the English choice does not read Russian');
+  });
+});
+
+describe('reading speed', () => {
+  test('a /speed tap is kept per chat across a cold start; its texts go to Polly as SSML with the text escaped, and sound shorter', async () => {
+    const [fast, normal] = [newChat(), newChat()];
+    await stack.say(fast, '/speed');
+    const menu = stack.sentTo(fast).at(-1)!;
+    const keyboard = (menu.message.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat();
+    assert.ok(keyboard.some((b) => b.text === '✓ Normal'), keyboard.map((b) => b.text).join(', '));
+    const statuses = await stack.telegram.deliverUpdate(buttonTap(fast, menu.message_id, 'speed:150', 77_000_101));
+    assert.deepEqual(statuses.map((d) => d.status), [200]);
+
+    await stack.restart();
+    // Markup a careless bot would pass on: a closing tag, a slow-down of its own, an ampersand, quotes.
+    const text = 'Tom & Jerry said "<b>hi</b>" and then </prosody></speak><speak><prosody rate="20%">slowly, and went home. '.repeat(3).trim();
+    const [request] = await pollyCallsDuring(() => stack.say(fast, text));
+    assert.equal(request?.TextType, 'ssml');
+    assert.ok(request?.Text.startsWith('<speak><prosody rate="150%">Tom &amp; Jerry said &quot;&lt;b&gt;hi&lt;/b&gt;&quot;'), request?.Text);
+    assert.equal(request?.Text.match(/<prosody/g)?.length, 1, 'the text made no tag of its own');
+    const [plain] = await pollyCallsDuring(() => stack.say(normal, text));
+    assert.deepEqual([plain?.TextType, plain?.Text], ['text', text], 'normal speed sends plain text as before');
+
+    const seconds = (chatId: number) => stack.voicesTo(chatId).at(-1)!.message.voice!.duration;
+    assert.ok(seconds(fast) < seconds(normal) * 0.8, `150 %: ${seconds(fast)} s, normal: ${seconds(normal)} s`);
+    const line = stack.logs.findLast((l) => l.chat_id === fast && l.message === 'update handled');
+    assert.deepEqual([line?.speed, line?.PollyCharacters], [150, [...text].length], 'billed: the text, not the tags');
   });
 });
 

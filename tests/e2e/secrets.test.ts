@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SECRET_REFRESH_INTERVAL_MS } from '../../function/src/constants.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 import { startSecretsManager, type LocalSecretsManager } from '../../local/secretsmanager/server.ts';
 import { BOT_TOKEN, startStack, textUpdate, WEBHOOK_SECRET, type Stack } from './stack.ts';
 
@@ -39,6 +41,31 @@ describe('credentials from Secrets Manager', () => {
       assert.match(missing.rawLogs(), /bot credentials unavailable/);
     } finally {
       await missing.close();
+    }
+  });
+
+  test('are not read again for the voice route, whose requests never carry the secret header', async () => {
+    // The container's clock, moved past the refresh interval: the bundle takes Date.now at its cold start.
+    const realNow = Date.now;
+    let ahead = 0;
+    Date.now = () => realNow() + ahead;
+    const clockedArn = secrets.put('voicebot-clocked', JSON.stringify({ bot_token: BOT_TOKEN, webhook_secret: WEBHOOK_SECRET }));
+    const clocked = await startStack({ env: { BOT_SECRET_ARN: clockedArn, AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint, TELEGRAM_BOT_TOKEN: '', TELEGRAM_WEBHOOK_SECRET: '' } });
+    try {
+      assert.deepEqual((await clocked.say(5, '/help')).statuses, [200]);
+      const reads = secrets.reads.get(clockedArn);
+      ahead += SECRET_REFRESH_INTERVAL_MS + 1000;
+      for (let i = 0; i < 3; i++) {
+        const fetch = proxyEvent({ method: 'GET', path: '/voice?t=eA&v=Joanna&e=standard&u=5&i=1&x=1&s=forged', headers: {}, body: Buffer.alloc(0) });
+        assert.equal((await clocked.handler(fetch, lambdaContext(28_000))).statusCode, 403);
+      }
+      assert.equal(secrets.reads.get(clockedArn), reads, 'no read for a voice fetch');
+      // The same clock lets a webhook request with a wrong secret read again (as after a rotation): the count can move.
+      assert.equal((await clocked.post(textUpdate('/help', { chatId: 6 }), { secret: 'wrong' })).statusCode, 401);
+      assert.equal(secrets.reads.get(clockedArn), reads! + 1);
+    } finally {
+      Date.now = realNow;
+      await clocked.close();
     }
   });
 });

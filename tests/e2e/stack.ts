@@ -5,7 +5,7 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Update } from '@grammyjs/types';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { lambdaContext, proxyEvent } from '../../local/apigateway/adapter.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 import type { PollyOptions } from '../../local/polly/server.ts';
 import { DEFAULT_BUNDLE, startLocalStack, type LocalStack } from '../../local/stack.ts';
 import type { SentMessage } from '../../local/telegram/emulator.ts';
@@ -25,6 +25,8 @@ export interface Stack extends LocalStack {
   sentTo(chatId: number): SentMessage[];
   voicesTo(chatId: number): SentMessage[];
   audioObjects(): Promise<{ key: string; contentType: string | undefined; bytes: number }[]>;
+  /** How many requests the local S3 and Polly received, and how many Bot API calls the bot made itself (not from a webhook's answer). */
+  requestCounts(): { s3: number; polly: number; botApi: number };
 }
 
 export async function startStack({ env = {}, polly }: { env?: Record<string, string>; polly?: PollyOptions } = {}): Promise<Stack> {
@@ -49,6 +51,7 @@ export async function startStack({ env = {}, polly }: { env?: Record<string, str
       return stack.handler(event, lambdaContext(lambdaTimeoutMs));
     },
     sentTo: (chatId: number) => telegram.sent.filter((m) => m.chat_id === chatId),
+    requestCounts: () => ({ s3: s3.requests.length, polly: stack.polly.requests.length, botApi: telegram.calls.filter((c) => !c.fromWebhookResponse).length }),
     voicesTo: (chatId: number) => telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice'),
     async audioObjects() {
       const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
@@ -75,6 +78,12 @@ export function chatIds(first: number): () => number {
 
 let nextUpdateId = 1000;
 let nextMessageId = 1;
+
+/** The update Telegram sends for a keystroke of `@bot query`. */
+export function inlineUpdate(fromId: number, query: string): Update {
+  const updateId = ++nextUpdateId;
+  return { update_id: updateId, inline_query: { id: `iq${updateId}`, from: { id: fromId, is_bot: false, first_name: 'Tester', language_code: 'en' }, query, offset: '', chat_type: 'sender' } } as Update;
+}
 
 /** A private-chat text message as Telegram sends it. */
 export function textUpdate(text: string, { chatId = 4242, chatType = 'private' }: { chatId?: number; chatType?: string } = {}): Update {

@@ -78,7 +78,7 @@ describe('local Polly', () => {
     await speak({ Text: 'Record me', VoiceId: 'Matthew', Engine: 'neural' });
     assert.deepEqual(
       { ...polly.requests[before], at: 0 },
-      { Text: 'Record me', VoiceId: 'Matthew', Engine: 'neural', OutputFormat: 'ogg_opus', at: 0, httpVersion: '2.0' },
+      { Text: 'Record me', TextType: undefined, VoiceId: 'Matthew', Engine: 'neural', OutputFormat: 'ogg_opus', at: 0, httpVersion: '2.0' },
     );
     assert.equal(polly.requests.length, before + 1);
   });
@@ -112,6 +112,33 @@ describe('local Polly', () => {
   test('counts only the text of SSML, not its tags', async () => {
     const answer = await speak({ Text: `<speak>${'b'.repeat(2990)}<break time="1s"/></speak>`, TextType: 'ssml' });
     assert.equal(answer.RequestCharacters, 2990);
+  });
+
+  test('reads <prosody rate> like Polly: 150 % is shorter and 75 % longer than the same text at its own speed', async () => {
+    const text = ENGLISH.repeat(2);
+    const at = async (rate?: number) => {
+      const input = rate ? { Text: `<speak><prosody rate="${rate}%">${text}</prosody></speak>`, TextType: 'ssml' as const } : { Text: text };
+      const answer = await speak(input);
+      assert.equal(answer.RequestCharacters, text.length, 'the tags are not billed');
+      return (await decode(await answer.AudioStream!.transformToByteArray())).durationSeconds;
+    };
+    const [normal, fast, slow] = [await at(), await at(150), await at(75)];
+    assert.ok(fast < normal * 0.8, `150 %: ${fast} s against ${normal} s`);
+    assert.ok(slow > normal * 1.2, `75 %: ${slow} s against ${normal} s`);
+    assert.ok(Math.abs((await at()) - normal) < 0.05, 'a speed does not stick to the engine for the next request');
+  });
+
+  test('bills an entity as the one character it stands for, and refuses SSML an XML parser would', async () => {
+    const answer = await speak({ Text: '<speak>Tom &amp; Jerry &lt;3 &quot;hi&quot;</speak>', TextType: 'ssml' });
+    assert.equal(answer.RequestCharacters, 'Tom & Jerry <3 "hi"'.length);
+    for (const bad of ['<speak>Tom & Jerry</speak>', '<speak>a < b</speak>', '<speak><prosody rate="150%">open</speak>', '<speak>x</speak><speak>y</speak>', 'plain', '<speak><prosody rate="500%">too fast</prosody></speak>']) {
+      assert.equal(await errorName(speak({ Text: bad, TextType: 'ssml' })), 'InvalidSsmlException', bad);
+    }
+  });
+
+  test('refuses SSML over 6,000 characters in all, though its text is within 3,000', async () => {
+    const quotes = '"'.repeat(1000); // 6,000 characters escaped
+    assert.equal(await errorName(speak({ Text: `<speak>${quotes.replaceAll('"', '&quot;')}</speak>`, TextType: 'ssml' })), 'TextLengthExceededException');
   });
 
   test('rejects an unknown voice and an engine the voice lacks as Polly does', async () => {

@@ -212,6 +212,28 @@ describe('Telegram emulator', () => {
     assert.equal((await api('setMessageReaction', { chat_id: 5, message_id: 9999, reaction: [] })).status, 400);
   });
 
+  test('editMessageText changes a bot message in place (text and keyboard, with an edit_date) and tells the chat; an edit that changes nothing is refused', async () => {
+    await telegram.sendUserMessage({ chatId: 5, text: 'hi' });
+    const keyboard = (tick: string) => ({ inline_keyboard: [[{ text: tick, callback_data: 'voice:x' }]] });
+    const sent = (await api('sendMessage', { chat_id: 5, text: 'Now: automatic.', reply_markup: keyboard('✓ Automatic') })).body.result;
+    const edits: { message_id: number; text?: string; edit_date?: number }[] = [];
+    telegram.events.on('edited', (message) => edits.push(message));
+
+    const edit = await api('editMessageText', { chat_id: 5, message_id: sent.message_id, text: 'Now: Danielle.', reply_markup: keyboard('✓ Danielle') });
+    assert.equal(edit.status, 200);
+    assert.equal(edit.body.result.message_id, sent.message_id);
+    assert.equal(edit.body.result.text, 'Now: Danielle.');
+    assert.deepEqual(edit.body.result.reply_markup, keyboard('✓ Danielle'));
+    assert.ok(edit.body.result.edit_date >= sent.date);
+    assert.deepEqual(edits.map((m) => [m.message_id, m.text]), [[sent.message_id, 'Now: Danielle.']]);
+
+    const same = await api('editMessageText', { chat_id: 5, message_id: sent.message_id, text: 'Now: Danielle.', reply_markup: keyboard('✓ Danielle') });
+    assert.match(same.body.description ?? '', /^Bad Request: message is not modified/);
+    assert.equal((await api('editMessageText', { chat_id: 5, message_id: 9999, text: 'x' })).body.description, 'Bad Request: message to edit not found');
+    assert.equal((await api('editMessageText', { chat_id: 5, message_id: sent.message_id, text: ' ' })).body.description, 'Bad Request: message text is empty');
+    assert.equal(edits.length, 1, 'a refused edit changes nothing');
+  });
+
   test('fetches a voice URL like Telegram and records the decoded Ogg Opus', async () => {
     await telegram.sendUserMessage({ chatId: 8, text: 'speak' });
     const { status, body } = await api('sendVoice', { chat_id: 8, voice: `${filesUrl}/voice.ogg`, reply_parameters: { message_id: 1 } });

@@ -5,7 +5,7 @@
  * user gets at most one voice and at most one error text, the handler answers 200 within its budget,
  * every retry is counted and bounded, and the logs say what happened without the token.
  * How the bot logic reacts to each failure (deadlines, refusals, Telegram errors) is the fast
- * matrix in tests/function/voice/faults.test.ts; tests/e2e/delivery.test.ts shows single paths.
+ * matrix in tests/function/voice/faults.unit.test.ts; tests/e2e/delivery.test.ts shows single paths.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';

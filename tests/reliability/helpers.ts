@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Message, Update } from '@grammyjs/types';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { lambdaContext, proxyEvent } from '../../local/apigateway/adapter.ts';
+import { lambdaContext, proxyEvent } from '../../function/src/tools/proxy-event.ts';
 import type { RecordedCall, SentMessage } from '../../local/telegram/emulator.ts';
 import { BOT_TOKEN, chatIds, WEBHOOK_SECRET, type Stack } from '../e2e/stack.ts';
 

@@ -3,7 +3,7 @@
  * of answering a text, and the update redelivered the way Telegram does (again and again, later each
  * time) into a fresh process. Every kill point ends in exactly one voice and no apology, except the
  * one documented window — "done" not yet stored after Telegram accepted the voice — which ends in two;
- * and /start, killed after its claim, ends in one welcome though no "done" is ever written for it.
+ * and /start, which stores nothing before its answer, ends in one welcome whenever its container dies.
  * The worker the same way: a job the webhook queued, its worker (dist/worker.mjs under the local
  * mapping) SIGKILLed at each step, retried after the visibility timeout by a fresh worker: one voice.
  * Short Lambda timeouts (hence short leases) and a short visibility timeout keep it to seconds.
@@ -127,7 +127,7 @@ function startContainer(env: Record<string, string>, logs: Record<string, unknow
  * One story: a fresh world and container, the kill armed, `text` written in chat `chatId` and
  * delivered as Telegram does until a 2xx; what the chat got and what the function logged.
  */
-async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: number, text: string) {
+async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: number, text: string, { killAsTheUpdateArrives = false } = {}) {
   const [s3, polly, telegram] = await Promise.all([startS3({ buckets: [BUCKET] }), startPolly({ latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }), startTelegramEmulator({ token: TOKEN })]);
   t.after(async () => {
     await s3.close();
@@ -138,16 +138,23 @@ async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: n
   const logs: Record<string, unknown>[] = [];
   let container = startContainer(env, logs);
   let killed = false;
-  arm({ s3, polly, telegram }, () => {
+  const kill = () => {
     if (killed) return; // one death per story: the fresh container's own steps look the same
     killed = true;
     container.child.kill('SIGKILL');
     container = startContainer(env, logs);
-  });
+  };
+  arm({ s3, polly, telegram }, kill);
+  // Killed while the first post is on its way: before this process turns again, so before any answer can come back.
+  const connection = <T>(post: () => Promise<T>): Promise<T> => {
+    const posted = post();
+    if (killAsTheUpdateArrives) kill();
+    return posted;
+  };
 
   // The emulator has no webhook here: it only builds the update; this test delivers it, as Telegram would.
   const { update } = await telegram.sendUserMessage({ chatId, text });
-  const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, telegram });
+  const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, telegram, connection });
 
   const voices = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
   const texts = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'text');
@@ -160,7 +167,7 @@ async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: n
   assert.ok(attempts.length >= 2, `Telegram had to redeliver: ${story}`);
   // A redelivery into a live lease says why it stayed silent.
   if (attempts.some((a) => a.status === 503)) assert.ok(finals.some((line) => /^lease live/.test(String(line.reason))), story);
-  return { voices, texts, finals, story, polly };
+  return { voices, texts, finals, story, polly, s3, telegram };
 }
 
 describe('SIGKILL at each step, then redeliveries like Telegram into a fresh process', { concurrency: true }, () => {
@@ -177,13 +184,15 @@ describe('SIGKILL at each step, then redeliveries like Telegram into a fresh pro
     });
   }
 
-  // No "done" is ever written for /start (its answer rides the webhook response): the lease alone must bring the welcome back.
-  test("/start killed after its claim: the redelivery after the lease welcomes once, in the webhook's response", { timeout: 60_000 }, async (t) => {
-    const arm: KillPoint['arm'] = ({ s3 }, kill) => s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && kill());
-    const { voices, texts, finals, story } = await killAndRedeliver(t, arm, 9_199, '/start');
+  // /start stores nothing and calls nothing before its answer, which rides the webhook's response:
+  // wherever its container dies, there is nothing to find, and the redelivery simply welcomes.
+  test("/start killed as its update arrives: the redelivery welcomes once, in the webhook's response, with nothing stored or called", { timeout: 60_000 }, async (t) => {
+    const { voices, texts, finals, story, polly, s3, telegram } = await killAndRedeliver(t, () => {}, 9_199, '/start', { killAsTheUpdateArrives: true });
     assert.deepEqual(texts.map((m) => m.text), [WELCOME], `exactly one welcome: ${story}`);
     assert.deepEqual(voices, []);
-    assert.ok(finals.some((line) => line.lease === 'taken_over' && line.attempt === 2 && line.delivery === 'webhook_response'), story);
+    assert.ok(finals.some((line) => line.delivery === 'webhook_response' && line.attempt === undefined), story);
+    assert.deepEqual([s3.requests.length, polly.requests.length], [0, 0], 'no request to S3 or Polly');
+    assert.deepEqual(telegram.calls.map((c) => [c.method, c.fromWebhookResponse]), [['sendMessage', true]], 'only the call the answer carried');
   });
 });
 

@@ -8,15 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSecretsManager, type LocalSecretsManager } from '../../local/secretsmanager/server.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
+import { describeUnlessMissing } from '../support/suite.ts';
 import { createWorkspace, initArgs, missingTerraform, MODULES, REPO_ROOT, TERRAFORM_DIR, TOOLS_REQUIRED, type Workspace } from './lib/terraform.ts';
 
 const missing = missingTerraform();
 if (missing && TOOLS_REQUIRED) throw new Error(`VOICEBOT_REQUIRE_DEPLOY_TEST=1 but ${missing}`);
-if (missing) console.log(`# skipping the Terraform checks: ${missing}`);
 
 const MOCKED_TEST_FILES = ['api', 'bucket', 'function', 'monitoring', 'queue', 'root', 'secret'];
 
-describe('terraform', { skip: missing }, () => {
+describeUnlessMissing('Terraform checks', missing, () => {
   let ws: Workspace;
 
   before(async () => {

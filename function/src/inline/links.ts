@@ -2,13 +2,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { VOICE_LINK_KEY_LABEL, VOICE_LINK_TTL_SECONDS, VOICE_ROUTE_PATH } from '../constants.ts';
 import type { VoiceLink, VoiceLinkCheck, VoiceLinkSigner } from '../context.ts';
 
-const ENGINES = new Set(['neural', 'standard']);
 const INTEGER = /^-?\d{1,20}$/;
+/** Signed fields, in the order they are signed: text, language ('' when unknown), user, update, expiry. */
+const SIGNED = ['t', 'l', 'u', 'i', 'x'] as const;
+type SignedFields = Record<(typeof SIGNED)[number], string>;
 
 /**
  * Voice URLs for inline results, signed with HMAC-SHA256 under a key derived from the webhook secret.
- * Anyone may fetch one, so everything that costs money (text, voice, engine) and who pays (user,
- * update) is under the signature, and an expired or altered URL is refused before any work is done.
+ * Anyone may fetch one, so what costs money (the text) and who pays (user, update) is under the
+ * signature, with the language the result's title named; the voice is the user's own choice, looked
+ * up when fetched. An expired or altered URL is refused before any work is done.
  */
 export class VoiceLinks implements VoiceLinkSigner {
   private readonly key: Buffer;
@@ -29,27 +32,29 @@ export class VoiceLinks implements VoiceLinkSigner {
 
   sign(link: Omit<VoiceLink, 'expires'>): string {
     const expires = Math.floor(this.now() / 1000) + VOICE_LINK_TTL_SECONDS;
-    const fields = { t: Buffer.from(link.text, 'utf8').toString('base64url'), v: link.voice, e: link.engine, u: String(link.userId), i: String(link.updateId), x: String(expires) };
+    const fields: SignedFields = { t: Buffer.from(link.text, 'utf8').toString('base64url'), l: link.language ?? '', u: String(link.userId), i: String(link.updateId), x: String(expires) };
     return `${this.routeUrl}?${new URLSearchParams({ ...fields, s: this.signature(fields) })}`;
   }
 
   verify(query: Record<string, string | undefined> | null | undefined): VoiceLinkCheck {
-    const { t, v, e, u, i, x, s } = query ?? {};
-    if (t === undefined || !v || !e || !u || !i || !x || !s) return { ok: false, reason: 'unsigned or incomplete' };
-    const expected = Buffer.from(this.signature({ t, v, e, u, i, x }), 'base64url');
-    const received = Buffer.from(s, 'base64url');
+    const { t, l, u, i, x, s } = query ?? {};
+    if (t === undefined || l === undefined || !u || !i || !x || !s) return { ok: false, reason: 'unsigned or incomplete' };
+    // The strings, not the bytes they decode to: base64url decoding skips stray characters and spare
+    // bits, so many spellings decode alike, and each would be another URL for the same voice.
+    const expected = Buffer.from(this.signature({ t, l, u, i, x }));
+    const received = Buffer.from(s);
     if (received.length !== expected.length || !timingSafeEqual(received, expected)) return { ok: false, reason: 'bad signature' };
     // Checked after the signature, so the reason never tells a forger which fields pass.
-    if (!INTEGER.test(u) || !INTEGER.test(i) || !INTEGER.test(x) || !ENGINES.has(e)) return { ok: false, reason: 'malformed' };
+    if (!INTEGER.test(u) || !INTEGER.test(i) || !INTEGER.test(x)) return { ok: false, reason: 'malformed' };
     const expires = Number(x);
     if (expires * 1000 < this.now()) return { ok: false, reason: 'expired' };
-    const link: VoiceLink = { text: Buffer.from(t, 'base64url').toString('utf8'), voice: v, engine: e as VoiceLink['engine'], userId: Number(u), updateId: Number(i), expires };
+    const link: VoiceLink = { text: Buffer.from(t, 'base64url').toString('utf8'), ...(l && { language: l }), userId: Number(u), updateId: Number(i), expires };
     return { ok: true, link };
   }
 
   /** Over the fields in a fixed order, each length-prefixed, so no two different URLs share a signed string. */
-  private signature(fields: Record<'t' | 'v' | 'e' | 'u' | 'i' | 'x', string>): string {
-    const signed = (['t', 'v', 'e', 'u', 'i', 'x'] as const).map((name) => `${fields[name].length}:${fields[name]}`).join('\n');
+  private signature(fields: SignedFields): string {
+    const signed = SIGNED.map((name) => `${fields[name].length}:${fields[name]}`).join('\n');
     return createHmac('sha256', this.key).update(signed).digest('base64url');
   }
 }

@@ -3,6 +3,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Readable } from 'node:stream';
 import { POLLY_CONNECTION_TIMEOUT_MS } from '../constants.ts';
 import type { SpeechRequest, Synthesizer } from '../context.ts';
+import { speechMarkup } from './ssml.ts';
 
 class SpeechError extends Error {
   override name = 'SpeechError';
@@ -10,14 +11,15 @@ class SpeechError extends Error {
 
 /**
  * The synthesizer port over Amazon Polly. Asks for Ogg Opus (Telegram's voice format) and returns
- * the audio as a stream.
+ * the audio as a stream; a speed other than the voice's own goes as SSML (speech/ssml.ts).
  */
 export class PollySynthesizer implements Synthesizer {
   constructor(private readonly polly: PollyClient) {}
 
-  async synthesize({ text, voice, engine, signal }: SpeechRequest): Promise<Readable> {
+  async synthesize({ text, voice, engine, speed, signal }: SpeechRequest): Promise<Readable> {
+    const markup = speechMarkup(text, speed);
     const response = await this.polly.send(
-      new SynthesizeSpeechCommand({ Text: text, TextType: 'text', VoiceId: voice as VoiceId, Engine: engine, OutputFormat: 'ogg_opus' }),
+      new SynthesizeSpeechCommand({ Text: markup.text, TextType: markup.textType, VoiceId: voice as VoiceId, Engine: engine, OutputFormat: 'ogg_opus' }),
       { abortSignal: signal },
     );
     if (!response.AudioStream) throw new SpeechError('Polly answered without audio');

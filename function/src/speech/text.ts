@@ -26,57 +26,62 @@ export function billedCharacters(text: string): number {
   return count;
 }
 
+/**
+ * One bound on a part of a text: the sum of `size` over the part stays within `max`. `size` must add
+ * up over concatenation (a length does; so does the length of the text escaped).
+ */
+export interface PartLimit {
+  max: number;
+  size: (text: string) => number;
+}
+
+/** A plain-text request: at most 3,000 UTF-16 units, never fewer than the code points Polly bills. */
+const PLAIN_TEXT_LIMITS: readonly PartLimit[] = [{ max: POLLY_MAX_CHARACTERS, size: (text) => text.length }];
+
 // Made on first use: only texts longer than one Polly request need them, and they cost cold-start time.
 let sentences: Intl.Segmenter | undefined;
 let graphemes: Intl.Segmenter | undefined;
 
 /**
- * Splits text into parts of at most `limit` UTF-16 units (never fewer code points than Polly bills),
- * preferring sentence boundaries, then spaces, and only as a last resort grapheme boundaries.
+ * Splits text into parts that each fit every limit (speech/ssml.ts gives those of a request at a
+ * speed), preferring sentence boundaries, then spaces, and only as a last resort grapheme boundaries.
  * Joining the parts gives back the text, less the whitespace at the cuts.
  */
-export function splitForSpeech(text: string, limit = POLLY_MAX_CHARACTERS): string[] {
-  if (text.length <= limit) return [text];
+export function splitForSpeech(text: string, limits: readonly PartLimit[] = PLAIN_TEXT_LIMITS): string[] {
+  const fits = (piece: string) => limits.every((limit) => limit.size(piece) <= limit.max);
+  if (fits(text)) return [text];
+  sentences ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  const pieces: string[] = [];
+  for (const { segment } of sentences.segment(text)) {
+    if (fits(segment)) pieces.push(segment);
+    // A sentence over the limits: cut after spaces, or between graphemes in a word that has none, or
+    // between the code points of a grapheme over the limits (a letter under thousands of combining
+    // marks): Polly would refuse it whole, so it is read as marks rather than not at all.
+    else for (const word of segment.split(/(?<=\s)/)) {
+      if (fits(word)) pieces.push(word);
+      else for (const { segment: grapheme } of graphemes.segment(word)) pieces.push(...(fits(grapheme) ? [grapheme] : grapheme));
+    }
+  }
+  return pack(pieces, limits);
+}
+
+/** Puts pieces, in order, into as few parts as the limits allow; each part trimmed. */
+function pack(pieces: string[], limits: readonly PartLimit[]): string[] {
   const parts: string[] = [];
   let current = '';
-  const push = (piece: string) => {
-    if (current.length + piece.length <= limit) {
+  let used = limits.map(() => 0);
+  for (const piece of pieces) {
+    const sizes = limits.map((limit) => limit.size(piece));
+    if (sizes.every((size, i) => used[i]! + size <= limits[i]!.max)) {
       current += piece;
-      return;
+      used = used.map((u, i) => u + sizes[i]!);
+      continue;
     }
     if (current.trim()) parts.push(current.trim());
     current = piece;
-  };
-  sentences ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
-  for (const { segment } of sentences.segment(text)) {
-    if (segment.length <= limit) push(segment);
-    else for (const piece of splitLongSentence(segment, limit)) push(piece);
+    used = sizes;
   }
   if (current.trim()) parts.push(current.trim());
   return parts;
-}
-
-/** A sentence longer than the limit: cut after spaces, or between graphemes if it has none. */
-function splitLongSentence(sentence: string, limit: number): string[] {
-  const pieces: string[] = [];
-  for (const word of sentence.split(/(?<=\s)/)) {
-    if (word.length <= limit) pieces.push(word);
-    else pieces.push(...splitByGraphemes(word, limit));
-  }
-  return pieces;
-}
-
-function splitByGraphemes(word: string, limit: number): string[] {
-  const pieces: string[] = [];
-  let current = '';
-  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  for (const { segment } of graphemes.segment(word)) {
-    if (current.length + segment.length > limit) {
-      pieces.push(current);
-      current = '';
-    }
-    current += segment;
-  }
-  if (current) pieces.push(current);
-  return pieces;
 }

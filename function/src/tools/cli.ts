@@ -3,8 +3,7 @@
  * other: its Bot API client, its secret reader, its token and secret rules, and its Logger, so their
  * output is scrubbed of the token and the webhook secret exactly as the function's logs are.
  */
-import { BOT_TOKEN, SECRET_ARN, WEBHOOK_SECRET } from '../config.ts';
-import { DEFAULT_TELEGRAM_API_URL } from '../constants.ts';
+import { BOT_TOKEN, readTelegramApiUrl, SECRET_ARN, WEBHOOK_SECRET } from '../config.ts';
 import { Deadline } from '../deadline.ts';
 import { Logger } from '../log.ts';
 import { credentialStore } from '../secrets.ts';
@@ -20,6 +19,17 @@ export class UsageError extends Error {
 /** Telegram or AWS refused, or a value is malformed: the tool exits 1 with their own words. */
 export class ToolError extends Error {
   override name = 'ToolError';
+}
+
+/** Everything that must be fixed before a tool can start, found in one run: each is logged on its own line. */
+export class SetupProblems extends ToolError {
+  override name = 'SetupProblems';
+  constructor(
+    tool: string,
+    readonly problems: string[],
+  ) {
+    super(`${tool} cannot start: ${problems.length === 1 ? '1 thing' : `${problems.length} things`} to fix first`);
+  }
 }
 
 /** Telegram answered `ok: false`; `errorCode` lets a tool tell 401 from 409. */
@@ -89,7 +99,11 @@ export async function readCredentials(secretArn: string | undefined, env: Env, o
 }
 
 /** TELEGRAM_API_URL as the function reads it: another Bot API server (the emulator), or Telegram's. */
-export const telegramApiUrl = (env: Env) => (env.TELEGRAM_API_URL?.trim() || DEFAULT_TELEGRAM_API_URL).replace(/\/+$/, '');
+export function telegramApiUrl(env: Env): string {
+  const { url, problem } = readTelegramApiUrl(env);
+  if (problem) throw new UsageError(problem);
+  return url;
+}
 
 /**
  * The function's Telegram client with a tool's patience: each call may take `callMs` (a 429 is
@@ -128,6 +142,7 @@ export async function runTool(output: ToolOutput, main: () => Promise<void>, usa
       process.exitCode = 2;
     } else if (error instanceof ToolError) {
       output.log.error(error.message);
+      if (error instanceof SetupProblems) for (const problem of error.problems) output.log.error(problem);
       process.exitCode = 1;
     } else {
       output.log.error('unexpected error', { error });

@@ -8,17 +8,17 @@
  * Needs TELEGRAM_BOT_TOKEN, AWS credentials, AWS_REGION and S3_BUCKET_NAME (TELEGRAM_API_URL and the
  * AWS endpoint variables are honoured; DEV_POLL_SECONDS sets the long-poll timeout, default 25).
  * Output: its own progress as JSON lines on stderr; the function's log lines on stdout, as in Lambda.
- * Exit codes: 1 when something must be fixed first (the message says what), 0 after SIGINT/SIGTERM.
+ * Exit codes: 1 when something must be fixed first (one line for each thing), 0 after SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Update } from '@grammyjs/types';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { API_GATEWAY_TIMEOUT_MS, SECRET_TOKEN_HEADER } from '../constants.ts';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { API_GATEWAY_TIMEOUT_MS } from '../constants.ts';
 import type { MethodName, Params } from '../context.ts';
-import { httpStatusOf } from '../storage/errors.ts';
-import { BotApi, BotApiRefusal, checkBotToken, runTool, telegramApiUrl, ToolError, ToolOutput, UsageError } from './cli.ts';
+import { BotApi, BotApiRefusal, runTool, telegramApiUrl, ToolError, ToolOutput } from './cli.ts';
+import { checkDevSetup, liveDevProbes } from './dev-setup.ts';
+import { lambdaContext, webhookEvent } from './proxy-event.ts';
 import { deleteWebhook } from './webhook-commands.ts';
 
 type Handler = (typeof import('../index.ts'))['handler'];
@@ -38,18 +38,11 @@ await runTool(output, main);
 
 async function main(): Promise<void> {
   const env = process.env;
-  const token = env.TELEGRAM_BOT_TOKEN?.trim();
-  if (!token) throw new UsageError('TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token');
-  output.redact(token);
-  checkBotToken(token);
-  const pollSeconds = Number(env.DEV_POLL_SECONDS || 25);
-  if (!Number.isInteger(pollSeconds) || pollSeconds < 1 || pollSeconds > 50) throw new UsageError('DEV_POLL_SECONDS must be a whole number of seconds from 1 to 50');
-  const api = new BotApi(telegramApiUrl(env), token, (pollSeconds + 10) * 1000);
-
-  const botUsername = await introduce(api);
+  output.redact(env.TELEGRAM_BOT_TOKEN?.trim());
+  const { token, botUsername, pollSeconds, bucket } = await checkDevSetup(env, liveDevProbes(env));
   say(`bot @${botUsername}: token accepted`);
-  await checkAws(env);
-  say(`AWS: credentials found, bucket ${env.S3_BUCKET_NAME} reachable`);
+  say(`AWS: credentials found, bucket ${bucket} reachable`);
+  const api = new BotApi(telegramApiUrl(env), token, (pollSeconds + 10) * 1000);
 
   say('long polling cannot run while a webhook is set: deleting any webhook of this bot; `make apply` sets it again');
   await deleteWebhook(api, false, output);
@@ -80,16 +73,6 @@ async function main(): Promise<void> {
   await poll(api, handler, webhookSecret, pollSeconds);
 }
 
-async function introduce(api: BotApi): Promise<string> {
-  try {
-    return (await api.call('getMe', {})).username;
-  } catch (error) {
-    if (error instanceof BotApiRefusal && (error.errorCode === 401 || error.errorCode === 404))
-      throw new ToolError('Telegram rejected the token (401 Unauthorized): check TELEGRAM_BOT_TOKEN, or ask @BotFather for a new one with /token');
-    throw error;
-  }
-}
-
 /** getUpdates until stopped; each batch is handled concurrently, as Telegram's webhook connections would. */
 async function poll(api: BotApi, handler: Handler, webhookSecret: string, pollSeconds: number): Promise<never> {
   let offset: number | undefined;
@@ -116,7 +99,7 @@ async function deliver(api: BotApi, handler: Handler, update: Update, webhookSec
   const timeout = sleep(API_GATEWAY_TIMEOUT_MS, 'timeout' as const, { ref: false });
   let result;
   try {
-    result = await Promise.race([handler(webhookEvent(update, webhookSecret), lambdaContext()), timeout]);
+    result = await Promise.race([handler(webhookEvent(update, webhookSecret, 'dev'), lambdaContext(LAMBDA_TIMEOUT_MS)), timeout]);
   } catch (error) {
     say(`update ${update.update_id}: the function threw (a webhook would get 502)`, { error });
     return;
@@ -140,54 +123,3 @@ async function callFromAnswer(api: BotApi, result: APIGatewayProxyResult, update
   }
 }
 
-/** The fields of a REST proxy event that index.ts reads; the rest of the shape stays API Gateway's business. */
-function webhookEvent(update: Update, webhookSecret: string): APIGatewayProxyEvent {
-  const headers = { 'content-type': 'application/json', [SECRET_TOKEN_HEADER]: webhookSecret };
-  return {
-    httpMethod: 'POST',
-    path: '/webhook',
-    resource: '/webhook',
-    headers,
-    multiValueHeaders: {},
-    body: JSON.stringify(update),
-    isBase64Encoded: false,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    requestContext: { requestTimeEpoch: Date.now(), httpMethod: 'POST', stage: 'dev', identity: { sourceIp: '127.0.0.1' } } as APIGatewayProxyEvent['requestContext'],
-  };
-}
-
-/** Lambda's remaining time is all index.ts asks of its context. */
-function lambdaContext(): Context {
-  const endsAt = Date.now() + LAMBDA_TIMEOUT_MS;
-  return { getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()) } as Context;
-}
-
-/** Region, credentials and bucket, checked before the first update so each has its own clear message. */
-async function checkAws(env: NodeJS.ProcessEnv): Promise<void> {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) throw new UsageError('AWS_REGION is not set: export the region the stack is deployed in (e.g. AWS_REGION=eu-west-1)');
-  const bucket = env.S3_BUCKET_NAME;
-  if (!bucket) throw new UsageError('S3_BUCKET_NAME is not set: export it from the deployed stack, e.g. S3_BUCKET_NAME=$(terraform -chdir=terraform output -raw bucket_name)');
-  const s3 = new S3Client({ region, forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
-  try {
-    try {
-      await s3.config.credentials();
-    } catch {
-      throw new ToolError('no AWS credentials found: set AWS_PROFILE (after `aws sso login`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
-    }
-    try {
-      await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-    } catch (error) {
-      const status = httpStatusOf(error);
-      if (status === 404) throw new ToolError(`bucket ${bucket} does not exist: check S3_BUCKET_NAME (terraform output) and that the stack is applied`);
-      if (status === 403) throw new ToolError(`these AWS credentials may not use bucket ${bucket} (403 Forbidden)`);
-      if (status === 301) throw new ToolError(`bucket ${bucket} is in another region than ${region}: set AWS_REGION to the stack's region`);
-      throw new ToolError(`cannot check bucket ${bucket}: ${(error as Error).name}: ${(error as Error).message}`);
-    }
-  } finally {
-    s3.destroy();
-  }
-}

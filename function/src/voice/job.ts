@@ -75,10 +75,12 @@ export async function overRateLimit(ctx: UpdateContext, count: Promise<number> |
   return counted;
 }
 
-/** What to read, in which voice, where its audio lives, and (when looked up ahead) whether the store has it. */
+/** What to read, in which voice and at what speed, where its audio lives, and (when looked up ahead) whether the store has it. */
 export interface Speech {
   text: string;
   choice: Pick<VoiceChoice, 'voice' | 'engine'> & Partial<Pick<VoiceChoice, 'language' | 'source'>>;
+  /** Percent; undefined: the voice's own. */
+  speed?: number;
   key: string;
   stored?: Promise<CachedAudio | undefined>;
 }
@@ -100,15 +102,15 @@ export type Voiced<R> = { kind: 'delivered'; result: R } | { kind: 'over_budget'
  * synthesized into the store; then delivered. Failures throw, blamed on the stage that failed.
  */
 export async function makeVoice<R>(ctx: UpdateContext, speech: Speech, delivery: VoiceDelivery<R>): Promise<Voiced<R>> {
-  const { text, choice, key } = speech;
-  ctx.trace.note({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, text_chars: text.length });
+  const { text, choice, speed, key } = speech;
+  ctx.trace.note({ voice: choice.voice, engine: choice.engine, language: choice.language, voice_source: choice.source, speed, text_chars: text.length });
   const known = await delivery.known?.(ctx, key);
   if (known !== undefined) return { kind: 'delivered', result: known };
   const cached = await ctx.trace.time('s3', speech.stored ?? ctx.audioStore.find(key, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
   if (cached) ctx.trace.note({ cache: 's3' });
   let audio = cached;
   try {
-    audio ??= await synthesizeAndStore(ctx, text, choice, key, delivery.whileSynthesizing);
+    audio ??= await synthesizeAndStore(ctx, { text, voice: choice.voice, engine: choice.engine, speed }, key, delivery.whileSynthesizing);
   } catch (error) {
     if (!(error instanceof OverBudgetError)) throw error;
     ctx.trace.note({ refused: 'budget' });

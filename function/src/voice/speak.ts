@@ -14,12 +14,12 @@ import { deferrable } from './later.ts';
 /** A text to read, checked, with its look-up under way; or why it cannot be read. */
 export type PreparedSpeech = { refusal: string } | { text: string; lookup: Promise<SpeechLookup> };
 
-/** Who reads the text, where its audio lives, and (unless Telegram already holds it) whether the store has it. */
+/** Who reads the text and how fast, where its audio lives, and (unless Telegram already holds it) whether the store has it. */
 type SpeechLookup = Omit<Speech, 'text'>;
 
 /**
- * Checks a text and starts what reading it needs to know first: the chat's settings, the voice, and
- * whether the store already has the audio. Reads only, nothing said or paid for, so it may start
+ * Checks a text and starts what reading it needs to know first: the chat's settings (voice and
+ * speed), the voice, and whether the store already has the audio. Reads only, nothing said or paid for, so it may start
  * before the update is claimed.
  */
 export function prepareSpeech(ctx: UpdateContext, message: Message, rawText: string): PreparedSpeech {
@@ -33,19 +33,20 @@ export function prepareSpeech(ctx: UpdateContext, message: Message, rawText: str
 async function lookUp(ctx: UpdateContext, message: Message, text: string): Promise<SpeechLookup> {
   const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
   const choose = (chatVoice?: string) => chooseVoice({ text, languageHint: message.from?.language_code, chatVoice, defaultVoice: ctx.config.voice });
-  const keyOf = (choice: VoiceChoice) => ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text });
+  const keyOf = (choice: VoiceChoice, speed?: number) => ctx.audioStore.keyFor({ engine: choice.engine, voice: choice.voice, text, speed });
   // A voice Telegram already holds is sent by its file_id: the store is asked only if that fails.
   const find = (key: string) => (ctx.fileIds.get(key) ? undefined : ahead(ctx.audioStore.find(key, signal)));
-  // Most chats never chose a voice: the look-up for the voice they get without one starts alongside
-  // the settings read, and is wasted only in a chat whose own choice reads this text.
+  // Most chats never chose a voice or a speed: the look-up for what they get without a choice starts
+  // alongside the settings read, and is wasted only in a chat whose own choice changes the audio.
   const likely = choose();
   const likelyKey = keyOf(likely);
   const likelyStored = find(likelyKey);
   const settings = await ctx.settings.get(message.chat.id, signal);
   const choice = settings.voice ? choose(settings.voice) : likely;
-  const key = keyOf(choice);
+  const { speed } = settings;
+  const key = keyOf(choice, speed);
   const stored = key === likelyKey ? likelyStored : find(key);
-  return { choice, key, ...(stored && { stored }) };
+  return { choice, key, ...(speed !== undefined && { speed }), ...(stored && { stored }) };
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { DEADLINE_RESERVE_MS } from '../constants.ts';
-import type { CachedAudio, UpdateContext } from '../context.ts';
-import type { VoiceChoice } from '../speech/choose.ts';
+import type { CachedAudio, SpeechRequest, UpdateContext } from '../context.ts';
 import { joinOggOpus } from '../speech/ogg.ts';
+import { partLimits } from '../speech/ssml.ts';
 import { splitForSpeech } from '../speech/text.ts';
 import { reserveCharacters } from './budget.ts';
 
@@ -12,19 +12,19 @@ import { reserveCharacters } from './budget.ts';
  */
 export async function synthesizeAndStore(
   ctx: UpdateContext,
-  text: string,
-  choice: Pick<VoiceChoice, 'voice' | 'engine'>,
+  { text, ...how }: Omit<SpeechRequest, 'signal'>,
   key: string,
   whileSynthesizing?: (ctx: UpdateContext) => Promise<void>,
 ): Promise<CachedAudio> {
-  const parts = splitForSpeech(text);
+  // Each part within Polly's limits as sent: with the speed's SSML, the tags and escapes count too.
+  const parts = splitForSpeech(text, partLimits(how.speed));
   // Before Polly is asked, and before the user is told a voice is coming: throws OverBudgetError.
   await reserveCharacters(ctx, parts);
   const shown = whileSynthesizing?.(ctx);
   try {
     ctx.trace.note({ parts: parts.length, cache: 'miss' });
     const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
-    const requests = parts.map((part) => ctx.synthesizer.synthesize({ text: part, voice: choice.voice, engine: choice.engine, signal }));
+    const requests = parts.map((part) => ctx.synthesizer.synthesize({ ...how, text: part, signal }));
     const streams = await ctx.trace.time('polly', allOrDestroy(requests));
     try {
       let durationSeconds = 0;

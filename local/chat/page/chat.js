@@ -17,8 +17,10 @@ let state;
 function reset() {
   messages.replaceChildren();
   logLines.replaceChildren();
-  // user message_id by update_id; voice label by the user message it answers; rendered rows by message_id
-  state = { messageOfUpdate: new Map(), labels: new Map(), rows: new Map(), actionTimer: undefined };
+  // A voice is labelled from the log lines of the update it answers: the user's message that the bot's
+  // voice replies to, or the inline query a voice sent "via @bot" came from.
+  // update_id by user message_id; label by update_id; rendered rows by message_id
+  state = { updateOfMessage: new Map(), labels: new Map(), rows: new Map(), actionTimer: undefined };
   setStatus();
 }
 
@@ -41,14 +43,14 @@ const minutes = (seconds) => `${Math.floor(seconds / 60)}:${String(Math.floor(se
 // A whole voice's length as Telegram shows it: rounded, and never 0:00 for a short one.
 const length = (seconds) => minutes(Math.max(1, Math.round(seconds)));
 
-function renderMessage(from, message) {
+function renderMessage(from, message, labelUpdate) {
   const row = el('div', `row ${from}`);
   row.dataset.messageId = message.message_id;
   const bubble = el('div', 'bubble');
   const quoted = message.reply_to_message;
   if (message.via_bot) bubble.append(el('div', 'via', `via @${message.via_bot.username}`));
   if (quoted?.text) bubble.append(el('div', 'reply', quoted.text));
-  if (message.voice) bubble.append(renderVoice(message.voice, quoted?.message_id));
+  if (message.voice) bubble.append(renderVoice(message.voice, labelUpdate));
   else if (message.document) bubble.append(renderDocument(message.document));
   const text = message.text ?? message.caption;
   if (text) bubble.append(el('span', 'text', text));
@@ -79,7 +81,7 @@ function renderKeyboard(message) {
 const PLAY = '<svg viewBox="0 0 24 24"><path fill="currentColor" d="M8 5v14l11-7z"/></svg>';
 const PAUSE = '<svg viewBox="0 0 24 24"><path fill="currentColor" d="M6 5h4v14H6zm8 0h4v14h-4z"/></svg>';
 
-function renderVoice(voice, answersMessageId) {
+function renderVoice(voice, labelUpdate) {
   const box = el('div', 'voice');
   const play = el('button', 'play');
   play.type = 'button';
@@ -94,9 +96,9 @@ function renderVoice(voice, answersMessageId) {
   const audio = el('audio');
   audio.preload = 'metadata';
   box.append(play, wave, info, audio);
-  if (answersMessageId !== undefined) {
-    box.dataset.answers = answersMessageId;
-    showLabel(box, state.labels.get(answersMessageId));
+  if (labelUpdate !== undefined) {
+    box.dataset.update = labelUpdate;
+    showLabel(box, state.labels.get(labelUpdate));
   }
 
   play.addEventListener('click', () => (audio.paused ? audio.play() : audio.pause()));
@@ -150,14 +152,17 @@ function renderDocument(document) {
   return box;
 }
 
-/** The function's log line names the voice and language it chose; show them on the voice that answered. */
+/**
+ * The function's log lines name the voice and language it chose for an update; show them on the
+ * voices of that update. A later line without the language (the inline voice link's) keeps the label.
+ */
 function labelFromLog(line) {
-  const answered = state.messageOfUpdate.get(line.update_id);
-  if (answered === undefined || !line.voice) return;
+  if (line.update_id === undefined || !line.voice) return;
+  if (!line.language && state.labels.has(line.update_id)) return;
   const language = line.language ? ` · ${languageNames.of(line.language) ?? line.language}` : '';
   const label = `${line.voice}${language}`;
-  state.labels.set(answered, label);
-  for (const box of messages.querySelectorAll(`.voice[data-answers="${answered}"]`)) showLabel(box, label);
+  state.labels.set(line.update_id, label);
+  for (const box of messages.querySelectorAll(`.voice[data-update="${line.update_id}"]`)) showLabel(box, label);
 }
 
 function showLabel(box, label) {
@@ -171,15 +176,25 @@ function metricsOf(line) {
   return { names, text: [...names].filter((name) => line[name]).map((name) => `${name}=${line[name]}`).join(' ') };
 }
 
-function renderLog(line) {
-  // The line as the function wrote it (one JSON object, as CloudWatch shows it), and under it the
-  // metrics CloudWatch would extract from its EMF directives.
+const logPanel = $('log');
+const atNewest = () => logPanel.scrollHeight - logPanel.scrollTop - logPanel.clientHeight < 8;
+const showNewest = () => (logPanel.scrollTop = logPanel.scrollHeight);
+
+function renderLog(line, brief) {
+  // One line each (time, level, message, the fields a person looks for); a click opens the line as
+  // the function wrote it (one JSON object, as CloudWatch shows it), with the metrics CloudWatch
+  // would extract from its EMF directives.
   const item = el('li', line.level);
-  item.append(el('div', 'line', JSON.stringify(line)));
+  const entry = el('details');
+  const time = line.timestamp ? new Date(line.timestamp).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }) : '';
+  entry.append(el('summary', 'brief', `${time} ${brief}`));
+  entry.append(el('pre', 'line', JSON.stringify(line, null, 2)));
   const metrics = metricsOf(line);
-  if (metrics.text) item.append(el('div', 'metrics', `metrics: ${metrics.text}`));
+  if (metrics.text) entry.append(el('div', 'metrics', `metrics: ${metrics.text}`));
+  item.append(entry);
+  const follow = logPanel.hidden || atNewest();
   logLines.append(item);
-  logLines.parentElement.scrollTop = logLines.parentElement.scrollHeight;
+  if (follow) showNewest();
 }
 
 function showToast(text) {
@@ -205,16 +220,20 @@ const handlers = {
     for (const fill of document.querySelectorAll('[data-fill^="@"]')) fill.dataset.fill = `@${username} `;
   },
   edited({ message }) {
-    // editMessageReplyMarkup: the bubble stays, its keyboard is replaced.
+    // editMessageText / editMessageReplyMarkup: the bubble stays in place with the new text and
+    // keyboard, and "edited" before its time, as Telegram shows it.
     const row = state.rows.get(message.message_id);
     if (!row) return;
+    const text = row.querySelector('.text');
+    if (text && message.text !== undefined) text.textContent = message.text;
+    row.querySelector('.meta').textContent = `edited ${clock(message.date)}`;
     row.querySelector('.keyboard')?.remove();
     if (message.reply_markup?.inline_keyboard) row.append(renderKeyboard(message));
   },
-  message({ from, update_id, message }) {
-    if (from === 'user') state.messageOfUpdate.set(update_id, message.message_id);
+  message({ from, update_id, inline_update_id, message }) {
+    if (from === 'user') state.updateOfMessage.set(message.message_id, update_id);
     else setStatus();
-    renderMessage(from, message);
+    renderMessage(from, message, inline_update_id ?? state.updateOfMessage.get(message.reply_to_message?.message_id));
   },
   action: ({ action }) => setStatus(action),
   // The bot's reaction on the user's message (✍: queued, being worked on), as Telegram shows it under the bubble.
@@ -225,8 +244,8 @@ const handlers = {
     if (emoji.length) bubble.append(el('span', 'reaction', emoji.join('')));
   },
   toast: ({ text }) => showToast(text),
-  log({ line }) {
-    renderLog(line);
+  log({ line, brief }) {
+    renderLog(line, brief);
     labelFromLog(line);
   },
 };
@@ -246,7 +265,10 @@ $('composer').addEventListener('submit', (event) => {
   hideInline();
   post('/send', { text });
 });
-$('log-toggle').addEventListener('click', () => ($('log').hidden = !$('log').hidden));
+$('log-toggle').addEventListener('click', () => {
+  logPanel.hidden = !logPanel.hidden;
+  if (!logPanel.hidden) showNewest(); // the newest entry is what a person opens the log for
+});
 $('log-close').addEventListener('click', () => ($('log').hidden = true));
 for (const fill of document.querySelectorAll('[data-fill]')) {
   fill.addEventListener('click', () => {
@@ -305,7 +327,7 @@ function renderInlineResult(queryId, result) {
   node.type = 'button';
   node.setAttribute('role', 'option');
   const lines = el('div', 'lines');
-  // The title is "🔊 Read aloud — voice, language"; shown on two lines as Telegram shows title and description.
+  // The title is "🔊 Read aloud — language"; shown on two lines as Telegram shows title and description.
   const [title, detail] = result.title.split(' — ');
   lines.append(el('div', 'title', title), el('div', 'description', detail ?? 'voice message'));
   node.append(el('span', 'icon', '🎤'), lines);

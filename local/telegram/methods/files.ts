@@ -4,14 +4,10 @@
  */
 import { inspectOggOpus } from '../audio.ts';
 import { telegramErrors } from '../errors.ts';
+import { fetchMedia, VOICE_BY_URL_BYTES } from '../media.ts';
 import type { BotRequest } from '../params.ts';
 import type { EmulatorState, StoredFile } from '../state.ts';
 import type { MethodFamily } from './types.ts';
-
-/** Telegram's limits for a voice given by URL: up to 1 MB as a voice, up to 20 MB as a file. */
-const VOICE_BY_URL_BYTES = 1024 * 1024;
-const FILE_BY_URL_BYTES = 20 * 1024 * 1024;
-const URL_FETCH_TIMEOUT_MS = 10_000;
 
 type Source = { bytes: Buffer; via: 'url' | 'upload' | 'file_id'; known?: StoredFile };
 
@@ -26,25 +22,6 @@ async function mediaSource(state: EmulatorState, field: string, request: BotRequ
   const known = state.files.get(value);
   if (!known) throw telegramErrors.wrongFileId();
   return { bytes: known.bytes, via: 'file_id', known };
-}
-
-/** A URL's bytes as Telegram's servers fetch them; a voice must come as audio/ogg. */
-export async function fetchMedia(url: string, voice: boolean): Promise<Buffer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS) });
-  } catch {
-    throw telegramErrors.urlUnreachable();
-  }
-  if (!response.ok) throw telegramErrors.urlUnreachable();
-  const type = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (voice && type !== 'audio/ogg') {
-    await response.body?.cancel();
-    throw telegramErrors.wrongContentType();
-  }
-  const bytes = Buffer.from(await response.arrayBuffer());
-  if (bytes.length > FILE_BY_URL_BYTES) throw telegramErrors.urlUnreachable();
-  return bytes;
 }
 
 const documentFields = (file: StoredFile, name: string) => ({ file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: name, mime_type: 'audio/ogg', file_size: file.bytes.length });

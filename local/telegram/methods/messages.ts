@@ -1,7 +1,8 @@
-/** The bot talking in a chat: getMe, sendMessage, sendChatAction, setMessageReaction, answerCallbackQuery, editMessageReplyMarkup. */
+/** The bot talking in a chat: getMe, sendMessage, sendChatAction, setMessageReaction, answerCallbackQuery, editMessageText, editMessageReplyMarkup. */
+import type { Message } from '@grammyjs/types';
 import { telegramErrors } from '../errors.ts';
-import { objectParam } from '../params.ts';
-import type { ChatAction, MessageReaction } from '../state.ts';
+import { objectParam, type BotRequest } from '../params.ts';
+import type { ChatAction, EmulatorState, MessageReaction } from '../state.ts';
 import type { MethodFamily } from './types.ts';
 
 const MAX_TEXT = 4096;
@@ -48,17 +49,15 @@ export const messageMethods: MethodFamily = {
     return { result: true };
   },
 
+  async editMessageText(state, { params }) {
+    const text = params.text === undefined ? '' : String(params.text);
+    if (text.trim() === '') throw telegramErrors.textEmpty();
+    if ([...text].length > MAX_TEXT) throw telegramErrors.textTooLong();
+    return { result: editMessage(state, params, { text }) };
+  },
+
   async editMessageReplyMarkup(state, { params }) {
-    const chat = state.chatOf(params.chat_id);
-    const message = chat.messages.get(Number(params.message_id));
-    if (!message || message.from?.id !== state.bot.id) throw telegramErrors.messageNotFound();
-    const markup = objectParam<object>(params.reply_markup);
-    const current = (message as { reply_markup?: object }).reply_markup;
-    if (JSON.stringify(markup ?? null) === JSON.stringify(current ?? null)) throw telegramErrors.notModified();
-    const edited = { ...message, edit_date: Math.floor(Date.now() / 1000), ...(markup ? { reply_markup: markup } : { reply_markup: undefined }) } as typeof message;
-    chat.messages.set(message.message_id, edited);
-    state.events.emit('edited', edited);
-    return { result: edited };
+    return { result: editMessage(state, params, {}) };
   },
 
   async answerCallbackQuery(_state, { params }) {
@@ -66,3 +65,22 @@ export const messageMethods: MethodFamily = {
     return { result: true };
   },
 };
+
+/**
+ * An edit of one of the bot's messages: the new text (when given) and keyboard (or none) replace the
+ * old, the message gets an edit_date, and the chat shows it changed in place. Telegram refuses an
+ * edit that changes nothing.
+ */
+function editMessage(state: EmulatorState, params: BotRequest['params'], change: { text?: string }): Message {
+  const chat = state.chatOf(params.chat_id);
+  const message = chat.messages.get(Number(params.message_id));
+  if (!message || message.from?.id !== state.bot.id) throw telegramErrors.messageNotFound();
+  if (change.text !== undefined && message.text === undefined) throw telegramErrors.noTextToEdit();
+  const markup = objectParam<object>(params.reply_markup);
+  const current = (message as { reply_markup?: object }).reply_markup;
+  if ((change.text ?? message.text) === message.text && JSON.stringify(markup ?? null) === JSON.stringify(current ?? null)) throw telegramErrors.notModified();
+  const edited = { ...message, ...change, edit_date: Math.floor(Date.now() / 1000), reply_markup: markup } as Message;
+  chat.messages.set(message.message_id, edited);
+  state.events.emit('edited', edited);
+  return edited;
+}

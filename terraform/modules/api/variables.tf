@@ -29,17 +29,6 @@ variable "path_part" {
   }
 }
 
-variable "voice_path_part" {
-  description = "Path segment of the inline-mode voice route: Telegram GETs inline results' signed voice URLs from <stage invoke URL>/<voice_path_part>. The function serves it at /voice."
-  type        = string
-  default     = "voice"
-
-  validation {
-    condition     = var.voice_path_part == "voice"
-    error_message = "voice_path_part must be \"voice\": the function answers the voice route there (VOICE_ROUTE_PATH in function/src/constants.ts)."
-  }
-}
-
 variable "binary_media_types" {
   description = "Content types API Gateway treats as binary. The voice route returns audio/ogg base64-encoded; API Gateway decodes it only if the client's first Accept type matches, and Telegram's Accept header is undocumented, so the default is */*."
   type        = list(string)
@@ -65,7 +54,7 @@ variable "stage_name" {
 }
 
 variable "throttling_rate_limit" {
-  description = "Steady-state requests per second allowed on POST /<path_part> (and, separately, on GET /<voice_path_part>); excess gets 429 and Telegram redelivers later. A cost cap."
+  description = "Steady-state requests per second allowed on POST /<path_part>; excess gets 429 and Telegram redelivers later. A cost cap."
   type        = number
   nullable    = false
   default     = 10
@@ -85,6 +74,42 @@ variable "throttling_burst_limit" {
   validation {
     condition     = var.throttling_burst_limit >= 1 && floor(var.throttling_burst_limit) == var.throttling_burst_limit
     error_message = "throttling_burst_limit must be a whole number, at least 1."
+  }
+}
+
+variable "voice_throttling_rate_limit" {
+  description = "Steady-state requests per second allowed on GET /voice, a bucket of its own: the route is open to any address, and junk there must not use up the webhook's. Telegram fetches a voice once per chosen inline result."
+  type        = number
+  nullable    = false
+  default     = 5
+
+  validation {
+    condition     = var.voice_throttling_rate_limit > 0
+    error_message = "voice_throttling_rate_limit must be greater than 0."
+  }
+}
+
+variable "voice_throttling_burst_limit" {
+  description = "Burst (bucket size, requests) allowed on GET /voice."
+  type        = number
+  nullable    = false
+  default     = 10
+
+  validation {
+    condition     = var.voice_throttling_burst_limit >= 1 && floor(var.voice_throttling_burst_limit) == var.voice_throttling_burst_limit
+    error_message = "voice_throttling_burst_limit must be a whole number, at least 1."
+  }
+}
+
+variable "webhook_source_cidrs" {
+  description = "Source address ranges (CIDR) allowed to POST to the webhook, enforced by the API's resource policy before the function runs. Default: the ranges Telegram delivers webhooks from (core.telegram.org/bots/webhooks). An empty list allows every address (the secret header is then the only check)."
+  type        = list(string)
+  nullable    = false
+  default     = ["149.154.160.0/20", "91.108.4.0/22"]
+
+  validation {
+    condition     = alltrue([for cidr in var.webhook_source_cidrs : can(cidrnetmask(cidr))])
+    error_message = "webhook_source_cidrs must be IPv4 CIDR blocks such as 149.154.160.0/20."
   }
 }
 
@@ -118,6 +143,17 @@ variable "metrics_enabled" {
   description = "Enable detailed per-method CloudWatch metrics (billed as custom metrics)."
   type        = bool
   default     = false
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of the IAM policy set as the permissions boundary of the CloudWatch role this module may create (manage_account_cloudwatch_role). null: no boundary."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::<account id>:policy/<name>) or null."
+  }
 }
 
 variable "tags" {

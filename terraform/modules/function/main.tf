@@ -1,15 +1,12 @@
-data "aws_partition" "current" {}
-
 locals {
+  # What this module wires itself; the bot's settings come on top of it.
+  wired_environment = {
+    S3_BUCKET_NAME = var.bucket_name
+    BOT_SECRET_ARN = var.secret_arn
+    LOG_LEVEL      = var.log_level
+  }
   # Settings that are null are left out rather than set empty, so the function's own defaults apply.
-  environment = merge(
-    { for name, value in var.settings : name => value if value != null },
-    {
-      S3_BUCKET_NAME = var.bucket_name
-      BOT_SECRET_ARN = var.secret_arn
-      LOG_LEVEL      = var.log_level
-    },
-  )
+  environment = merge({ for name, value in var.settings : name => value if value != null }, local.wired_environment)
 
   kms_key_arns = compact([var.bucket_kms_key_arn, var.secret_kms_key_arn])
 }
@@ -32,10 +29,11 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "this" {
-  name               = var.name
-  description        = "Execution role of the ${var.name} Lambda function"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  name                 = var.name
+  description          = "Execution role of the ${var.name} Lambda function"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 data "aws_iam_policy_document" "this" {
@@ -59,7 +57,6 @@ data "aws_iam_policy_document" "this" {
     actions = [
       "s3:PutObject",
       "s3:GetObject",
-      "s3:DeleteObject",
       "s3:AbortMultipartUpload",
     ]
     resources = ["${var.bucket_arn}/*"]

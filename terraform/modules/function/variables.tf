@@ -19,9 +19,9 @@ variable "package_path" {
 }
 
 variable "runtime" {
-  description = "Lambda runtime identifier; the bundle targets Node.js 22."
+  description = "Lambda runtime identifier. nodejs24.x needs AWS provider >= 6.21 (the first release that accepts it). On Node 24 Lambda no longer waits for promises left running after the handler returns."
   type        = string
-  default     = "nodejs22.x"
+  default     = "nodejs24.x"
 
   validation {
     condition     = can(regex("^nodejs(2[2-9]|[3-9][0-9])\\.x$", var.runtime))
@@ -106,7 +106,7 @@ variable "bucket_name" {
 }
 
 variable "bucket_arn" {
-  description = "Audio bucket ARN; the role may read, write and delete its objects only."
+  description = "Audio bucket ARN; the role may read and write its objects only (expiry deletes them, not the function)."
   type        = string
 }
 
@@ -143,6 +143,17 @@ variable "description" {
   type        = string
   nullable    = false
   default     = "Telegram bot that answers text with a Polly voice message"
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of the IAM policy set as the execution role's permissions boundary, the ceiling of what the role can ever do (terraform/iam/boundary-policy.json). null: no boundary."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::<account id>:policy/<name>) or null."
+  }
 }
 
 variable "tags" {

@@ -1,5 +1,6 @@
 locals {
-  lambda_dimensions = { FunctionName = var.function_name }
+  # AWS/Lambda's metrics and the function's own (EMF) share this one dimension.
+  function_dimensions = { FunctionName = var.function_name }
   # The bot's own metrics (docs/metrics.md) carry the FunctionName of the function that wrote them:
   # the webhook's, and the worker's for the jobs it finished. Spend and Polly errors add both up.
   bot_functions = compact([var.function_name, var.worker_function_name])
@@ -12,7 +13,7 @@ locals {
       description = "The function failed (crashed, timed out or ran out of memory) at least once in 5 minutes. Telegram redelivers the update; see the function's logs."
       namespace   = "AWS/Lambda"
       metric      = "Errors"
-      dimensions  = local.lambda_dimensions
+      dimensions  = local.function_dimensions
       period      = 300
       statistic   = "Sum"
       threshold   = 1
@@ -21,7 +22,7 @@ locals {
       description = "Lambda refused to run the function at least once in 5 minutes (concurrency limit reached). Telegram redelivers; raise reserved concurrency or the account quota if it persists."
       namespace   = "AWS/Lambda"
       metric      = "Throttles"
-      dimensions  = local.lambda_dimensions
+      dimensions  = local.function_dimensions
       period      = 300
       statistic   = "Sum"
       threshold   = 1

@@ -23,7 +23,7 @@ describe('per-chat settings', () => {
   test('are empty for a chat that chose nothing, and read back after being set', async () => {
     const store = new S3SettingsStore(client, BUCKET);
     assert.deepEqual(await store.get(1), {});
-    await store.set(2, { voice: 'Amy' });
+    await store.update(2, { voice: 'Amy' });
     assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(2), { voice: 'Amy' }, 'another container sees it');
   });
 
@@ -32,16 +32,40 @@ describe('per-chat settings', () => {
     const store = new S3SettingsStore(client, BUCKET, () => clock);
     const before = reads();
     assert.deepEqual(await store.get(3), {});
-    await new S3SettingsStore(client, BUCKET).set(3, { voice: 'Brian' }); // another container
+    const beforeOther = reads();
+    await new S3SettingsStore(client, BUCKET).update(3, { voice: 'Brian' }); // another container, which reads before it writes
+    const byOther = reads() - beforeOther;
     clock += 30_000;
     assert.deepEqual(await store.get(3), {}, 'still the cached copy');
     clock += 31_000;
     assert.deepEqual(await store.get(3), { voice: 'Brian' });
-    assert.equal(reads() - before, 2);
+    assert.equal(reads() - before - byOther, 2);
   });
 
   test('that are damaged count as no settings instead of breaking the chat', async () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'settings/4.json', Body: '{not json' }));
     assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(4), {});
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'settings/4.json', Body: '{"voice":"Amy","speed":"<fast>"}' }));
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(4), { voice: 'Amy' }, 'a damaged speed is no speed; the voice stays');
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'settings/4.json', Body: '{"speed":900}' }));
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(4), {}, 'out of range');
+  });
+
+  test('a change keeps the other settings, even those another container stored after this one last read', async () => {
+    const here = new S3SettingsStore(client, BUCKET);
+    assert.deepEqual(await here.get(5), {}); // remembered: nothing chosen
+    await new S3SettingsStore(client, BUCKET).update(5, { voice: 'Amy' }); // another container
+    assert.deepEqual(await here.update(5, { speed: 150 }), { voice: 'Amy', speed: 150 });
+    assert.deepEqual(await here.update(5, { voice: undefined }), { speed: 150 }, 'undefined removes a setting');
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(5), { speed: 150 });
+  });
+
+  test('changes made at once by many containers all stay (compare-and-swap, read again when another wrote first)', async () => {
+    const changes = [{ voice: 'Amy' }, { speed: 75 }, { voice: 'Brian' }, { speed: 130 }];
+    const stores = changes.map(() => new S3SettingsStore(client, BUCKET));
+    await Promise.all([stores[0]!.update(6, changes[0]!), stores[1]!.update(6, changes[1]!)]);
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(6), { voice: 'Amy', speed: 75 });
+    await Promise.all([stores[2]!.update(6, changes[2]!), stores[3]!.update(6, changes[3]!)]);
+    assert.deepEqual(await new S3SettingsStore(client, BUCKET).get(6), { voice: 'Brian', speed: 130 });
   });
 });

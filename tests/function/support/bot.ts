@@ -36,6 +36,8 @@ export interface Delivery {
   answer: BotAnswer['kind'];
   /** The Bot API call in the webhook's answer, which Telegram (here: the in-memory messenger) then made. */
   webhookReply?: ReplyCall;
+  /** What the bot asked of the world before it answered, in order: `ledger.claim`, `settings.get`, `telegram.call getMe`, … */
+  portCalls: string[];
 }
 
 export interface DeliverOptions {
@@ -77,19 +79,25 @@ export class TestBot {
 
   async deliver(update: Update, { lambdaTimeoutMs = 28_000, arrivedMsAgo = 0 }: DeliverOptions = {}): Promise<Delivery> {
     // A logger per delivery, so that concurrent deliveries of one update each find their own final line.
-    const { lines, deps } = this.container();
+    const { lines, deps, portCalls } = this.container();
     const started = performance.now();
     const answered = await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
     const ms = performance.now() - started;
+    // Copied now: what the ports are asked from here on (Telegram making the webhook's call) is not the bot's.
+    const delivered = { ms, answer: answered.kind, portCalls: [...portCalls] };
     const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
     if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
-    if (answered.kind !== 'reply') return { final: finals[0]!, ms, answer: answered.kind };
+    if (answered.kind !== 'reply') return { final: finals[0]!, ...delivered };
     await this.telegram.callFromWebhookResponse(answered.call);
-    return { final: finals[0]!, ms, answer: answered.kind, webhookReply: answered.call };
+    return { final: finals[0]!, ...delivered, webhookReply: answered.call };
   }
 
-  /** The container's dependencies for one request, with a logger whose lines are kept for it and for the bot. */
-  private container(): { lines: LogLine[]; deps: BotDeps } {
+  /**
+   * The container's dependencies for one request, with a logger whose lines are kept for it and for
+   * the bot, and every call on the ports that reach the world (ledger, settings, audio store,
+   * synthesizer, budget, Telegram) recorded in `portCalls`.
+   */
+  private container(): { lines: LogLine[]; deps: BotDeps; portCalls: string[] } {
     const lines: LogLine[] = [];
     const log = new Logger(this.config.logLevel, (line) => {
       const parsed = JSON.parse(line) as LogLine;
@@ -97,8 +105,23 @@ export class TestBot {
       this.logs.push(parsed);
     });
     log.redact(BOT_TOKEN, WEBHOOK_SECRET);
-    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget, jobQueue } = this;
-    return { lines, deps: { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget, ...(jobQueue && { jobQueue }) } };
+    const portCalls: string[] = [];
+    const port = <T extends object>(name: string, target: T) => recording(name, target, portCalls);
+    const { config, fileIds, voiceLinks } = this;
+    const deps: BotDeps = {
+      config,
+      log,
+      fileIds,
+      voiceLinks,
+      ledger: port('ledger', this.ledger),
+      settings: port('settings', this.settings),
+      audioStore: port('audioStore', this.audioStore),
+      synthesizer: port('synthesizer', this.synthesizer),
+      budget: port('budget', this.budget),
+      telegram: port('telegram', this.telegram),
+      ...(this.jobQueue && { jobQueue: this.jobQueue }),
+    };
+    return { lines, deps, portCalls };
   }
 
   /**
@@ -156,6 +179,20 @@ export class TestBot {
   voicesTo(chatId: number) {
     return this.telegram.sent('sendVoice', chatId);
   }
+}
+
+/** The port, with each method call written to `calls` as `<name>.<method>` (a Bot API call with its method) before it runs. */
+function recording<T extends object>(name: string, target: T, calls: string[]): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const value: unknown = Reflect.get(object, key, object);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${name}.${String(key)}${key === 'call' ? ` ${String(args[0])}` : ''}`);
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
 }
 
 let nextUpdateId = 1;

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Message } from '@grammyjs/types';
+import { POLLY_MAX_CHARACTERS } from '../../../function/src/constants.ts';
 import type {
   AudioStore,
   BudgetReservation,
@@ -29,6 +30,7 @@ import type {
   Params,
   ReplyCall,
   Result,
+  SettingsChange,
   SettingsStore,
   SpeechIdentity,
   SpeechRequest,
@@ -37,6 +39,7 @@ import type {
   UpdateLedger,
 } from '../../../function/src/context.ts';
 import { speechDigest } from '../../../function/src/speech/identity.ts';
+import { applyChange } from '../../../function/src/storage/settings.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
@@ -189,9 +192,11 @@ export class InMemorySettings implements SettingsStore {
     return { ...this.chats.get(chatId) };
   }
 
-  async set(chatId: number, settings: ChatSettings, signal?: AbortSignal): Promise<void> {
+  async update(chatId: number, change: SettingsChange, signal?: AbortSignal): Promise<ChatSettings> {
     signal?.throwIfAborted();
-    this.chats.set(chatId, { ...settings });
+    const changed = applyChange(this.chats.get(chatId) ?? {}, change);
+    this.chats.set(chatId, changed);
+    return { ...changed };
   }
 }
 
@@ -269,6 +274,8 @@ export class FakeSynthesizer implements Synthesizer {
     await latency(this.latencies.shift() ?? 0, signal);
     signal?.throwIfAborted();
     this.faults.take('synthesize');
+    // As Polly: a request over its billed-character limit is refused, whatever it was charged.
+    if ([...request.text].length > POLLY_MAX_CHARACTERS) throw serviceError('TextLengthExceededException', `Maximum text length has been exceeded (${POLLY_MAX_CHARACTERS} characters)`);
     const stream = Readable.from([oggOpusFor(request.text)]);
     this.streams.push(stream);
     return stream;
@@ -383,8 +390,9 @@ export class InMemoryMessenger implements Messenger {
       case 'sendChatAction':
       case 'answerCallbackQuery':
       case 'answerInlineQuery':
-      case 'editMessageReplyMarkup':
         return true;
+      case 'editMessageText':
+        return { ...this.message(chatId, { text: record.params.text }), message_id: record.params.message_id, edit_date: Math.floor(Date.now() / 1000) };
       case 'sendMessage':
         return this.message(chatId, { text: record.params.text });
       case 'sendDocument':

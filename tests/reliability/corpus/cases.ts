@@ -3,7 +3,7 @@
  * loading with a check for misspelt fields, and turning a case into an update or a raw body.
  * Two runners share it: cases at the webhook's door (raw bodies, secrets, methods, headers,
  * encodings, status codes) run against the built bundle in tests/reliability/corpus.test.ts; the
- * rest test the bot logic and run over in-memory ports in tests/function/corpus.test.ts.
+ * rest test the bot logic and run over in-memory ports in tests/function/corpus.unit.test.ts.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';

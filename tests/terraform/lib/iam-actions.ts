@@ -98,15 +98,42 @@ export function iamActionOf(r: RecordedRequest): string | undefined {
   return `${service === 'monitoring' ? 'cloudwatch' : service}:${action}`;
 }
 
+/**
+ * The ARN a recorded request acts on where IAM's resource is the request's own path (API Gateway:
+ * arn:aws:apigateway:<region>::/restapis/<id>/...); undefined for the other services, whose
+ * resources these tests match by action only.
+ */
+export function iamResourceOf(r: RecordedRequest): string | undefined {
+  const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(header(r, 'authorization') ?? '')?.[1];
+  return serviceOf(r) === 'apigateway' && region ? `arn:aws:apigateway:${region}::${new URL(r.url).pathname}` : undefined;
+}
+
 interface PolicyStatement {
   Effect: string;
   Action: string | string[];
+  Resource: string | string[];
 }
 
-const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+/** An IAM pattern ("s3:Get*", "arn:aws:apigateway:*::/restapis/*") as a regular expression; `i` for actions, whose case IAM ignores. */
+export const glob = (pattern: string, flags = 'i') => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, flags);
 
-/** The actions among `actions` that no Allow statement of the policy document names. */
-export function actionsNotAllowed(policy: { Statement: PolicyStatement[] }, actions: Iterable<string>): string[] {
-  const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat().map(glob));
-  return [...new Set(actions)].filter((a) => !allowed.some((pattern) => pattern.test(a))).sort();
+export interface Call {
+  action: string;
+  /** Matched against the statements' Resource patterns when known (iamResourceOf). */
+  resource?: string | undefined;
+}
+
+/**
+ * The calls that no Allow statement of the policy document covers, as "action" or "action on
+ * resource". Conditions are not evaluated: a call counts as covered when a statement names its
+ * action (and, when the call's resource is known, a matching resource).
+ */
+export function callsNotAllowed(policy: { Statement: PolicyStatement[] }, calls: Iterable<Call>): string[] {
+  const allows = policy.Statement.filter((s) => s.Effect === 'Allow').map((s) => ({
+    actions: [s.Action].flat().map((a) => glob(a)),
+    resources: [s.Resource].flat().map((r) => glob(r, '')),
+  }));
+  const covered = (c: Call) => allows.some((s) => s.actions.some((a) => a.test(c.action)) && (c.resource === undefined || s.resources.some((r) => r.test(c.resource!))));
+  const names = [...calls].filter((c) => !covered(c)).map((c) => (c.resource ? `${c.action} on ${c.resource}` : c.action));
+  return [...new Set(names)].sort();
 }

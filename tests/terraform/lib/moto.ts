@@ -15,6 +15,23 @@ export const MOTO_REGION = 'us-east-1';
 /** moto's default account: every ARN it returns carries it. */
 export const MOTO_ACCOUNT = '123456789012';
 
+/**
+ * MOTO_GAP_REST_API_POLICY: AWS hands a REST API's resource policy back JSON-escaped
+ * ({\"Version\":...}) and the AWS provider unescapes it; moto hands it back as it was given, which
+ * the provider cannot read ("invalid character ... after top-level value"). moto's server starts
+ * with this patch, which answers in AWS's form.
+ */
+const MOTO_GAP_REST_API_POLICY = `
+import json
+from moto.apigateway import models
+to_dict = models.RestAPI.to_dict
+def to_dict_as_aws(self):
+    answer = to_dict(self)
+    if answer.get("policy"):
+        answer["policy"] = json.dumps(answer["policy"])[1:-1]
+    return answer
+models.RestAPI.to_dict = to_dict_as_aws`;
+
 /** Why moto cannot run here, or undefined when it can. */
 export function missingMoto(): string | undefined {
   const r = spawnSync('python3', ['-c', 'import moto.server, boto3; print(__import__("moto").__version__)'], { encoding: 'utf8' });
@@ -64,7 +81,7 @@ export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const recordingFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'voicebot-moto-')), 'recording.jsonl');
   fs.writeFileSync(recordingFile, '');
-  const child: ChildProcess = spawn('python3', ['-c', `from moto.server import main; main(['-H', '127.0.0.1', '-p', '${port}', '-s'])`], {
+  const child: ChildProcess = spawn('python3', ['-c', `${MOTO_GAP_REST_API_POLICY}\nfrom moto.server import main; main(['-H', '127.0.0.1', '-p', '${port}', '-s'])`], {
     // MOTO_GAP_MANAGED_POLICIES: moto knows AWS-managed policies (the API's CloudWatch role attaches
     // one) only when asked to load them.
     env: { ...process.env, MOTO_RECORDER_FILEPATH: recordingFile, MOTO_ENABLE_RECORDING: '', MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },

@@ -3,8 +3,9 @@
  *
  * Offline (this image and CI) the copy is initialised from the local provider mirror, which holds
  * only hashicorp/aws 5.100.0; `*_override.tf` files in the copy relax the committed `~> 6.25` to
- * `>= 5.100` for it. With no mirror, `init` downloads the committed constraints from the registry
- * and nothing is relaxed. The repository's own terraform/ is never written to.
+ * `>= 5.100` for it, and replace what 5.100 cannot take (MIRROR_GAP_RUNTIME). With no mirror,
+ * `init` downloads the committed constraints from the registry and nothing is relaxed. The
+ * repository's own terraform/ is never written to.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -55,6 +56,8 @@ export interface Workspace {
   dir: string;
   /** Whether the copy was relaxed for, and initialised from, the provider mirror. */
   mirror: string | undefined;
+  /** The Lambda runtime the copy's function runs instead of the committed one (MIRROR_GAP_RUNTIME), if any. */
+  runtimeOverride: string | undefined;
   /** Runs `terraform -chdir=<dir or a module of it> ...args`. */
   run(args: string[], options?: { cwd?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult>;
   /** Like run, but throws with Terraform's output when the exit code is not one of `ok` (default [0]). */
@@ -70,6 +73,20 @@ terraform {
       version = ">= 5.100"
     }
   }
+}
+`;
+
+/**
+ * MIRROR_GAP_RUNTIME: the mirror's aws provider 5.100 predates nodejs24.x (its runtime list ends at
+ * nodejs22.x; 6.21.0 is the first release that accepts nodejs24.x), so validate, test and plan
+ * with it refuse the committed runtime. The copy's function runs this one instead; the plan rules
+ * still check the committed value (runtimeProblems in plan-rules.ts).
+ */
+export const MIRROR_GAP_RUNTIME = 'nodejs22.x';
+
+const RUNTIME_OVERRIDE = `# Written by the tests into a temporary copy (MIRROR_GAP_RUNTIME): aws provider 5.100 refuses nodejs24.x.
+resource "aws_lambda_function" "this" {
+  runtime = "${MIRROR_GAP_RUNTIME}"
 }
 `;
 
@@ -94,6 +111,7 @@ export function createWorkspace(overrides: Record<string, string> = {}): Workspa
       if (fs.readFileSync(path.join(dir, 'modules', m, 'versions.tf'), 'utf8').includes('hashicorp/aws'))
         fs.writeFileSync(path.join(dir, 'modules', m, 'versions_override.tf'), VERSIONS_OVERRIDE);
     }
+    fs.writeFileSync(path.join(dir, 'modules/function/mirror_gap_runtime_override.tf'), RUNTIME_OVERRIDE);
   }
   for (const [file, content] of Object.entries(overrides)) fs.writeFileSync(path.join(dir, file), content);
 
@@ -139,7 +157,7 @@ export function createWorkspace(overrides: Record<string, string> = {}): Workspa
     return result;
   };
 
-  return { dir, mirror, run, must, remove: () => fs.rmSync(base, { recursive: true, force: true }) };
+  return { dir, mirror, runtimeOverride: mirror ? MIRROR_GAP_RUNTIME : undefined, run, must, remove: () => fs.rmSync(base, { recursive: true, force: true }) };
 }
 
 /** `terraform init` of the copy's root or one of its modules: from the mirror when there is one. */

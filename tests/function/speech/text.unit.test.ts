@@ -20,13 +20,13 @@ describe('normalizing text for speech', () => {
 
 describe('splitting text for Polly', () => {
   test('keeps a text within the limit whole', () => {
-    assert.deepEqual(splitForSpeech('One. Two.', 3000), ['One. Two.']);
+    assert.deepEqual(splitForSpeech('One. Two.'), ['One. Two.']);
   });
 
   test('cuts at sentence boundaries and never exceeds the limit', () => {
     const sentence = 'This sentence is exactly fifty characters long ok. ';
     const text = sentence.repeat(100).trim();
-    const parts = splitForSpeech(text, 3000);
+    const parts = splitForSpeech(text);
     assert.ok(parts.length >= 2);
     for (const part of parts) {
       assert.ok(part.length <= 3000, `part of ${part.length} characters`);
@@ -37,14 +37,14 @@ describe('splitting text for Polly', () => {
 
   test('cuts a sentence without full stops at spaces', () => {
     const text = Array.from({ length: 2000 }, (_, i) => `word${i}`).join(' ');
-    const parts = splitForSpeech(text, 3000);
+    const parts = splitForSpeech(text);
     for (const part of parts) assert.ok(part.length <= 3000);
     assert.equal(parts.join(' '), text);
   });
 
   test('cuts a text with no spaces between graphemes, never inside an emoji', () => {
     const text = '👍🏽'.repeat(1000); // 4 UTF-16 units per grapheme
-    const parts = splitForSpeech(text, 3000);
+    const parts = splitForSpeech(text);
     for (const part of parts) {
       assert.ok(part.length <= 3000);
       assert.equal(part.length % 4, 0);
@@ -52,9 +52,22 @@ describe('splitting text for Polly', () => {
     assert.equal(parts.join(''), text);
   });
 
+  test('cuts a grapheme longer than the limit between its code points, never inside a surrogate pair', () => {
+    for (const text of [`a${'\u0301'.repeat(4095)}`, `👍${'\u{1F3FD}'.repeat(2000)}`, `x ${'e'}${'\u0301'.repeat(6500)} y`]) {
+      const parts = splitForSpeech(text);
+      assert.ok(parts.length >= 2);
+      for (const part of parts) {
+        assert.ok(part.length <= 3000, `part of ${part.length} UTF-16 units`);
+        assert.ok(part.length > 0, 'no empty part');
+        assert.doesNotMatch(part, /^[\udc00-\udfff]|[\ud800-\udbff]$/, 'no lone surrogate at a cut');
+      }
+      assert.equal(parts.join('').replaceAll(' ', ''), text.replaceAll(' ', ''));
+    }
+  });
+
   test('splits Japanese at its sentence marks', () => {
     const text = 'これは日本語の文です。'.repeat(400);
-    const parts = splitForSpeech(text, 3000);
+    const parts = splitForSpeech(text);
     assert.ok(parts.length >= 2);
     for (const part of parts) assert.ok(part.endsWith('。') && part.length <= 3000);
   });

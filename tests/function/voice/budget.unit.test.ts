@@ -49,6 +49,17 @@ describe('the daily character budget', () => {
     assert.equal(bot.budget.days.get(today()) ?? 0, 0);
   });
 
+  test("one grapheme longer than a Polly request is read in parts Polly accepts, and charged only for what Polly bills", async () => {
+    const bot = new TestBot({ DAILY_CHARACTER_BUDGET: '10000' });
+    const text = `a${'\u0301'.repeat(4095)}`; // one grapheme of 4,096 code points (4,095 once "a" and its first accent compose)
+    const { final } = await bot.say(6, text);
+    assert.equal(final.outcome, 'voice_sent');
+    assert.deepEqual(bot.textsTo(6), [], 'no apology');
+    assert.ok(bot.synthesizer.requests.length >= 2);
+    for (const { text: part } of bot.synthesizer.requests) assert.ok([...part].length <= 3000, `a part of ${[...part].length} code points`);
+    assert.equal(received(bot), bot.budget.days.get(today()), 'charged exactly what Polly billed');
+  });
+
   test('holds across several containers answering at once: what Polly received never passes the budget', async () => {
     const budget = new InMemoryBudget();
     const limit = 1000;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { Deadline } from '../../function/src/deadline.ts';
 
@@ -28,5 +29,18 @@ describe('the deadline', () => {
   test('gives an already aborted signal once the reserve is reached', () => {
     assert.equal(new Deadline(now + 1_000, clock).signal(2_000).aborted, true);
     assert.equal(new Deadline(Date.now() + 60_000).signal(1_000).aborted, false);
+  });
+
+  test("a signal aborts with AbortSignal.timeout's reason when its time comes, and never once the deadline is released", async () => {
+    const deadline = new Deadline(Date.now() + 60_000);
+    const soon = deadline.signalAt(Date.now() + 20);
+    const released = deadline.signalAt(Date.now() + 40);
+    await sleep(30);
+    assert.equal(soon.aborted, true);
+    assert.equal((soon.reason as DOMException).name, 'TimeoutError');
+    deadline.release();
+    await sleep(40);
+    assert.equal(released.aborted, false, 'released before its time: its timer is gone');
+    assert.equal(deadline.signalAt(Date.now() - 1).aborted, true, 'a time already past aborts at once');
   });
 });

@@ -112,4 +112,13 @@ describe('sorting updates in groups', () => {
     assert.equal(classifyUpdate(update({ callback_query: callback })).kind, 'callback');
     assert.equal(classifyUpdate(update({ callback_query: { ...callback, data: undefined } })).kind, 'ignore');
   });
+
+  test('ignores a message or a button tap whose chat id is not an integer, as no storage key may hold one', () => {
+    for (const id of ['../settings/chats/1', '42', 1.5, null, undefined, 2 ** 60]) {
+      const chat = { id, type: 'private' };
+      assert.equal(classifyUpdate(update({ message: message({ chat }) })).kind, 'ignore', `message in chat ${String(id)}`);
+      const callback = { id: 'q1', from: { id: 1, is_bot: false, first_name: 'A' }, chat_instance: 'c', message: message({ chat }), data: 'voice:Joanna' };
+      assert.deepEqual(classifyUpdate(update({ callback_query: callback })), { kind: 'ignore', reason: 'callback query without chat' }, `tap in chat ${String(id)}`);
+    }
+  });
 });

@@ -39,23 +39,25 @@ describe('/voice', () => {
     assert.ok(menuButtons(bot, 2).some((b) => b.text === '✓ Matthew'), 'the menu ticks the choice');
   });
 
-  test('a tap moves the tick: the bot edits the menu\'s keyboard, and a failed edit costs nothing but a warning', async () => {
+  test('a tap updates the menu: the bot edits its "Now:" line and moves the tick; a failed edit costs nothing but a warning', async () => {
     const bot = new TestBot();
     await bot.say(5, '/voice');
     const menu = bot.telegram.sent('sendMessage', 5).at(-1)!;
     const message = { ...(menu.result as object), reply_markup: menu.params.reply_markup } as never;
     const tap = (data: string, id: string) => ({ update_id: Number(id), callback_query: { id, from: { id: 5, is_bot: false, first_name: 'T' }, chat_instance: 'c', message, data } }) as never;
     await bot.deliver(tap('voice:Matthew', '501'));
-    const edit = bot.telegram.calls.findLast((c) => c.method === 'editMessageReplyMarkup')!;
+    const edit = bot.telegram.calls.findLast((c) => c.method === 'editMessageText')!;
     assert.equal(edit.params.message_id, (menu.result as { message_id: number }).message_id);
+    assert.match(String(menu.params.text), /Now: automatic/);
+    assert.equal(edit.params.text, String(menu.params.text).replace(/Now: .*$/, 'Now: Matthew.'), 'the same menu, now naming the choice');
     const buttons = (edit.params.reply_markup as { inline_keyboard: InlineKeyboardButton.CallbackButton[][] }).inline_keyboard.flat();
     assert.ok(buttons.some((b) => b.text === '✓ Matthew'));
     assert.ok(buttons.some((b) => b.text === 'Automatic'), 'Automatic is no longer ticked');
 
-    bot.telegram.failNext('editMessageReplyMarkup', { error_code: 400, description: 'Bad Request: message is not modified' });
+    bot.telegram.failNext('editMessageText', { error_code: 400, description: 'Bad Request: message is not modified' });
     const { final } = await bot.deliver(tap('voice:auto', '502'));
     assert.equal(final.outcome, 'text_sent');
-    assert.ok(bot.logs.some((l) => l.message === 'voice menu not updated'));
+    assert.ok(bot.logs.some((l) => l.message === 'menu not updated'));
     assert.deepEqual(await bot.settings.get(5), {});
   });
 

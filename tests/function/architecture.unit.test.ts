@@ -71,16 +71,16 @@ describe('function/src', () => {
   });
 
   // The entry points wrap the handler: index.ts for Lambda, tools/dev.ts for `make dev`, which turns
-  // long-polled updates into the events API Gateway would send.
-  test('only the entry points (index.ts, tools/dev.ts) know the API Gateway event types (aws-lambda)', () => {
-    assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts', 'worker.ts']);
+  // long-polled updates into the events API Gateway would send (built by tools/proxy-event.ts); worker.ts for the job queue's SQS events.
+  test('only the entry points (index.ts, worker.ts, tools/dev.ts) and the event builder know the Lambda event types (aws-lambda)', () => {
+    assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts', 'tools/proxy-event.ts', 'worker.ts']);
   });
 
-  // tools/dev.ts checks, before it starts, that the bucket it was given exists (HeadBucket);
+  // tools/dev-setup.ts checks, before `make dev` starts, that the bucket it was given exists (HeadBucket);
   // lambda-credentials.ts is the Lambda bundle's credential provider (tsup.config.ts).
   test('only the ports implementations (storage/, speech/polly.ts), the secret reader, the credentials and the dev tool import the AWS SDK', () => {
     const allowed = (file: string) =>
-      file.startsWith('storage/') || file === 'speech/polly.ts' || file === 'secrets.ts' || file === 'lambda-credentials.ts' || file === 'tools/dev.ts';
+      file.startsWith('storage/') || file === 'speech/polly.ts' || file === 'secrets.ts' || file === 'lambda-credentials.ts' || file === 'tools/dev-setup.ts';
     const sdk = /^@(aws-sdk|smithy)\//;
     const sdkUsers = importersOf(sdk);
     assert.ok(sdkUsers.includes('storage/ledger.ts') && sdkUsers.includes('speech/polly.ts'), `the implementations themselves are seen: ${sdkUsers.join(', ')}`);
@@ -110,5 +110,31 @@ describe('function/src', () => {
 
   test('never imports local/, tests/ or bench/', () => {
     assert.deepEqual(importersOf(/^(local|tests|bench)\//), []);
+  });
+});
+
+// The stand-ins (local S3, Polly, the Telegram emulator, the API Gateway adapter, the demo) are read
+// by tests, the bench and the demo; they never read those back.
+describe('local/', () => {
+  const LOCAL = 'local/';
+  const local = importGraph(ROOT, LOCAL);
+
+  test('is read whole: the graph holds the emulator, the stand-ins and the stack', () => {
+    for (const file of ['stack.ts', 'telegram/emulator.ts', 'telegram/state.ts', 's3/server.ts', 'apigateway/adapter.ts']) assert.ok(local.has(LOCAL + file), `${file} was read`);
+  });
+
+  test('every relative import names a file that exists', () => {
+    const exists = (target: string) => local.has(target) || graph.has(target) || target.endsWith('.json');
+    const missing = [...local].flatMap(([file, edges]) => edges.filter((edge) => edge.target && !exists(edge.target)).map((edge) => `${file} -> ${edge.specifier}`));
+    assert.deepEqual(missing, []);
+  });
+
+  test('has no import cycles, type-only imports included', () => {
+    assert.deepEqual(findCycles(fileArrows(local)), []);
+  });
+
+  test('never imports tests/ or bench/', () => {
+    const outward = [...local].flatMap(([file, edges]) => edges.filter((edge) => edge.target && /^(tests|bench)\//.test(edge.target)).map((edge) => `${file} -> ${edge.specifier}`));
+    assert.deepEqual(outward, []);
   });
 });

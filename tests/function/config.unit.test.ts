@@ -51,6 +51,16 @@ describe('reading the configuration', () => {
     assert.throws(() => readConfig({ ...local, VOICE_NAME: generativeOnly.id }), /is not a standard or neural Polly voice/);
   });
 
+  test('sends the bot token over plain http:// only to this machine', () => {
+    for (const url of ['https://api.telegram.org', 'https://bot-api.example.com:8443/', 'http://127.0.0.1:8081', 'http://localhost:8081', 'http://[::1]:8081', 'http://127.1:9']) {
+      assert.equal(readConfig({ ...local, TELEGRAM_API_URL: url }).telegramApiUrl, url.replace(/\/+$/, ''), url);
+    }
+    for (const url of ['http://api.telegram.org', 'http://10.0.0.5:8081', 'http://localhost.example.com', 'http://localhost@example.com', 'http://127.0.0.1.nip.io']) {
+      assert.throws(() => readConfig({ ...local, TELEGRAM_API_URL: url }), /TELEGRAM_API_URL must use https:\/\/ .*clear text.*localhost, 127\.x\.x\.x and \[::1\]/, url);
+    }
+    for (const url of ['ftp://x', 'api.telegram.org', 'https://']) assert.throws(() => readConfig({ ...local, TELEGRAM_API_URL: url }), /TELEGRAM_API_URL is not an http\(s\) URL/, url);
+  });
+
   test('asks for credentials when neither the ARN nor both local values are set', () => {
     assert.throws(() => readConfig({ ...local, TELEGRAM_WEBHOOK_SECRET: '' }), /BOT_SECRET_ARN is required/);
     assert.throws(() => readConfig({ ...local, BOT_SECRET_ARN: 'arn:aws:s3:::bucket' }), /BOT_SECRET_ARN is not a Secrets Manager secret ARN/);
