@@ -147,6 +147,20 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
   /** The deployed package, unzipped: both doors run from it. */
   let deployedDir: string | undefined;
 
+  /** A deployed function's own environment, as Lambda gives it, pointed at the stand-ins: moto for AWS, the local Polly, the emulator. */
+  const deployedEnv = (variables: Record<string, string>) => ({
+    PATH: process.env.PATH!,
+    ...variables,
+    ...moto.env,
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+    AWS_ENDPOINT_URL_POLLY: polly.endpoint,
+    AWS_ENDPOINT_URL_SQS: moto.endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    TELEGRAM_API_URL: tg.url,
+    NODE_TLS_REJECT_UNAUTHORIZED: '0',
+  });
+
   const tf = async (args: string[], ok?: number[]) => {
     const r = await ws.must(args, { env, ...(ok && { ok }) });
     terraformOutput += r.stdout + r.stderr;
@@ -401,18 +415,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     await clients.s3.send(new DeleteBucketPolicyCommand({ Bucket: String(outputs.bucket_name!.value) }));
 
     served = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/terraform/lib/serve-deployed.ts'), dir], {
-      env: {
-        PATH: process.env.PATH!,
-        ...fn.Configuration!.Environment!.Variables,
-        ...moto.env,
-        AWS_ENDPOINT_URL_S3: moto.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
-        AWS_ENDPOINT_URL_POLLY: polly.endpoint,
-        AWS_ENDPOINT_URL_SQS: moto.endpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        TELEGRAM_API_URL: tg.url,
-        NODE_TLS_REJECT_UNAUTHORIZED: '0',
-      },
+      env: deployedEnv(fn.Configuration!.Environment!.Variables!),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     deployedDir = dir;
@@ -466,18 +469,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     // Lambda's side: the deployed worker.mjs with the worker function's own environment, fed by the local mapping from moto's queue.
     const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: `${NAME}-worker` }));
     worker = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/terraform/lib/serve-worker.ts'), deployedDir!, queueUrl, queueArn, String(fn.Configuration!.Timeout)], {
-      env: {
-        PATH: process.env.PATH!,
-        ...fn.Configuration!.Environment!.Variables,
-        ...moto.env,
-        AWS_ENDPOINT_URL_S3: moto.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
-        AWS_ENDPOINT_URL_POLLY: polly.endpoint,
-        AWS_ENDPOINT_URL_SQS: moto.endpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        TELEGRAM_API_URL: tg.url,
-        NODE_TLS_REJECT_UNAUTHORIZED: '0',
-      },
+      env: deployedEnv(fn.Configuration!.Environment!.Variables!),
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const voice = await tg.waitForSent((m) => m.chat_id === chatId && m.kind === 'voice', 30_000);

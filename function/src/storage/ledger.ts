@@ -55,21 +55,22 @@ export class S3UpdateLedger implements UpdateLedger {
     return { status: 'leased', attempt: next.attempt };
   }
 
-  async complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
-    const done: LeaseRecord = { state: 'done', attempt: lease.attempt, until: lease.until, owner: lease.token };
-    const key = recordKey(entry);
-    if ((await this.put(key, done, { IfMatch: lease.token }, signal)) !== undefined) return true;
-    // The SDK may have retried our own put after its answer was lost.
-    const { record } = await this.read(key, signal);
-    return record?.state === 'done' && record.owner === lease.token;
+  complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'done', signal);
   }
 
-  async handOff(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
-    const queued: LeaseRecord = { state: 'queued', attempt: lease.attempt, until: lease.until, owner: lease.token };
+  handOff(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'queued', signal);
+  }
+
+  /** Ends our lease as "done" or "queued": `If-Match` on our own ETag, so a takeover's record is never overwritten. */
+  private async release(entry: LedgerEntry, lease: Lease, state: 'done' | 'queued', signal?: AbortSignal): Promise<boolean> {
+    const released: LeaseRecord = { state, attempt: lease.attempt, until: lease.until, owner: lease.token };
     const key = recordKey(entry);
-    if ((await this.put(key, queued, { IfMatch: lease.token }, signal)) !== undefined) return true;
+    if ((await this.put(key, released, { IfMatch: lease.token }, signal)) !== undefined) return true;
+    // The SDK may have retried our own put after its answer was lost.
     const { record } = await this.read(key, signal);
-    return record?.state === 'queued' && record.owner === lease.token;
+    return record?.state === state && record.owner === lease.token;
   }
 
   /** Counts up to MARKER_COUNT_MAX_KEYS, far above any limit we count to. */

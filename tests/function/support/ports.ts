@@ -121,20 +121,20 @@ export class InMemoryLedger implements UpdateLedger {
   }
 
   async handOff(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
-    signal?.throwIfAborted();
-    this.faults.take('handOff');
-    const record = this.records.get(`${entry.kind}:${entry.updateId}`);
-    if (record?.version !== lease.token) return false;
-    Object.assign(record, { state: 'queued', version: `v${++this.versions}` });
-    return true;
+    return this.release(entry, lease, 'queued', 'handOff', signal);
   }
 
   async complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'done', 'complete', signal);
+  }
+
+  /** Ends a lease that is still ours (its version unchanged) as "done" or "queued". */
+  private release(entry: LedgerEntry, lease: Lease, state: 'done' | 'queued', op: 'complete' | 'handOff', signal?: AbortSignal): boolean {
     signal?.throwIfAborted();
-    this.faults.take('complete');
+    this.faults.take(op);
     const record = this.records.get(`${entry.kind}:${entry.updateId}`);
     if (record?.version !== lease.token) return false;
-    Object.assign(record, { state: 'done', version: `v${++this.versions}` });
+    Object.assign(record, { state, version: `v${++this.versions}` });
     return true;
   }
 
