@@ -68,6 +68,7 @@ export async function answerBatch(deps: BotDeps & { jobQueue: JobQueue }, event:
     const receive = Number(record.attributes.ApproximateReceiveCount) || 1;
     // Not enough time left for a job: the rest comes back at once, for the next invocation.
     if (deadline.remainingMs() < WORKER_JOB_MIN_MS) {
+      log.warn('job handed back: too little time left in this invocation', { message_id: record.messageId, remaining_ms: deadline.remainingMs() });
       await later(record, 0);
       continue;
     }

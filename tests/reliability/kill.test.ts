@@ -197,10 +197,10 @@ describe('SIGKILL at each step, then redeliveries like Telegram into a fresh pro
 });
 
 /** The worker's Lambda timeout: its jobs' deadline, so their leases are this plus LEASE_GRACE_MS. */
-const WORKER_TIMEOUT_S = 6;
+const WORKER_TIMEOUT_S = 10;
 /**
  * The job queue's visibility timeout: Terraform makes it 6 x the worker's timeout; twice is enough here
- * (a dead worker's lease, 7 s, has expired when its job comes back) and keeps each story short.
+ * (a dead worker's lease, 11 s, has expired when its job comes back) and keeps each story short.
  */
 const VISIBILITY_S = 2 * WORKER_TIMEOUT_S;
 
@@ -315,8 +315,9 @@ describe('SIGKILL of the worker at each step of a queued job, then the job again
       else assert.equal(voices().length, 1, `exactly one voice: ${story}`);
       assert.equal(sqs.messages('jobs').length, 0, `the job is deleted: ${story}`);
       assert.equal(sqs.messages('jobs-dead-letter').length, 0, 'nothing reached the dead-letter queue');
-      // The job came back after the visibility timeout (receive 2) to a fresh worker.
-      assert.ok(jobs.some((line) => line.receive === 2), story);
+      // The job came back after the visibility timeout to a fresh worker (receive 2, or 3 when a cold
+      // start on a busy machine left that invocation too little time and it handed the job straight back).
+      assert.ok(jobs.some((line) => Number(line.receive) >= 2), story);
       if (!/after "done"/.test(point.name)) assert.ok(jobs.some((line) => line.lease === 'taken_over' && line.outcome === 'voice_sent'), story);
     });
   }
