@@ -6,8 +6,8 @@ import { say } from './commands/say.ts';
 import { speed, SPEED_CALLBACK_PREFIX, speedButton } from './commands/speed.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
-import { DEADLINE_RESERVE_MS } from './constants.ts';
-import type { BotConfig, BotDeps, Deadline, LedgerEntry, ReplyCall, UpdateContext } from './context.ts';
+import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
+import type { BotConfig, BotDeps, Deadline, LedgerEntry, QueuedJob, ReplyCall, UpdateContext } from './context.ts';
 import type { Outcome } from './facts.ts';
 import { answerInline } from './inline/answer.ts';
 import { settlingMessenger, silentClaim } from './lease.ts';
@@ -15,6 +15,7 @@ import { MESSAGES } from './messages.ts';
 import { apologize, replyText, textReply } from './replies.ts';
 import { classifyUpdate, type Command, type Intent } from './updates.ts';
 import { claimJob, overRateLimit, runJob, type Finished } from './voice/job.ts';
+import { backToQueue, toJobQueue, type Later } from './voice/later.ts';
 import { prepareSpeech, speak, type PreparedSpeech } from './voice/speak.ts';
 
 /** A command answered under a claim: it speaks, or changes the chat's settings. */
@@ -28,9 +29,15 @@ const WORDS: Record<string, CommandWords> = { start, help };
 /**
  * What became of an update, for the door to answer with: it is dealt with (`done`); its answer is one
  * Bot API call the door is to carry or make (`reply`); or another attempt holds it and may have died
- * with it, so whoever delivered it must come back later (`busy`).
+ * with it, so whoever delivered it must come back later (`busy`), best once its lease ends (`until`).
  */
-export type BotAnswer = { kind: 'done' } | { kind: 'reply'; call: ReplyCall } | { kind: 'busy' };
+export type BotAnswer = { kind: 'done' } | { kind: 'reply'; call: ReplyCall } | { kind: 'busy'; until?: number };
+
+/** How the door met the update: first (the webhook), or out of the job queue (the worker), and its way to keep a voice for later. */
+interface Door {
+  fromQueue?: boolean;
+  later?: Later;
+}
 
 type Handled = Finished<BotAnswer>;
 
@@ -51,8 +58,34 @@ interface Said {
 /** Handles one verified update as a job, with its one log line. Never throws: a failure is `done` too, since a redelivery would fail the same way. */
 export async function answerUpdate(deps: BotDeps, update: Update, deadline: Deadline): Promise<BotAnswer> {
   const chatId = update.message?.chat?.id ?? update.callback_query?.message?.chat.id;
-  const { result } = await runJob(deps, { subject: 'update', updateId: update.update_id, chatId }, deadline, (ctx) => handleUpdate(ctx, update));
+  const later = deps.jobQueue && toJobQueue(deps.jobQueue, update);
+  const { result } = await runJob(deps, { subject: 'update', updateId: update.update_id, chatId }, deadline, (ctx) => handleUpdate(ctx, update, { ...(later && { later }) }));
   return result ?? DONE;
+}
+
+/** What the worker's door makes of a queued job: finished (delete it), or back to the queue for later. */
+export type QueuedAnswer = { kind: 'done' } | { kind: 'later'; why: 'throttled' | 'busy'; until?: number };
+
+/**
+ * Answers a job the webhook queued, as a job of its own with its own log line: the same gates but the
+ * rate limit (the webhook counted it), its lease taken from the queue. On its last receive a voice
+ * Polly still refuses is apologized for rather than left to the dead-letter queue.
+ */
+export async function answerQueuedJob(deps: BotDeps, { update }: QueuedJob, deadline: Deadline, { receive, lastReceive }: { receive: number; lastReceive: boolean }): Promise<QueuedAnswer> {
+  const message = update.message;
+  const finished = await runJob(deps, { subject: 'job', updateId: update.update_id, chatId: message?.chat.id }, deadline, (ctx) => {
+    ctx.trace.note({ receive });
+    return handleUpdate(ctx, update, { fromQueue: true, ...(!lastReceive && { later: backToQueue }) });
+  });
+  if (finished.outcome === 'queued') return { kind: 'later', why: 'throttled' };
+  if (finished.result?.kind === 'busy') return { kind: 'later', why: 'busy', ...(finished.result.until && { until: finished.result.until }) };
+  // Answered here (a voice, a short text or the apology): the ✍ the webhook set has done its work.
+  if (message && ['voice_sent', 'text_sent', 'failed'].includes(finished.outcome)) {
+    await deps.telegram
+      .call('setMessageReaction', { chat_id: message.chat.id, message_id: message.message_id, reaction: [] }, { deadline, reserveMs: FINAL_REPLY_RESERVE_MS })
+      .catch((error: unknown) => deps.log.warn('queued reaction not removed', { update_id: update.update_id, error }));
+  }
+  return { kind: 'done' };
 }
 
 /**
@@ -61,7 +94,7 @@ export async function answerUpdate(deps: BotDeps, update: Update, deadline: Dead
  * (docs/reliability.md). Before anything else is said or synthesized, three gates: the allowlist,
  * exactly-once delivery across containers, and the per-chat rate limit.
  */
-async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled> {
+async function handleUpdate(ctx: UpdateContext, update: Update, { fromQueue = false, later }: Door): Promise<Handled> {
   const intent = classifyUpdate(update);
   if (intent.kind === 'ignore') return handled('ignored', intent.reason);
   // A keystroke costs no synthesis and no ledger write: the signed voice URL is gated when fetched.
@@ -87,25 +120,29 @@ async function handleUpdate(ctx: UpdateContext, update: Update): Promise<Handled
   const entry: LedgerEntry =
     claimed.kind === 'callback' ? { updateId: update.update_id, kind: 'callback' } : { updateId: update.update_id, kind: 'message', chatId, date: message.date };
   // Reads the answer needs run while the claim is on the network; dropped if the update is not ours.
-  const early = readAhead(ctx, claimed, entry, signal);
+  const early = readAhead(ctx, claimed, entry, signal, fromQueue);
   let admission;
   try {
-    admission = await claimJob(ctx, entry, signal);
+    admission = await claimJob(ctx, entry, signal, { fromQueue });
   } catch (error) {
     // The ledger is unreachable: nothing can be stored or sent, but the user hears why.
     if (claimed.kind !== 'callback') await apologize(ctx, message);
     throw error;
   }
   if (!admission.ours) {
-    const { reason, busy } = silentClaim(admission.claim);
-    return { outcome: 'ignored', reason, result: busy ? { kind: 'busy' } : DONE };
+    const { reason, busy, until } = silentClaim(admission.claim);
+    return { outcome: 'ignored', reason, result: busy ? { kind: 'busy', ...(until && { until }) } : DONE };
   }
   const { lease } = admission;
+  let answer: Handled | undefined;
   try {
-    return await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, lease) }, claimed, message, early);
+    answer = await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, lease), ...(later && { later }) }, claimed, message, early);
+    return answer;
   } finally {
-    // Every outcome, silent ones and failures included, is final: a redelivery finds it done.
-    await lease.settle();
+    // A job kept for later is handed to the queue, where only the worker's claim takes it. Every other
+    // outcome, silent ones and failures included, is final: a redelivery finds it done.
+    if (answer?.outcome === 'queued') await lease.handOff();
+    else await lease.settle();
   }
 }
 
@@ -144,9 +181,10 @@ interface ReadAhead {
   speech?: PreparedSpeech;
 }
 
-function readAhead(ctx: UpdateContext, intent: ClaimedIntent, entry: LedgerEntry, signal: AbortSignal): ReadAhead {
+function readAhead(ctx: UpdateContext, intent: ClaimedIntent, entry: LedgerEntry, signal: AbortSignal, fromQueue: boolean): ReadAhead {
   // A message counts towards its chat's limit in the minute of its own date, so a redelivery counts the same.
-  const counted = entry.kind === 'message' && ctx.config.rateLimitPerMinute > 0;
+  // A queued job passed the limit at the webhook; counted again, later messages of its minute would count against it.
+  const counted = entry.kind === 'message' && ctx.config.rateLimitPerMinute > 0 && !fromQueue;
   return {
     ...(counted && { count: ahead(ctx.ledger.countInMinute(entry, signal)) }),
     ...(intent.kind === 'speak' && { speech: prepareSpeech(ctx, intent.message, intent.text) }),

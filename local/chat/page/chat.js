@@ -236,6 +236,13 @@ const handlers = {
     renderMessage(from, message, inline_update_id ?? state.updateOfMessage.get(message.reply_to_message?.message_id));
   },
   action: ({ action }) => setStatus(action),
+  // The bot's reaction on the user's message (✍: queued, being worked on), as Telegram shows it under the bubble.
+  reaction({ message_id, emoji }) {
+    const bubble = state.rows.get(message_id)?.querySelector('.bubble');
+    if (!bubble) return;
+    bubble.querySelector('.reaction')?.remove();
+    if (emoji.length) bubble.append(el('span', 'reaction', emoji.join('')));
+  },
   toast: ({ text }) => showToast(text),
   log({ line, brief }) {
     renderLog(line, brief);

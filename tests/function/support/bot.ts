@@ -14,7 +14,8 @@ import { Deadline } from '../../../function/src/deadline.ts';
 import { VoiceLinks } from '../../../function/src/inline/links.ts';
 import { serveVoiceLink } from '../../../function/src/inline/serve.ts';
 import { Logger } from '../../../function/src/log.ts';
-import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
+import { answerBatch } from '../../../function/src/worker.ts';
+import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryJobQueue, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
 
 /** The statuses index.ts answers the voice route's outcomes with (checked against the built bundle in tests/e2e/inline.test.ts). */
 const VOICE_ROUTE_STATUS = { forbidden: 403, too_big: 413, refused: 429, failed: 500 } as const;
@@ -62,8 +63,12 @@ export class TestBot {
   /** What the container remembers between updates: Telegram file_ids. */
   private fileIds = new BoundedCache<string, string>(FILE_ID_CACHE_SIZE);
 
-  constructor(env: Record<string, string> = {}, { budget = new InMemoryBudget() }: { budget?: InMemoryBudget } = {}) {
+  /** The job queue, when the bot has one (JOB_QUEUE_URL); its worker is `work`. */
+  readonly jobQueue?: InMemoryJobQueue;
+
+  constructor(env: Record<string, string> = {}, { budget = new InMemoryBudget(), jobQueue }: { budget?: InMemoryBudget; jobQueue?: InMemoryJobQueue } = {}) {
     this.budget = budget;
+    if (jobQueue) this.jobQueue = jobQueue;
     this.config = readConfig({ S3_BUCKET_NAME: 'voicebot-unit', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, START_MESSAGE, LOG_LEVEL: 'DEBUG', ...env });
   }
 
@@ -114,8 +119,36 @@ export class TestBot {
       synthesizer: port('synthesizer', this.synthesizer),
       budget: port('budget', this.budget),
       telegram: port('telegram', this.telegram),
+      ...(this.jobQueue && { jobQueue: this.jobQueue }),
     };
     return { lines, deps, portCalls };
+  }
+
+  /**
+   * One invocation of the worker, as Lambda's event source mapping makes it: a batch of the visible
+   * jobs through worker.ts's answerBatch, then every job it did not name in batchItemFailures deleted.
+   * Returns the batch's job lines and the message ids that come back.
+   */
+  async work({ batchSize = 5, jobMaxReceives, lambdaTimeoutMs = 60_000 }: { batchSize?: number; jobMaxReceives?: number; lambdaTimeoutMs?: number } = {}): Promise<{ lines: LogLine[]; back: string[]; received: number }> {
+    const queue = this.jobQueue!;
+    const batch = queue.receive(batchSize);
+    if (!batch.length) return { lines: [], back: [], received: 0 };
+    const { lines, deps } = this.container();
+    const Records = batch.map((job) => ({
+      messageId: job.messageId,
+      receiptHandle: job.handle!,
+      body: job.body,
+      attributes: { ApproximateReceiveCount: String(job.receives), SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:voicebot-jobs',
+      awsRegion: 'eu-west-1',
+    }));
+    const { batchItemFailures } = await answerBatch({ ...deps, jobQueue: queue }, { Records }, new Deadline(Date.now() + lambdaTimeoutMs), jobMaxReceives);
+    const back = batchItemFailures.map((f) => f.itemIdentifier);
+    for (const job of batch) if (!back.includes(job.messageId)) queue.delete(job.messageId);
+    return { lines: lines.filter((line) => /^job (handled|failed)$/.test(String(line.message))), back, received: batch.length };
   }
 
   /** Telegram fetching a voice URL from the GET route: the status index.ts answers with, the audio, and the one log line. */
