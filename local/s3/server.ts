@@ -2,9 +2,13 @@
  * A local S3 (s3rver) for tests and the demo: path-style, signed with its fixed credentials,
  * storing objects in a temporary directory that disappears on close.
  *
- * A small proxy in front of s3rver adds two things real S3 does and the bot relies on:
+ * A small proxy in front of s3rver adds three things real S3 does and the bot relies on:
+ * - atomic objects: s3rver rewrites an object's file in place, so a read that overlaps a write of
+ *   the same key can answer a length it does not send, or bytes that do not match the ETag; here the
+ *   requests to one key take turns, reads together and each write alone (store.ts makes a write
+ *   whole before s3rver answers it);
  * - conditional PutObject, `If-None-Match: *` and `If-Match: <etag>` (conditions.ts has the rules):
- *   conditional puts to one key are serialised, and the key is checked before the put goes through;
+ *   the key is checked in the put's own turn, before the put goes through;
  * - suffix ranges (`Range: bytes=-N`, the last N bytes), which s3rver reads as `bytes=0-N`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +18,9 @@ import S3rver from 's3rver';
 import { EventEmitter, once } from 'node:events';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import { conditionalPutRefusal, isConditionalPut, unquoteEtag } from './conditions.ts';
+import { putObjectsWhole } from './store.ts';
 
 export interface S3Options {
   port?: number;
@@ -75,6 +81,30 @@ function sendS3Error(req: IncomingMessage, res: ServerResponse, { status, code }
   else req.once('end', answer).once('error', () => res.destroy());
 }
 
+/**
+ * Turns on keys: a read waits for the writes queued before it, a write for every read and write
+ * queued before it. A turn lasts until its job settles.
+ */
+function keyTurns() {
+  const keys = new Map<string, { write: Promise<void>; reads: Promise<void>[]; waiting: number }>();
+  return (key: string, kind: 'read' | 'write', job: () => Promise<void>): Promise<void> => {
+    const queue = keys.get(key) ?? { write: Promise.resolve(), reads: [], waiting: 0 };
+    keys.set(key, queue);
+    queue.waiting++;
+    const turn = (kind === 'read' ? queue.write : Promise.all([queue.write, ...queue.reads])).then(job);
+    const over = turn.then(
+      () => {},
+      () => {},
+    );
+    if (kind === 'read') queue.reads.push(over);
+    else [queue.write, queue.reads] = [over, []];
+    void over.then(() => {
+      if (--queue.waiting === 0) keys.delete(key);
+    });
+    return turn;
+  };
+}
+
 interface ProxyOptions {
   upstreamPort: number;
   port: number;
@@ -84,9 +114,9 @@ interface ProxyOptions {
   randomFaults?: S3Options['randomFaults'];
 }
 
-/** Listens on `port` (0: any) and forwards everything to s3rver, enforcing `If-None-Match: *` and `If-Match` on puts. */
+/** Listens on `port` (0: any) and forwards everything to s3rver, a key's requests in turns, enforcing `If-None-Match: *` and `If-Match` on puts. */
 async function startConditionalWriteProxy({ upstreamPort, port, requests, faults, events, randomFaults }: ProxyOptions): Promise<Server> {
-  const locks = new Map<string, Promise<unknown>>();
+  const inTurn = keyTurns();
   const forward = (req: IncomingMessage, res: ServerResponse, recorded: RecordedS3Request) =>
     new Promise<void>((resolve) => {
       // A queued request whose client gave up while it waited for its key's turn.
@@ -97,7 +127,9 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
       const upstream = request({ host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers }, (answer) => {
         events.emit('stored', recorded);
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        // An answer that breaks off midway reaches the client as a broken connection, which it can
+        // retry, not as a body that stops short of its Content-Length, which it would wait on forever.
+        pipeline(answer, res, () => {});
       });
       // 'close' comes after the answer is sent and also when the client goes away mid-answer: either
       // way the key's turn is over (waiting for 'finish' alone held the key forever after an abort).
@@ -122,7 +154,7 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
         .end();
     });
   const sizeOf = async (path: string) => (await head(path))?.size;
-  const proxy = createServer(async (req, res) => {
+  const proxy = createServer((req, res) => {
     const recorded: RecordedS3Request = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0 };
     requests.push(recorded);
     res.once('finish', () => (recorded.status = res.statusCode));
@@ -136,30 +168,20 @@ async function startConditionalWriteProxy({ upstreamPort, port, requests, faults
     if (randomFaults && Math.random() < randomFaults.rate) return sendS3Error(req, res, { method: '*', ...randomFaults });
     const faultIndex = faults.findIndex((f) => (f.method === '*' || f.method === recorded.method) && (!f.path || f.path.test(recorded.path)));
     if (faultIndex >= 0) return sendS3Error(req, res, faults.splice(faultIndex, 1)[0]!);
-    const suffix = req.method === 'GET' ? /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '')) : null;
-    if (suffix) {
-      const size = await sizeOf((req.url ?? '/').split('?')[0]!).catch(() => undefined);
-      if (size) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
-      return void forward(req, res, recorded);
-    }
-    const conditional = req.method === 'PUT' && isConditionalPut(req.headers);
-    if (!conditional && req.method !== 'GET') return void forward(req, res, recorded);
     const path = (req.url ?? '/').split('?')[0]!;
-    const previous = locks.get(path) ?? Promise.resolve();
-    // S3 reads are atomic; s3rver's are not while it rewrites a file, so a read waits for the key's
-    // conditional puts in progress — but holds nobody up itself: a slow or abandoned reader must not.
-    if (!conditional) return void previous.then(() => forward(req, res, recorded));
-    const turn = previous.then(async () => {
-      const refusal = conditionalPutRefusal(req.headers, (await head(path))?.etag);
+    const suffix = req.method === 'GET' ? /^bytes=-(\d+)$/.exec(String(req.headers.range ?? '')) : null;
+    const conditional = req.method === 'PUT' && isConditionalPut(req.headers);
+    const reads = req.method === 'GET' || req.method === 'HEAD';
+    inTurn(path, reads ? 'read' : 'write', async () => {
+      if (suffix) {
+        const size = await sizeOf(path).catch(() => undefined);
+        if (size) req.headers.range = `bytes=${Math.max(0, size - Number(suffix[1]))}-${size - 1}`;
+      }
+      const refusal = conditional && conditionalPutRefusal(req.headers, (await head(path))?.etag);
       if (!refusal) return forward(req, res, recorded);
       req.resume();
       res.writeHead(refusal.status, { 'content-type': 'application/xml' }).end(refusal.body);
-    });
-    const settled = turn.catch(() => res.destroy());
-    locks.set(path, settled);
-    void settled.then(() => {
-      if (locks.get(path) === settled) locks.delete(path);
-    });
+    }).catch(() => res.destroy());
   });
   proxy.listen(port, '127.0.0.1');
   await once(proxy, 'listening');
@@ -175,6 +197,7 @@ export async function startS3({ port = 0, directory, buckets, randomFaults }: S3
     directory: dataDirectory,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  putObjectsWhole(server.store);
   const address = await server.run();
   const requests: RecordedS3Request[] = [];
   const faults: S3Fault[] = [];
