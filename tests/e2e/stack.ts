@@ -29,8 +29,8 @@ export interface Stack extends LocalStack {
   requestCounts(): { s3: number; polly: number; botApi: number };
 }
 
-export async function startStack({ env = {}, polly }: { env?: Record<string, string>; polly?: PollyOptions } = {}): Promise<Stack> {
-  const stack = await startLocalStack({ token: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET, bucket: BUCKET, startMessage: START_MESSAGE, env, ...(polly && { polly }) });
+export async function startStack({ env = {}, polly, queue }: { env?: Record<string, string>; polly?: PollyOptions; queue?: false } = {}): Promise<Stack> {
+  const stack = await startLocalStack({ token: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET, bucket: BUCKET, startMessage: START_MESSAGE, env, ...(polly && { polly }), ...(queue === false && { queue }) });
   const { telegram, s3 } = stack;
   const s3Client = new S3Client({ region: 'eu-west-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
   const closeStack = stack.close;
