@@ -34,6 +34,8 @@ syncBuiltinESMExports();
 const files = readdirSync(TESTS, { recursive: true, encoding: 'utf8' })
   .filter((path) => path.endsWith('.unit.test.ts') && !path.split('/').includes('node_modules'))
   .sort();
+/** A file that takes longer has hung (the slowest takes seconds); the Makefile's --test-force-exit then ends the run. */
+const FILE_TIMEOUT_MS = 120_000;
 // One suite per file, as node --test reports them: a failure names its file, and a file's top-level
 // hooks (before, afterEach …) stay within that file.
-for (const file of files) describe(`tests/${file}`, () => import(pathToFileURL(join(TESTS, file)).href));
+for (const file of files) describe(`tests/${file}`, { timeout: FILE_TIMEOUT_MS }, () => import(pathToFileURL(join(TESTS, file)).href));
