@@ -27,7 +27,7 @@ const shared = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'function/src/index.ts' },
+    entry: { index: 'function/src/index.ts', worker: 'function/src/worker.ts' },
     esbuildOptions(options) {
       options.alias = { '@aws-sdk/credential-provider-node': './function/src/lambda-credentials.ts' };
     },

@@ -181,7 +181,7 @@ export async function startFakes({ defaultAudio }: { defaultAudio: Buffer }): Pr
       const chat = { id: chatId, type: 'private', first_name: 'Bench' };
       const sent = { message_id: ++messageId, date: Math.floor(Date.now() / 1000), chat };
       const result =
-        method === 'sendChatAction' ? true
+        method === 'sendChatAction' || method === 'answerInlineQuery' ? true
         : method === 'getMe' ? { id: 1, is_bot: true, first_name: 'Bench', username: 'bench_bot' }
         // Telegram answers a voice with its file_id, which the bot keeps to resend the same audio.
         : method === 'sendVoice' ? { ...sent, voice: { file_id: `bench-voice-${messageId}`, file_unique_id: `u${messageId}`, duration: 1 } }

@@ -3,9 +3,12 @@
  * adapter into several containers (child processes serving dist/index.mjs), with Polly's neural
  * quota enforced by the Polly stand-in and 1% of S3 requests answered 503 SlowDown. Some updates are
  * delivered twice at once (duplicates), some again after their 200 (redeliveries); every failed
- * delivery is redelivered like Telegram does. Measures and prints; asserts nothing.
+ * delivery is redelivered like Telegram does. Twice: with the job queue (the local SQS, the worker
+ * bundle dist/worker.mjs polled in a child process at the mapping's maximum concurrency) and without
+ * it (what the webhook cannot finish is apologized for). Measures and prints; asserts nothing.
  *
- * Knobs: BENCH_LOAD_CONTAINERS (default 4), BENCH_LOAD_CHATS (100), BENCH_LOAD_PER_CHAT (5).
+ * Knobs: BENCH_LOAD_CONTAINERS (default 4), BENCH_LOAD_CHATS (100), BENCH_LOAD_PER_CHAT (5),
+ * BENCH_LOAD_QUEUE (both | on | off, default both).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -16,6 +19,8 @@ import { encodeOggOpus } from '../local/audio/ogg-opus-encoder.ts';
 import { localFunctionEnv } from '../local/function-env.ts';
 import { startPolly } from '../local/polly/server.ts';
 import { startS3 } from '../local/s3/server.ts';
+import { createJobQueues, WORKER_DEFAULTS } from '../local/sqs/queues.ts';
+import { startSqs } from '../local/sqs/server.ts';
 import { startTelegramEmulator, type SentMessage } from '../local/telegram/emulator.ts';
 import { MESSAGES } from '../function/src/messages.ts';
 import { connectionPool, deliverLikeTelegram, doubling, type Attempt } from '../tests/reliability/support/redelivery.ts';
@@ -23,6 +28,11 @@ import { connectionPool, deliverLikeTelegram, doubling, type Attempt } from '../
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = resolve(import.meta.dirname, 'load-results.json');
 const CONTAINERS = Number(process.env.BENCH_LOAD_CONTAINERS ?? 4);
+const QUEUE_RUNS = { both: [true, false], on: [true], off: [false] }[process.env.BENCH_LOAD_QUEUE ?? 'both'] ?? [true, false];
+/** The worker's mapping, as terraform/modules/queue derives it for the neural quota: 8 at once, batches of 5. */
+const WORKER = { maximumConcurrency: 8, batchSize: 5, timeoutSeconds: 60 };
+/** List prices (us-east-1): SQS standard $0.40 per million requests; Lambda arm64 $0.20 per million requests and $0.0000133334 per GB-second. */
+const PRICE = { sqsRequest: 0.4 / 1e6, lambdaRequest: 0.2 / 1e6, lambdaGbSecond: 0.0000133334, memoryGb: 0.25 };
 const CHATS = Number(process.env.BENCH_LOAD_CHATS ?? 100);
 const PER_CHAT = Number(process.env.BENCH_LOAD_PER_CHAT ?? 5);
 /** Polly's neural SynthesizeSpeech quota (Quotas in Amazon Polly): 8 tps, burst 10, 18 concurrent. */
@@ -55,31 +65,43 @@ const TONE = encodeOggOpus(Int16Array.from({ length: 48_000 }, (_, i) => Math.ro
 
 type LogLine = Record<string, unknown>;
 
-function startContainer(env: Record<string, string>, logs: LogLine[]): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tests/terraform/lib/serve-deployed.ts'), resolve(ROOT, 'dist')], {
+/** A child process of `script` that reports its first non-JSON line and collects its JSON log lines. */
+function startChild(args: string[], env: Record<string, string>, logs: LogLine[]): { child: ChildProcess; ready: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
-  const url = new Promise<string>((resolveUrl) => {
+  const ready = new Promise<string>((resolveReady) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (line.startsWith('http://')) resolveUrl(line.trim());
-      else if (line.startsWith('{')) logs.push(JSON.parse(line) as LogLine);
+      if (line.startsWith('{')) logs.push(JSON.parse(line) as LogLine);
+      else resolveReady(line.trim());
     });
   });
-  return { child, url };
+  return { child, ready };
 }
 
-const [s3, polly, telegram] = await Promise.all([
+const results = [];
+for (const queued of QUEUE_RUNS) results.push(await loadRun(queued));
+writeFileSync(RESULTS, JSON.stringify(QUEUE_RUNS.length === 1 ? results[0] : { withQueue: results[0], withoutQueue: results[1] }, null, 2) + '\n');
+printTable(results);
+console.log(`\nWritten to ${RESULTS}.`);
+
+async function loadRun(queued: boolean) {
+const [s3, polly, telegram, sqs] = await Promise.all([
   startS3({ buckets: [BUCKET], randomFaults: { rate: S3_SLOWDOWN_RATE, status: 503, code: 'SlowDown' } }),
   startPolly({ quota: POLLY_QUOTA, latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }),
   startTelegramEmulator({ token: TOKEN }),
+  startSqs({ region: 'eu-west-1' }),
 ]);
-const env = localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: 'hi' });
+const queues = queued ? createJobQueues(sqs, 'voicebot-jobs', { ...WORKER_DEFAULTS, ...WORKER }) : undefined;
+const env = { ...localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: 'hi' }), ...queues?.env };
 const logs: LogLine[] = [];
-const containers = Array.from({ length: CONTAINERS }, () => startContainer(env, logs));
-const urls = await Promise.all(containers.map((c) => c.url));
-log(`${CONTAINERS} containers up; ${CHATS * PER_CHAT} updates from ${CHATS} chats`);
+const containers = Array.from({ length: CONTAINERS }, () => startChild([resolve(ROOT, 'tests/terraform/lib/serve-deployed.ts'), resolve(ROOT, 'dist')], env, logs));
+const worker = queues && startChild([resolve(ROOT, 'tests/terraform/lib/serve-worker.ts'), resolve(ROOT, 'dist'), queues.url, queues.arn, String(WORKER.timeoutSeconds), String(WORKER.batchSize), String(WORKER.maximumConcurrency)], env, logs);
+const urls = await Promise.all(containers.map((c) => c.ready));
+await worker?.ready;
+log(`queue ${queued ? 'on' : 'off'}: ${CONTAINERS} containers${queued ? ` and a worker (${WORKER.maximumConcurrency} at once)` : ''} up; ${CHATS * PER_CHAT} updates from ${CHATS} chats`);
 
 // The users write; the emulator (no webhook set) only builds the updates, which this script delivers as Telegram would.
 const updates: Update[] = [];
@@ -108,6 +130,9 @@ const stories: Attempt[][] = await Promise.all(
   }),
 );
 const wallMs = performance.now() - started;
+// With the queue, the burst is over when the last job has left it (its handler returned: its line is written).
+while (queues && sqs.messages(queues.name).length > 0 && performance.now() - started < 600_000) await new Promise((r) => setTimeout(r, 200));
+const drainedMs = performance.now() - started;
 await new Promise((r) => setTimeout(r, 500)); // the last log lines
 
 // What the users got.
@@ -143,6 +168,15 @@ for (const [chatId, count] of perChat) lost += Math.max(0, count.updates - count
 const apologies = [...apologiesByChat.values()].reduce((a, b) => a + b, 0);
 
 const finals = logs.filter((l) => l.message === 'update handled' || l.message === 'update failed');
+const jobs = logs.filter((l) => l.message === 'job handled' || l.message === 'job failed');
+const lastVoiceMs = Math.max(...[...byMessage.values()].flat()) - started;
+/** What Polly answered with audio, at the quota's pace: no schedule can voice the burst sooner. */
+const pollyAnswered = polly.requests.length - polly.throttled;
+const quotaFloorMs = (pollyAnswered / POLLY_QUOTA.tps) * 1000;
+const operations = sqs.operations.reduce((m, op) => m.set(op, (m.get(op) ?? 0) + 1), new Map<string, number>());
+// Lambda's pollers long-poll whether or not there is work; what the burst itself costs is its sends,
+// its receives that found jobs (one worker invocation each), deletes and visibility changes.
+const workerInvocations = sqs.batches.length;
 const statuses = new Map<number, number>();
 for (const story of stories) for (const a of story) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
 const doneMs = finals.map((l) => l.done_ms).filter((v): v is number => typeof v === 'number');
@@ -152,7 +186,11 @@ const silentReasons = new Map<string, number>();
 for (const l of finals) if (l.outcome === 'ignored') silentReasons.set(String(l.reason).replace(/ (until|by) .*/, '').replace(/attempt \d+/, 'attempt N'), (silentReasons.get(String(l.reason).replace(/ (until|by) .*/, '').replace(/attempt \d+/, 'attempt N')) ?? 0) + 1);
 const throttledFinal = logs.filter((l) => l.message === 'voice not delivered' && /Throttling/.test(JSON.stringify(l.error))).length;
 
-const results = {
+const jobMs = jobs.map((l) => Number(l.total_ms) || 0).reduce((a, b) => a + b, 0);
+const sqsRequests = (operations.get('SendMessage') ?? 0) + (operations.get('DeleteMessage') ?? 0) + (operations.get('ChangeMessageVisibility') ?? 0) + workerInvocations;
+const perThousand = (usd: number) => (usd / updates.length) * 1000;
+const result = {
+  queue: queued,
   updates: updates.length,
   chats: CHATS,
   containers: CONTAINERS,
@@ -171,29 +209,45 @@ const results = {
   silentReasons: Object.fromEntries(silentReasons),
   doneWindowMs: { p50: pct(doneMs, 50), p99: pct(doneMs, 99), max: Math.max(...doneMs) },
   wallMs,
+  lastVoiceMs,
+  quotaFloorMs,
+  queueJobs: { handled: jobs.length, outcomes: Object.fromEntries(jobs.reduce((m, l) => m.set(String(l.outcome), (m.get(String(l.outcome)) ?? 0) + 1), new Map<string, number>())), deadLetters: queues ? sqs.messages(queues.deadLetterName).length : 0, drainedMs },
+  sqsOperations: Object.fromEntries(operations),
+  costPer1000Usd: queued ? { sqs: perThousand(sqsRequests * PRICE.sqsRequest), worker: perThousand(workerInvocations * PRICE.lambdaRequest + (jobMs / 1000) * PRICE.memoryGb * PRICE.lambdaGbSecond), sqsRequests, workerInvocations } : undefined,
   date: new Date().toISOString(),
 };
-writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-if (process.env.BENCH_LOAD_LOGS) writeFileSync(process.env.BENCH_LOAD_LOGS, logs.map((l) => JSON.stringify(l)).join('\n') + '\n');
-
-const rows: [string, string][] = [
-  ['Updates sent (chats × messages) / deliveries incl. duplicates and redeliveries', `${updates.length} (${CHATS} × ${PER_CHAT}) / ${stories.length} at once (≤ ${MAX_CONNECTIONS} open, Telegram's max_connections), ${CONTAINERS} containers`],
-  ['Voices delivered', `${voiced}`],
-  ['Apologies', `${apologies} (${throttledFinal} after Polly throttling outlasted the SDK's 3 attempts)`],
-  ['Duplicates (a second voice for one message; must be 0)', `**${duplicates}**`],
-  ['Lost (neither voice nor apology; must be 0)', `**${lost}**`],
-  ['Time to voice, first post → voice at Telegram (p50 / p95 / p99 / max)', `${secs(results.timeToVoiceMs.p50)} / ${secs(results.timeToVoiceMs.p95)} / ${secs(results.timeToVoiceMs.p99)} / ${secs(results.timeToVoiceMs.max)}`],
-  [`Polly requests / ThrottlingException (quota ${POLLY_QUOTA.tps} tps, burst ${POLLY_QUOTA.burst}, ${POLLY_QUOTA.concurrent} concurrent)`, `${polly.requests.length} / ${polly.throttled} (each throttled request retried by the SDK)`],
-  ['S3 requests / 503 SlowDown injected (1%)', `${s3.requests.length} / ${s3Faults}`],
-  ['Webhook answers (status: count)', [...statuses].sort().map(([s, n]) => `${s || 'conn. lost'}: ${n}`).join(', ')],
-  ['Silent answers (reason: count)', [...silentReasons].map(([r, n]) => `${r}: ${n}`).join('; ') || '–'],
-  ['Lease takeovers', `${takeovers}`],
-  ['"done" written after Telegram confirmed (the double-voice window; p50 / p99 / max)', `${doneMs.length ? `${pct(doneMs, 50)} / ${pct(doneMs, 99)} / ${Math.max(...doneMs)} ms` : '–'}`],
-  ['Wall time of the whole burst', secs(wallMs)],
-];
-console.log('\n| load test | result |\n| --- | --- |');
-for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
-console.log(`\nWritten to ${RESULTS}.`);
+if (process.env.BENCH_LOAD_LOGS) writeFileSync(`${process.env.BENCH_LOAD_LOGS}.${queued ? 'queue' : 'direct'}`, logs.map((l) => JSON.stringify(l)).join('\n') + '\n');
 
 for (const c of containers) c.child.kill('SIGKILL');
-await Promise.all([s3.close(), polly.close(), telegram.close()]);
+worker?.child.kill('SIGKILL');
+await Promise.all([s3.close(), polly.close(), telegram.close(), sqs.close()]);
+return { ...result, statuses, silentReasons, throttledFinal, doneMs, s3Faults, stories: stories.length };
+}
+
+type Run = Awaited<ReturnType<typeof loadRun>>;
+
+/** One markdown table, a column per run: with the queue, and without it (what the webhook cannot finish is apologized for). */
+function printTable(runs: Run[]): void {
+  const columns = runs.map((r) => (r.queue ? 'with the job queue' : 'without it (the webhook alone)'));
+  const row = (label: string, value: (r: Run) => string) => `| ${label} | ${runs.map(value).join(' | ')} |`;
+  const first = runs[0]!;
+  const lines = [
+    `| load test: ${first.updates} updates (${first.chats} chats × ${PER_CHAT}), ${first.stories} deliveries with duplicates and redeliveries, ${first.containers} containers, Polly ${POLLY_QUOTA.tps} tps / burst ${POLLY_QUOTA.burst}, S3 1 % 503 | ${columns.join(' | ')} |`,
+    `| --- | ${columns.map(() => '---').join(' | ')} |`,
+    row('Voices delivered', (r) => `${r.voices}`),
+    row('Apologies (must be 0 with the queue)', (r) => `**${r.apologies}**${r.throttledFinal ? ` (${r.throttledFinal} after Polly throttling)` : ''}`),
+    row('Duplicates (a second voice for one message; must be 0)', (r) => `**${r.duplicates}**`),
+    row('Lost (neither voice nor apology; must be 0)', (r) => `**${r.lost}**`),
+    row('Time to voice, first post → voice at Telegram (p50 / p95 / max)', (r) => `${secs(r.timeToVoiceMs.p50)} / ${secs(r.timeToVoiceMs.p95)} / ${secs(r.timeToVoiceMs.max)}`),
+    row(`Time to the last voice / the quota floor (Polly requests answered ÷ ${POLLY_QUOTA.tps} tps)`, (r) => `${secs(r.lastVoiceMs)} / ${secs(r.quotaFloorMs)} = ${(r.lastVoiceMs / r.quotaFloorMs).toFixed(2)}×`),
+    row('Polly requests / ThrottlingException', (r) => `${r.polly.requests} / ${r.polly.throttled}`),
+    row('Updates queued by the webhook / jobs the worker ran (outcome: count) / dead letters', (r) => (r.queue ? `${r.outcomes.queued ?? 0} / ${r.queueJobs.handled} (${Object.entries(r.queueJobs.outcomes).map(([o, n]) => `${o}: ${n}`).join(', ')}) / ${r.queueJobs.deadLetters}` : '–')),
+    row('Webhook answers (status: count)', (r) => [...r.statuses].sort().map(([s, n]) => `${s || 'conn. lost'}: ${n}`).join(', ')),
+    row('Silent answers (reason: count)', (r) => [...r.silentReasons].map(([reason, n]) => `${reason}: ${n}`).join('; ') || '–'),
+    row('Lease takeovers', (r) => `${r.takeovers}`),
+    row('S3 requests / 503 SlowDown injected', (r) => `${r.s3.requests} / ${r.s3Faults}`),
+    row('SQS requests of the burst (send, receive, delete, visibility) / worker invocations', (r) => (r.costPer1000Usd ? `${r.costPer1000Usd.sqsRequests} / ${r.costPer1000Usd.workerInvocations}` : '–')),
+    row('Added cost per 1,000 messages: SQS + worker Lambda (arm64, 256 MB; list prices)', (r) => (r.costPer1000Usd ? `$${r.costPer1000Usd.sqs.toFixed(5)} + $${r.costPer1000Usd.worker.toFixed(5)}` : '–')),
+  ];
+  console.log(`\n${lines.join('\n')}`);
+}

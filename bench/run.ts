@@ -14,12 +14,14 @@
  * request from their side.
  *
  * Knobs: BENCH_COLD_N (default 20, at least 15), BENCH_WARM_N (default 1000), PYTHON (default python3),
- * BENCH_PROFILE=<directory> (each handler session writes a V8 CPU profile there: node --cpu-prof).
+ * BENCH_PROFILE=<directory> (each handler session writes a V8 CPU profile there: node --cpu-prof),
+ * BENCH_ONLY=first-answer,latency (only those parts, printed and not written to results.json),
+ * BENCH_BUNDLE=<path> (another build of the bundle, e.g. an earlier commit's, to compare with).
  */
 import { spawn, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, platform, release } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { synthesizeOggOpus } from '../local/audio/synthesize.ts';
@@ -29,8 +31,8 @@ import { LAMBDA_NODE_MAJOR, nodeOfMajor } from '../scripts/node-runtime.mjs';
 import { busyTime, startFakes, type Fakes, type Interval, type Latency } from './fakes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BUNDLE = resolve(ROOT, 'dist/index.mjs');
-const METAFILE = resolve(ROOT, 'dist/metafile-esm.json');
+const BUNDLE = resolve(process.env.BENCH_BUNDLE ?? resolve(ROOT, 'dist/index.mjs'));
+const METAFILE = resolve(dirname(BUNDLE), 'metafile-esm.json');
 const CHILD = resolve(import.meta.dirname, 'child.mjs');
 const BASELINE_DIR = resolve(import.meta.dirname, 'baseline');
 const RESULTS = resolve(import.meta.dirname, 'results.json');
@@ -43,6 +45,15 @@ const WARM_N = Number(process.env.BENCH_WARM_N ?? 1000);
 const WARMUP_N = 50;
 const LONG_LATENCY_MS = 300;
 const PYTHON = process.env.PYTHON ?? 'python3';
+/** The parts a partial run measures (BENCH_ONLY); a full run measures everything and writes results.json. */
+const PARTIAL_PARTS = ['first-answer', 'latency'] as const;
+const ONLY = process.env.BENCH_ONLY?.split(',').map((part) => part.trim());
+const unknownPart = ONLY?.find((part) => !(PARTIAL_PARTS as readonly string[]).includes(part));
+if (unknownPart !== undefined) {
+  console.error(`bench: BENCH_ONLY=${process.env.BENCH_ONLY}: "${unknownPart}" is not one of ${PARTIAL_PARTS.join(', ')}`);
+  process.exit(2);
+}
+const measures = (part: (typeof PARTIAL_PARTS)[number]) => !ONLY || ONLY.includes(part);
 
 const BOT_TOKEN = '123456789:AAbenchTokenNotARealOne_0123456789';
 const WEBHOOK_SECRET = 'bench_webhook-secret';
@@ -143,24 +154,24 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
   });
 }
 
-/** A text message in a private chat; the chat id tags every request made for it. */
-interface TextSpec {
-  updateId: number;
-  chatId: number;
-  text: string;
-}
+/** What the handler is given: a private-chat text, or with `inline` a keystroke of `@bot <inline>`; the chat (user) id tags every request made for it. */
+type UpdateSpec = { updateId: number; chatId: number } & ({ text: string } | { inline: string });
 
-/** Telegram's POST of a TextSpec as API Gateway passes it to the handler. */
-function textEvent({ updateId, chatId, text }: TextSpec) {
+/** Telegram's POST of an UpdateSpec as API Gateway passes it to the handler. */
+function updateEvent(spec: UpdateSpec) {
+  const { updateId, chatId } = spec;
   const from = { id: chatId, is_bot: false, first_name: 'Bench', language_code: 'en' };
-  const message = { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Bench' }, from, text };
-  return webhookEvent({ update_id: updateId, message }, WEBHOOK_SECRET, 'bench');
+  const update =
+    'inline' in spec
+      ? { update_id: updateId, inline_query: { id: `iq${updateId}`, from, query: spec.inline, offset: '', chat_type: 'sender' } }
+      : { update_id: updateId, message: { message_id: updateId, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: 'private', first_name: 'Bench' }, from, text: spec.text } };
+  return webhookEvent(update, WEBHOOK_SECRET, 'bench');
 }
 
 interface Session {
   importMs: number;
   maxRssAfterImportKB: number;
-  run(updates: TextSpec[]): Promise<{ results: { tag: number; ms: number; status: number }[]; maxRssKB: number }>;
+  run(updates: UpdateSpec[]): Promise<{ results: { tag: number; ms: number; status: number }[]; maxRssKB: number }>;
   logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
@@ -204,7 +215,7 @@ async function startSession(fakes: Fakes, execPath = process.execPath): Promise<
     logs,
     async run(updates) {
       const reply = next<{ results: { tag: number; ms: number; status: number }[]; maxRssKB: number }>();
-      child.send({ cmd: 'run', events: updates.map((update) => ({ tag: update.chatId, event: textEvent(update) })) });
+      child.send({ cmd: 'run', events: updates.map((update) => ({ tag: update.chatId, event: updateEvent(update) })) });
       return reply;
     },
     async close() {
@@ -262,12 +273,6 @@ interface Runtime {
 /** The Node majors measured besides this process's: the previous LTS and the one Lambda runs (.nvmrc). */
 const OTHER_NODE_MAJORS = [22, LAMBDA_NODE_MAJOR];
 
-/** A Node of `major`, from the npm registry's node-<platform>-<arch> package, installed once (scripts/node-runtime.mjs). */
-function nodeRuntime(major: number): ({ ok: true } & Runtime) | { ok: false; why: string } {
-  const node = nodeOfMajor(major, { log });
-  return node.ok ? { ok: true, name: `Node ${major}`, version: node.version, path: node.path } : node;
-}
-
 interface FirstAnswerRun {
   importMs: number;
   answerMs: number;
@@ -321,7 +326,7 @@ async function firstAnswer(fakes: Fakes, python: ReturnType<typeof pythonReady>,
     const update = firstAnswerUpdate(path);
     const runtime = runtimes.find((r) => r.name === side);
     const run = runtime
-      ? await runProcess(runtime.path, [...profileArgs(`first-${runtime.name.replace(' ', '')}-${path === '/start' ? 'start' : 'text'}`), CHILD, 'first', BUNDLE, JSON.stringify(textEvent(update))], env, ROOT)
+      ? await runProcess(runtime.path, [...profileArgs(`first-${runtime.name.replace(' ', '')}-${path === '/start' ? 'start' : 'text'}`), CHILD, 'first', BUNDLE, JSON.stringify(updateEvent(update))], env, ROOT)
       : await runProcess(PYTHON, ['-B', 'first_answer.py', JSON.stringify(update)], env, BASELINE_DIR);
     const out = run.out;
     await makeWebhookAnswer(fakes, run.stdout);
@@ -358,7 +363,7 @@ function latencySettings(): Latency {
   };
 }
 
-const LATENCY_KINDS = ['/start', 'short text', 'repeated text (cached)'] as const;
+const LATENCY_KINDS = ['/start', 'inline keystroke', 'short text', 'repeated text (cached)'] as const;
 const REPEATED_TEXT = 'Please read this repeated sentence aloud, it is the same every time.';
 
 /**
@@ -378,7 +383,7 @@ function criticalPath(requests: Interval[]) {
   const floorMs = stages.reduce((sum, stage) => sum + Math.max(...stage.map((r) => r.injectedMs)), 0);
   const name = (r: Interval) =>
     r.service === 'polly' ? `Polly (${r.detail}) ${+r.injectedMs.toFixed(1)}` : `${r.service === 's3' ? 'S3' : 'Telegram'} ${r.detail.split(' ')[0]} ${+r.injectedMs.toFixed(1)}`;
-  const derivation = `${stages.map((stage) => stage.map(name).join(' ∥ ')).join(' → ')} = ${+floorMs.toFixed(1)} ms`;
+  const derivation = stages.length ? `${stages.map((stage) => stage.map(name).join(' ∥ ')).join(' → ')} = ${+floorMs.toFixed(1)} ms` : 'no request: the answer is the handler\'s return';
   return { floorMs, roundTrips: stages.length, derivation };
 }
 
@@ -387,8 +392,10 @@ let nextLatencyId = 900_000;
 
 async function latencyRun(fakes: Fakes, runtime: Runtime, latency: Latency) {
   const session = await startSession(fakes, runtime.path);
-  const update = (kind: (typeof LATENCY_KINDS)[number]) => {
+  const update = (kind: (typeof LATENCY_KINDS)[number]): UpdateSpec => {
     const id = ++nextLatencyId;
+    // A keystroke of a user never seen before: a warm container knows nothing of them either.
+    if (kind === 'inline keystroke') return { updateId: id, chatId: id, inline: SHORT_TEXT };
     const text = kind === '/start' ? '/start' : kind === 'short text' ? `#${id} ${SHORT_TEXT}` : REPEATED_TEXT;
     return { updateId: id, chatId: id, text };
   };
@@ -400,8 +407,8 @@ async function latencyRun(fakes: Fakes, runtime: Runtime, latency: Latency) {
     const connectionsBefore = fakes.connections();
     const requestsBefore = fakes.intervals.length;
     const measured = Object.fromEntries(LATENCY_KINDS.map((k) => [k, [] as { ms: number; floorMs: number; roundTrips: number; derivation: string }[]]));
-    // /start's answer rides the handler's response and is not made here: nothing in this run checks answers,
-    // and that call would count as the handler's own requests and connections.
+    // The answers that ride the handler's response (/start's, the keystroke's) are not made here: nothing in
+    // this run checks answers, and those calls would count as the handler's own requests and connections.
     for (let i = 0; i < LATENCY_N; i++) {
       for (const kind of LATENCY_KINDS) {
         const from = fakes.intervals.length;
@@ -605,10 +612,105 @@ async function longTextRun(fakes: Fakes, text: string) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The tables
+
+const smoke = (n: number) => (n < 15 ? ' — below 15: a smoke run, not a measurement' : '');
+
+type FirstAnswer = Awaited<ReturnType<typeof firstAnswer>>;
+type LatencyResult = { runtime: Runtime } & Awaited<ReturnType<typeof latencyRun>>;
+
+/** The first-answer table, and the notes below it: answers received, and where voicebot's time went. */
+function firstAnswerReport(first: FirstAnswer, runtimes: Runtime[], python: ReturnType<typeof pythonReady>) {
+  const firstCell = (runs: FirstAnswerRun[]) => {
+    const total = summary(runs.map((r) => r.firstAnswerMs));
+    return `${mmm(total)} (import ${pct(runs.map((r) => r.importMs), 50).toFixed(0)} + answer ${pct(runs.map((r) => r.answerMs), 50).toFixed(0)})`;
+  };
+  const nodeSides = first.sides.filter((s) => s !== 'Python');
+  const table = [
+    `| first answer: load + one update, fresh process, timed inside it (min / median / max, N=${FIRST_N}${smoke(FIRST_N)}) | ${[...runtimes.map((r) => `voicebot ${r.name} (${r.version})`), ...(python.ok ? ['Python baseline'] : [])].join(' | ')} | ratio of medians, Python ÷ ${nodeSides.join(' / ')} (goal ≥ 4×) |`,
+    `| --- | ${first.sides.map(() => '---').join(' | ')} | --- |`,
+    ...PATHS.map((path) => {
+      const bySide = first.runs[path];
+      const median = (side: string) => pct(bySide[side]!.map((r) => r.firstAnswerMs), 50);
+      const ratios = python.ok ? nodeSides.map((s) => `**${(median('Python') / median(s)).toFixed(1)}×**`).join(' / ') : '–';
+      return `| \`${path === '/start' ? '/start' : `${SHORT_TEXT.length}-char text → voice`}\` | ${first.sides.map((s) => firstCell(bySide[s]!)).join(' | ')} | ${ratios} |`;
+    }),
+  ].join('\n');
+  const answeredNote = first.sides.map((s) => `${s} ${PATHS.map((p) => first.runs[p][s]!.filter((r) => r.answered && r.status === 200).length).reduce((a, b) => a + b, 0)}/${FIRST_N * PATHS.length}`).join(', ');
+  const stageNote = PATHS.flatMap((path) =>
+    nodeSides.map((side) => {
+      const stages = first.runs[path][side]!.flatMap((r) => (r.stages ? [r.stages] : []));
+      const med = (pick: (s: NonNullable<FirstAnswerRun['stages']>) => number) => pct(stages.map(pick), 50).toFixed(0);
+      return stages.length ? `${path} on ${side}: S3 ${med((s) => s.s3Ms)}, Polly ${med((s) => s.pollyMs)}, Telegram ${med((s) => s.telegramMs)} ms` : `${path} on ${side}: no log line`;
+    }),
+  ).join('; ');
+  const notes =
+    `Answers the fake Bot API received (sendMessage/sendVoice with the run's chat id, HTTP 200): ${answeredNote}.\n` +
+    `Where voicebot's first answer goes, from its own log line (medians; the stages include the SDK's and the Telegram client's first-use work against zero-latency fakes): ${stageNote}.`;
+  return { table, notes };
+}
+
+/** The latency-injected table, and the keep-alive note below it. */
+function latencyReport(latency: Latency, results: LatencyResult[]) {
+  const table = [
+    `| latency-injected, warm container (S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms per 20 chars, Telegram ${latency.telegramMs} ms; N=${LATENCY_N} each) | runtime | end-to-end p50 / p95 | critical-path floor | p50 ÷ floor (goal ≤ 1.2×) | sequential round trips: floor derivation |`,
+    '| --- | --- | --- | --- | --- | --- |',
+    ...results.flatMap(({ runtime, kinds }) =>
+      kinds.map(
+        (k) =>
+          `| ${k.kind} | ${runtime.name} | ${ms(k.p50, 0)} / ${ms(k.p95, 0)} | ${ms(k.floorMs, 0)} | ${k.floorMs > 0 ? `**${k.ratio.toFixed(2)}×**` : '–'} | ${k.roundTrips}: ${k.derivation}${Object.keys(k.derivations).length > 1 ? ` (${Object.keys(k.derivations).length} shapes; this one ${k.derivations[k.derivation]}/${k.n})` : ''} |`,
+      ),
+    ),
+  ].join('\n');
+  const keepAliveNote = `Keep-alive, measured updates of the latency run: ${results.map((r) => `${r.runtime.name} ${r.keepAlive.requests} requests over ${r.keepAlive.newConnections} new TCP connections`).join('; ')}.`;
+  return { table, keepAliveNote };
+}
+
+/** This process's Node, then the other majors (each once), from the npm registry's node-<platform>-<arch> package, installed once (scripts/node-runtime.mjs). */
+function nodeRuntimes(): Runtime[] {
+  const runtimes: Runtime[] = [{ name: `Node ${process.versions.node.split('.')[0]}`, version: process.version, path: process.execPath }];
+  for (const major of OTHER_NODE_MAJORS) {
+    const node = nodeOfMajor(major, { log });
+    if (!node.ok) log(`Node ${major} skipped: ${node.why}.`);
+    else if (!runtimes.some((r) => r.path === node.path)) runtimes.push({ name: `Node ${major}`, version: node.version, path: node.path });
+  }
+  return runtimes;
+}
+
+/** The latency-injected run on each runtime, one after another. */
+async function latencyRuns(fakes: Fakes, runtimes: Runtime[], latency: Latency): Promise<LatencyResult[]> {
+  const results: LatencyResult[] = [];
+  for (const runtime of runtimes) {
+    log(`latency-injected (${runtime.name}): S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms/20 chars, Telegram ${latency.telegramMs} ms; ${LATENCY_N} of each kind …`);
+    results.push({ runtime, ...(await latencyRun(fakes, runtime, latency)) });
+  }
+  return results;
+}
+
+/** BENCH_ONLY: the parts asked for, their tables printed; results.json (a full run's record) is left as it was. */
+async function partialRun(fakes: Fakes, python: ReturnType<typeof pythonReady>) {
+  const runtimes = nodeRuntimes();
+  const printed: string[] = [];
+  if (measures('first-answer')) {
+    log(`first answer: ${FIRST_N} rounds × ${PATHS.length} paths × ${runtimes.length + (python.ok ? 1 : 0)} sides, fresh processes, interleaved …`);
+    const { table, notes } = firstAnswerReport(await firstAnswer(fakes, python, runtimes), runtimes, python);
+    printed.push(table, notes);
+  }
+  if (measures('latency')) {
+    const latency = latencySettings();
+    const { table, keepAliveNote } = latencyReport(latency, await latencyRuns(fakes, runtimes, latency));
+    printed.push(table, keepAliveNote);
+  }
+  const host = machine();
+  printed.push(`Bundle ${BUNDLE.replace(`${ROOT}/`, '')}; ${runtimes.map((r) => `${r.name} ${r.version}`).join(', ')}; load average ${host.loadAverage.join(' / ')} at the end (${host.cores} cores). A partial run (BENCH_ONLY=${ONLY!.join(',')}): results.json not written.`);
+  console.log(`\n${printed.join('\n\n')}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
 async function main() {
   const started = performance.now();
-  if (!existsSync(BUNDLE) || !existsSync(METAFILE)) {
-    console.error('bench: dist/index.mjs or dist/metafile-esm.json is missing; run `make build` (make bench does).');
+  if (!existsSync(BUNDLE) || (!ONLY && !existsSync(METAFILE))) {
+    console.error(`bench: ${BUNDLE} or the metafile-esm.json beside it is missing; run \`make build\` (make bench does).`);
     process.exit(1);
   }
   const host = machine();
@@ -621,24 +723,22 @@ async function main() {
 
   const defaultAudio = await synthesizeOggOpus({ text: 'Hello! Please read this short message aloud.', languageCode: 'en-US', bitrateKbps: 32 });
   const fakes = await startFakes({ defaultAudio });
+  if (ONLY) {
+    try {
+      await partialRun(fakes, python);
+    } finally {
+      await fakes.close();
+    }
+    return;
+  }
   try {
     log(`cold start: ${COLD_N} Node${python.ok ? ` + ${COLD_N} Python` : ''} processes, interleaved …`);
     const cold = await coldStart(fakes, python);
-    const here: Runtime = { name: `Node ${process.versions.node.split('.')[0]}`, version: process.version, path: process.execPath };
-    const runtimes = [here];
-    for (const major of OTHER_NODE_MAJORS) {
-      const other = nodeRuntime(major);
-      if (!other.ok) log(`Node ${major} skipped: ${other.why}.`);
-      else if (other.path !== process.execPath) runtimes.push(other);
-    }
+    const runtimes = nodeRuntimes();
     log(`first answer: ${FIRST_N} rounds × ${PATHS.length} paths × ${runtimes.length + (python.ok ? 1 : 0)} sides, fresh processes, interleaved …`);
     const first = await firstAnswer(fakes, python, runtimes);
     const latency = latencySettings();
-    const latencyResults: ({ runtime: Runtime } & Awaited<ReturnType<typeof latencyRun>>)[] = [];
-    for (const runtime of runtimes) {
-      log(`latency-injected (${runtime.name}): S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms/20 chars, Telegram ${latency.telegramMs} ms; ${LATENCY_N} of each kind …`);
-      latencyResults.push({ runtime, ...(await latencyRun(fakes, runtime, latency)) });
-    }
+    const latencyResults = await latencyRuns(fakes, runtimes, latency);
     log('bundle …');
     const bundle = bundleStats();
     log(`warm overhead: ${WARMUP_N} warm-up + ${WARM_N} updates …`);
@@ -696,40 +796,8 @@ async function main() {
     const machineLine = `Machine: ${host.cpu}, ${host.cores} cores, ${host.memory}, ${host.os}; ${runtimes.map((r) => `${r.name} ${r.version}`).join(', ')} (the rows without a runtime ran on ${host.node}); Python ${host.python ?? 'n/a'}${python.ok ? ` (boto3 ${python.boto3})` : ''}; ${host.date}; load average ${host.loadAverage.join(' / ')} at the start${host.loadAverage[0]! > host.cores ? ' (above the core count: a shared, busy machine; absolute numbers are inflated, read medians and ratios)' : ''}. ` +
       `Lambda runs the bundle on Node ${LAMBDA_NODE_MAJOR} (nodejs${LAMBDA_NODE_MAJOR}.x), on other CPUs: compare the ratios, not the absolute numbers.`;
 
-    const smoke = (n: number) => (n < 15 ? ' — below 15: a smoke run, not a measurement' : '');
-    const firstCell = (runs: FirstAnswerRun[]) => {
-      const total = summary(runs.map((r) => r.firstAnswerMs));
-      return `${mmm(total)} (import ${pct(runs.map((r) => r.importMs), 50).toFixed(0)} + answer ${pct(runs.map((r) => r.answerMs), 50).toFixed(0)})`;
-    };
-    const nodeSides = first.sides.filter((s) => s !== 'Python');
-    const firstTable = [
-      `| first answer: load + one update, fresh process, timed inside it (min / median / max, N=${FIRST_N}${smoke(FIRST_N)}) | ${[...runtimes.map((r) => `voicebot ${r.name} (${r.version})`), ...(python.ok ? ['Python baseline'] : [])].join(' | ')} | ratio of medians, Python ÷ ${nodeSides.join(' / ')} (goal ≥ 4×) |`,
-      `| --- | ${first.sides.map(() => '---').join(' | ')} | --- |`,
-      ...PATHS.map((path) => {
-        const bySide = first.runs[path];
-        const median = (side: string) => pct(bySide[side]!.map((r) => r.firstAnswerMs), 50);
-        const ratios = python.ok ? nodeSides.map((s) => `**${(median('Python') / median(s)).toFixed(1)}×**`).join(' / ') : '–';
-        return `| \`${path === '/start' ? '/start' : `${SHORT_TEXT.length}-char text → voice`}\` | ${first.sides.map((s) => firstCell(bySide[s]!)).join(' | ')} | ${ratios} |`;
-      }),
-    ].join('\n');
-    const answeredNote = first.sides.map((s) => `${s} ${PATHS.map((p) => first.runs[p][s]!.filter((r) => r.answered && r.status === 200).length).reduce((a, b) => a + b, 0)}/${FIRST_N * PATHS.length}`).join(', ');
-    const latencyTable = [
-      `| latency-injected, warm container (S3 ${latency.s3Ms} ms, Polly ${latency.pollyMs} ms + ${latency.pollyMsPer20Chars} ms per 20 chars, Telegram ${latency.telegramMs} ms; N=${LATENCY_N} each) | runtime | end-to-end p50 / p95 | critical-path floor | p50 ÷ floor (goal ≤ 1.2×) | sequential round trips: floor derivation |`,
-      '| --- | --- | --- | --- | --- | --- |',
-      ...latencyResults.flatMap(({ runtime, kinds }) =>
-        kinds.map((k) => `| ${k.kind} | ${runtime.name} | ${ms(k.p50, 0)} / ${ms(k.p95, 0)} | ${ms(k.floorMs, 0)} | **${k.ratio.toFixed(2)}×** | ${k.roundTrips}: ${k.derivation}${Object.keys(k.derivations).length > 1 ? ` (${Object.keys(k.derivations).length} shapes; this one ${k.derivations[k.derivation]}/${k.n})` : ''} |`),
-      ),
-    ].join('\n');
-    const stageNote = PATHS.flatMap((path) =>
-      nodeSides.map((side) => {
-        const stages = first.runs[path][side]!.flatMap((r) => (r.stages ? [r.stages] : []));
-        const med = (pick: (s: NonNullable<FirstAnswerRun['stages']>) => number) => pct(stages.map(pick), 50).toFixed(0);
-        return stages.length ? `${path} on ${side}: S3 ${med((s) => s.s3Ms)}, Polly ${med((s) => s.pollyMs)}, Telegram ${med((s) => s.telegramMs)} ms` : `${path} on ${side}: no log line`;
-      }),
-    ).join('; ');
-    const firstNotes = `Answers the fake Bot API received (sendMessage/sendVoice with the run's chat id, HTTP 200): ${answeredNote}.\n` +
-      `Where voicebot's first answer goes, from its own log line (medians; the stages include the SDK's and the Telegram client's first-use work against zero-latency fakes): ${stageNote}.`;
-    const keepAliveNote = `Keep-alive, measured updates of the latency run: ${latencyResults.map((r) => `${r.runtime.name} ${r.keepAlive.requests} requests over ${r.keepAlive.newConnections} new TCP connections`).join('; ')}.`;
+    const { table: firstTable, notes: firstNotes } = firstAnswerReport(first, runtimes, python);
+    const { table: latencyTable, keepAliveNote } = latencyReport(latency, latencyResults);
     console.log(`\n${firstTable}\n\n${firstNotes}\n\n${latencyTable}\n\n${keepAliveNote}\n`);
 
     const warnings = [...stderrSeen].filter((l) => /warning/i.test(l)).slice(0, 3);

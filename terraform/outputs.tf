@@ -57,3 +57,23 @@ output "voice_url" {
   description = "Inline mode's voice route (GET; only URLs the function signed are served). Enable inline mode with BotFather's /setinline."
   value       = module.api.voice_url
 }
+
+output "job_queue_url" {
+  description = "The job queue the webhook hands bursts to (null when queue_enabled = false); `make dev` takes it as JOB_QUEUE_URL."
+  value       = one(module.queue[*].queue_url)
+}
+
+output "dead_letter_queue_url" {
+  description = "The dead-letter queue: jobs that crashed the worker on every receive, to inspect and redrive (docs/operations.md; null without a queue)."
+  value       = one(module.queue[*].dead_letter_queue_url)
+}
+
+output "worker_function_name" {
+  description = "Name of the queue's worker function (null without a queue)."
+  value       = one(module.worker[*].function_name)
+}
+
+output "worker_log_group_name" {
+  description = "CloudWatch log group of the worker: one `job handled` line per job (null without a queue)."
+  value       = one(module.worker[*].log_group_name)
+}

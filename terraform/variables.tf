@@ -126,9 +126,15 @@ variable "lambda_memory_size" {
 }
 
 variable "lambda_timeout" {
-  description = "Lambda timeout in seconds, at most 29 (API Gateway's integration timeout). null: the function module's default (timeout in modules/function/variables.tf)."
+  description = "The webhook function's timeout in seconds, at most 29 (API Gateway's integration timeout). null: the function module's default (timeout in modules/function/variables.tf)."
   type        = number
   default     = null
+
+  validation {
+    # Checked here, not in the function module, which also runs the worker (no gateway in front).
+    condition     = var.lambda_timeout == null || try(var.lambda_timeout >= 3 && var.lambda_timeout <= 29, false)
+    error_message = "lambda_timeout must be between 3 and 29 seconds (API Gateway's integration timeout is 29 s)."
+  }
 }
 
 variable "lambda_reserved_concurrency" {
@@ -139,6 +145,39 @@ variable "lambda_reserved_concurrency" {
 
 variable "log_retention_days" {
   description = "Days CloudWatch keeps function and API access logs (a value CloudWatch accepts: 1, 3, 5, 7, 14, 30, ...). null: the function module's default (log_retention_days in modules/function/variables.tf)."
+  type        = number
+  default     = null
+}
+
+# --- queue and worker (docs/reliability.md: how a burst is handled) -------------------------
+
+variable "queue_enabled" {
+  description = "Hand what the webhook cannot finish (Polly throttling, a text too long for the time left) to an SQS queue and a worker function that paces itself to Polly's quota. false: the webhook answers such a message with an apology, as before the queue."
+  type        = bool
+  default     = true
+}
+
+variable "worker_timeout" {
+  description = "The worker function's timeout in seconds (3-900); the queue's visibility timeout is 6 times it, so a worker that crashed has its jobs retried after that long."
+  type        = number
+  default     = 60
+  nullable    = false
+}
+
+variable "polly_requests_per_second" {
+  description = "Polly's SynthesizeSpeech quota in requests per second, which bounds the worker's concurrency: 8 for neural voices, 80 for standard voices (docs/operations.md has the arithmetic). null: the queue module's default (8, neural)."
+  type        = number
+  default     = null
+}
+
+variable "queue_batch_size" {
+  description = "Jobs one worker invocation takes at most (1-10). null: the queue module's default (batch_size in modules/queue/variables.tf)."
+  type        = number
+  default     = null
+}
+
+variable "queue_max_receive_count" {
+  description = "Receives after which a job that never finished moves to the dead-letter queue. null: the queue module's default (max_receive_count in modules/queue/variables.tf)."
   type        = number
   default     = null
 }
@@ -216,7 +255,7 @@ variable "api_manage_account_cloudwatch_role" {
 # --- webhook ----------------------------------------------------------------------------------
 
 variable "register_webhook" {
-  description = "Register the webhook with Telegram after apply (runs `node dist/webhook.mjs`, which `make plan`/`make apply` build, so needs Node.js >= 20). Set false to register it yourself."
+  description = "Register the webhook with Telegram after apply (runs `node dist/webhook.mjs`, which `make plan`/`make apply` build, so needs Node.js >= 22.18). Set false to register it yourself."
   type        = bool
   default     = true
 }
@@ -261,6 +300,12 @@ variable "alarm_daily_polly_characters" {
 
 variable "alarm_polly_error_rate_percent" {
   description = "Alarm when more than this share of Polly requests fails within 5 minutes, in percent. null: the monitoring module's default (polly_error_rate_percent in modules/monitoring/variables.tf)."
+  type        = number
+  default     = null
+}
+
+variable "alarm_queue_age_minutes" {
+  description = "Alarm when the oldest job has waited in the queue longer than this, in minutes: the worker is not keeping up. null: the monitoring module's default (queue_age_alarm_minutes in modules/monitoring/variables.tf)."
   type        = number
   default     = null
 }

@@ -19,6 +19,10 @@ export type CredentialSource =
 /** The bot's own settings, and what the door needs to build the ports and clients. */
 export interface Config extends BotConfig {
   bucket: string;
+  /** JOB_QUEUE_URL: the SQS queue that takes what the webhook cannot finish; undefined: no queue. */
+  jobQueueUrl?: string;
+  /** JOB_MAX_RECEIVES: the queue's maxReceiveCount; on that receive a throttled job is answered, not left to the dead-letter queue. */
+  jobMaxReceives?: number;
   region: string;
   telegramApiUrl: string;
   s3ForcePathStyle: boolean;
@@ -86,6 +90,11 @@ export function readConfig(env: Env): Config {
   const allowedIds = allowed?.split(/[\s,]+/).filter(Boolean);
   if (allowedIds?.some((id) => !/^-?\d{1,20}$/.test(id))) problems.push('ALLOWED_CHAT_IDS must be chat ids (integers) separated by commas');
 
+  const jobQueueUrl = value('JOB_QUEUE_URL');
+  if (jobQueueUrl && !/^https?:\/\/[^/]+\/\d+\/[A-Za-z0-9_-]{1,80}$/.test(jobQueueUrl)) problems.push('JOB_QUEUE_URL is not an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>)');
+  const maxReceives = value('JOB_MAX_RECEIVES');
+  const jobMaxReceives = maxReceives === undefined ? undefined : integer('JOB_MAX_RECEIVES', 1, 1000, 0);
+
   const credentials = readCredentialSource(env, problems);
   if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
   return {
@@ -102,6 +111,8 @@ export function readConfig(env: Env): Config {
     rateLimitPerMinute,
     ...(allowedIds?.length && { allowedChatIds: new Set(allowedIds.map(Number)) }),
     ...(dailyCharacterBudget !== undefined && { dailyCharacterBudget }),
+    ...(jobQueueUrl && { jobQueueUrl }),
+    ...(jobMaxReceives !== undefined && { jobMaxReceives }),
     functionName: value('AWS_LAMBDA_FUNCTION_NAME') ?? LOCAL_FUNCTION_NAME,
   };
 }

@@ -26,6 +26,20 @@ export const DEADLINE_RESERVE_MS = 2_500;
 export const LEASE_GRACE_MS = 1_000;
 /** Time kept back by the last text of an update, so the handler returns before it is cut off. */
 export const FINAL_REPLY_RESERVE_MS = 400;
+/**
+ * Polly attempts (the SDK's retries of a throttled request) when a job queue takes what is left: one
+ * retry after the SDK's backoff (~0.1-1 s) clears a lone spike over the burst of 10 and keeps its voice
+ * on the fast path; a second throttle means a burst, where every further retry only makes the webhook
+ * slower and the throttling worse, so the job goes to the queue, which paces it to the quota.
+ */
+export const POLLY_MAX_ATTEMPTS_WITH_QUEUE = 2;
+/** A throttled job waits in the queue this long times 2^(receives - 1), at most the cap; half of it is random. */
+export const JOB_BACKOFF_BASE_SECONDS = 2;
+export const JOB_BACKOFF_MAX_SECONDS = 120;
+/** What the worker keeps back from its timeout: a job is not started with less left (the rest of the batch comes back at once). */
+export const WORKER_JOB_MIN_MS = 5_000;
+/** The reaction that tells the user a queued message is being worked on: quiet, stays until the voice comes. */
+export const QUEUED_REACTION = '✍';
 /** Attempts of one Bot API call: the first, and retries after a 429 whose retry_after fits the time left. */
 export const TELEGRAM_MAX_ATTEMPTS = 3;
 /**

@@ -6,7 +6,7 @@
  */
 import { BoundedCache } from './cache.ts';
 import { readConfig } from './config.ts';
-import { FILE_ID_CACHE_SIZE } from './constants.ts';
+import { FILE_ID_CACHE_SIZE, POLLY_MAX_ATTEMPTS_WITH_QUEUE } from './constants.ts';
 import type { BotDeps } from './context.ts';
 import { Logger } from './log.ts';
 import { credentialStore } from './secrets.ts';
@@ -14,6 +14,7 @@ import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
 import { createS3Client, S3AudioStore } from './storage/audio.ts';
 import { S3CharacterBudget } from './storage/budget.ts';
 import { S3UpdateLedger } from './storage/ledger.ts';
+import { SqsJobQueue } from './storage/queue.ts';
 import { S3SettingsStore } from './storage/settings.ts';
 import { TelegramClient } from './telegram/client.ts';
 
@@ -23,13 +24,17 @@ export const credentials = credentialStore(config.credentials, config.region);
 const s3 = createS3Client(config.region, config.s3ForcePathStyle);
 /** What needs no bot token: the ports' implementations and the file_ids this container remembers. */
 const ports = {
-  synthesizer: new PollySynthesizer(createPollyClient(config.region)),
+  // With a queue to take the rest, a throttled request is retried once (constants.ts says why).
+  synthesizer: new PollySynthesizer(createPollyClient(config.region, config.jobQueueUrl ? POLLY_MAX_ATTEMPTS_WITH_QUEUE : undefined)),
   audioStore: new S3AudioStore(s3, config.bucket),
   settings: new S3SettingsStore(s3, config.bucket),
   ledger: new S3UpdateLedger(s3, config.bucket),
   budget: new S3CharacterBudget(s3, config.bucket),
   fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
+  ...(config.jobQueueUrl && { jobQueue: new SqsJobQueue(config.region, config.jobQueueUrl) }),
 };
+
+
 /** Clients that need the bot token; made again only if a rotation changed it. */
 let deps: { botToken: string; value: BotDeps } | undefined;
 

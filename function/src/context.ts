@@ -5,7 +5,7 @@
  * Types only, and none from an implementation: anything may import it without making a cycle.
  */
 import type { Readable } from 'node:stream';
-import type { ApiMethods, Message, Opts } from '@grammyjs/types';
+import type { ApiMethods, Message, Opts, Update } from '@grammyjs/types';
 import type { Outcome, Trace } from './facts.ts';
 
 /** Bot API methods as @grammyjs/types describes them; files always travel through `upload`. */
@@ -22,12 +22,6 @@ export type Result<M extends MethodName> = ReturnType<Methods[M]>;
 export interface ReplyCall<M extends MethodName = MethodName> {
   method: M;
   params: Params<M>;
-}
-
-/** What a command did; with `reply`, its answer is left to the door. */
-export interface CommandResult {
-  outcome: Outcome;
-  reply?: ReplyCall;
 }
 
 /** The moment by which a job must be done; work that cannot finish by then is cut off (deadline.ts). */
@@ -91,8 +85,21 @@ export interface Lease {
   token: string;
 }
 
-/** What claiming an update found: it is ours now, another attempt holds a live lease, or it was answered. */
-export type Claim = { status: 'claimed'; lease: Lease } | { status: 'leased'; attempt?: number; until?: number } | { status: 'done'; attempt?: number };
+/**
+ * What claiming an update found: it is ours now, another attempt holds a live lease, it was answered,
+ * or it waits in the job queue for the worker (only the worker's claim takes it then).
+ */
+export type Claim =
+  | { status: 'claimed'; lease: Lease }
+  | { status: 'leased'; attempt?: number; until?: number }
+  | { status: 'done'; attempt?: number }
+  | { status: 'queued'; attempt?: number };
+
+/** Who claims: a door that first meets an update, or the worker that takes it out of the job queue. */
+export interface ClaimOptions {
+  /** Take an update handed to the job queue (the worker's claim); any other claim leaves it alone. */
+  fromQueue?: boolean;
+}
 
 /**
  * Which updates have been taken and answered, shared by every container: the gate for exactly-once
@@ -103,9 +110,14 @@ export interface UpdateLedger {
    * Takes the update until `until` (epoch ms) when nobody has, or when the last attempt's lease
    * expired without "done" (atomically: one winner per expiry). Concurrent callers get `leased`.
    */
-  claim(entry: LedgerEntry, until: number, signal?: AbortSignal): Promise<Claim>;
+  claim(entry: LedgerEntry, until: number, signal?: AbortSignal, options?: ClaimOptions): Promise<Claim>;
   /** Records the update as answered; false when the lease had expired and another attempt took it over. */
   complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Gives the lease up to the job queue: the update is neither answered nor free, and only the
+   * worker's claim takes it (redeliveries stay silent). False when the lease had been taken over.
+   */
+  handOff(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean>;
   /**
    * How many messages of the entry's chat were claimed in the minute of its `date` (Unix seconds, the
    * message's own date), the entry itself counted once whether or not its claim has landed yet: so the
@@ -202,13 +214,14 @@ export interface BudgetReservation {
   used: number;
 }
 
-/** What a signed inline voice URL promises to read, for whom, and until when. */
+/**
+ * What a signed inline voice URL promises to read, for whom, and until when. The voice is not in it:
+ * it is the user's own /voice choice, read when the result is chosen, so a keystroke reads nothing.
+ */
 export interface VoiceLink {
   text: string;
-  voice: string;
-  engine: 'neural' | 'standard';
-  /** The user's reading speed (their private chat's /speed) in percent; undefined: the voice's own. */
-  speed?: number;
+  /** The text's language as told when the result was made (for its title); undefined when it could not be told. */
+  language?: string;
   /** The Telegram user the inline answer was made for: their rate limit pays for the synthesis. */
   userId: number;
   /** The inline query's update_id: one chosen result is counted once, however often Telegram fetches it. */
@@ -223,6 +236,18 @@ export type VoiceLinkCheck = { ok: true; link: VoiceLink } | { ok: false; reason
 export interface VoiceLinkSigner {
   sign(link: Omit<VoiceLink, 'expires'>): string;
   verify(query: Record<string, string | undefined> | null | undefined): VoiceLinkCheck;
+}
+
+/** A job the webhook could not finish (Polly throttled, or out of time), for the worker: the update itself. */
+export interface QueuedJob {
+  update: Update;
+}
+
+/** The job queue (SQS): the webhook hands jobs over; the worker's door hands the throttled ones back for a while. */
+export interface JobQueue {
+  enqueue(job: QueuedJob, signal?: AbortSignal): Promise<void>;
+  /** Hides a received job for `seconds` before it is received again (its receipt handle names it). */
+  retryLater(receiptHandle: string, seconds: number): Promise<void>;
 }
 
 /** What a container remembers, most recent first out (cache.ts). */
@@ -264,10 +289,14 @@ export interface BotDeps {
   log: Log;
   /** Signs inline results' voice URLs; absent where the API's public URL is unknown (inline mode then answers nothing). */
   voiceLinks?: VoiceLinkSigner;
+  /** Where what cannot be finished now waits (JOB_QUEUE_URL); absent: it is answered with an apology. */
+  jobQueue?: JobQueue;
 }
 
 /** What one job (an update, a fetched inline voice) is run with. */
 export interface UpdateContext extends BotDeps {
   deadline: Deadline;
   trace: Trace;
+  /** Keeps a voice that cannot be made now for later (voice/later.ts); absent: the user gets the apology. */
+  later?: { hold(ctx: UpdateContext, message: Message): Promise<void> };
 }

@@ -6,7 +6,8 @@ class DeadlineExceededError extends Error {
 }
 
 /**
- * The moment by which the webhook must have answered; work that cannot finish by then is cut off.
+ * The moment by which the webhook must have answered (or the worker finished its batch); work that
+ * cannot finish by then is cut off.
  * Its signals' timers belong to the request: `release` clears them once it is answered, because on
  * Node 24 Lambda freezes the container then, and a timer left armed would fire in a later invocation.
  */
@@ -27,6 +28,11 @@ export class Deadline implements JobDeadline {
     const gateway = (requestTimeEpoch && requestTimeEpoch <= current ? requestTimeEpoch : current) + API_GATEWAY_TIMEOUT_MS;
     const lambda = lambdaRemainingMs !== undefined && lambdaRemainingMs > 0 ? current + lambdaRemainingMs : Infinity;
     return new Deadline(Math.min(gateway, lambda), now);
+  }
+
+  /** A worker's invocation has no gateway in front: Lambda's timeout is the deadline of its whole batch. */
+  static forInvocation(lambdaRemainingMs: number, now = Date.now): Deadline {
+    return new Deadline(now() + lambdaRemainingMs, now);
   }
 
   remainingMs(reserveMs = 0): number {

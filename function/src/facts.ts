@@ -4,9 +4,10 @@
  * type error in the other. The names are the log line's field names (docs/metrics.md). Types only.
  */
 
-export type Stage = 'polly' | 's3' | 'telegram';
+export type Stage = 'polly' | 's3' | 'telegram' | 'sqs';
 /** inline_answered: an inline query got its result; voice_served: a fetched inline voice was returned. */
-export type Outcome = 'voice_sent' | 'text_sent' | 'ignored' | 'failed' | 'inline_answered' | 'voice_served' | 'refused';
+/** queued: handed to the job queue (by the webhook), or back to it for later (by the worker). */
+export type Outcome = 'voice_sent' | 'text_sent' | 'ignored' | 'failed' | 'inline_answered' | 'voice_served' | 'refused' | 'queued';
 export type RefusalReason = 'rate_limit' | 'allowlist' | 'budget';
 export type ErrorKind = Stage | 'internal';
 /** Where a voice came from without Polly: the audio store, or a Telegram file_id. */
@@ -43,6 +44,10 @@ export interface JobFacts {
   error_kind?: ErrorKind;
   /** Why a failure was not told to the user. */
   silent?: string;
+  /** Why the job went to the queue: Polly throttled it, or the invocation ran out of time. */
+  queued?: 'throttled' | 'out_of_time';
+  /** The worker's receive of this job (SQS ApproximateReceiveCount). */
+  receive?: number;
 }
 
 export type StageTimings = Record<`${Stage}_ms`, number>;

@@ -9,11 +9,12 @@ import type { JobFacts } from './facts.ts';
 /** An attempt stops working at its deadline; its lease lasts a little longer (clock skew, a call in flight). */
 export const leaseUntil = (deadline: Deadline): number => deadline.endsAt + LEASE_GRACE_MS;
 
-/** Why a claim that is not ours stays silent; `busy` when a live lease's holder may yet die. */
-export function silentClaim(claim: Exclude<Claim, { status: 'claimed' }>): { reason: string; busy: boolean } {
+/** Why a claim that is not ours stays silent; `busy` when a live lease's holder may yet die (`until` it ends, when known). */
+export function silentClaim(claim: Exclude<Claim, { status: 'claimed' }>): { reason: string; busy: boolean; until?: number } {
   if (claim.status === 'done') return { reason: `already answered${claim.attempt ? ` by attempt ${claim.attempt}` : ''}`, busy: false };
+  if (claim.status === 'queued') return { reason: 'in the job queue: the worker answers it', busy: false };
   const until = claim.until ? ` until ${new Date(claim.until).toISOString()}` : '';
-  return { reason: `lease live: attempt ${claim.attempt ?? '?'} in progress${until}`, busy: true };
+  return { reason: `lease live: attempt ${claim.attempt ?? '?'} in progress${until}`, busy: true, ...(claim.until && { until: claim.until }) };
 }
 
 /** Methods whose success is the update's answer: once one went through, a redelivery must not repeat it. */
@@ -38,6 +39,21 @@ export class LeaseHolder {
   settle(): Promise<void> {
     this.settled ??= this.write();
     return this.settled;
+  }
+
+  /**
+   * Gives the lease to the job queue instead of writing "done": the worker's claim takes it from there.
+   * A failure is logged; the lease then expires, and the worker (or a redelivery) takes it over.
+   */
+  async handOff(): Promise<void> {
+    const { ledger, trace, log } = this.ctx;
+    try {
+      const signal = AbortSignal.timeout(Math.max(1, this.lease.until - Date.now()));
+      const handed = await trace.time('s3', ledger.handOff(this.entry, this.lease, signal));
+      if (!handed) trace.note({ lease_lost: true });
+    } catch (error) {
+      log.warn('update not handed to the job queue; its lease will expire', { update_id: trace.updateId, ...this.logFields, error });
+    }
   }
 
   private async write(): Promise<void> {

@@ -31,5 +31,5 @@ export const MESSAGES = {
   speedSet: (percent: number) => `From now on I read at ${percent} % of normal speed.`,
   speedNormal: 'I read at normal speed again.',
   speedInvalid: (min: number, max: number) => `A speed is a percentage from ${min} to ${max}, e.g. /speed 150, or /speed normal. Nothing changed.`,
-  inlineTitle: (voice: string, language?: string) => `🔊 Read aloud — ${voice}${language ? `, ${language}` : ''}`,
+  inlineTitle: (language?: string) => `🔊 Read aloud${language ? ` — ${language}` : ''}`,
 } as const;

@@ -3,7 +3,7 @@ import type { JobFacts, JobLine, Outcome, PollyCount, Stage, StageTimings, Trace
 /** What happened to one job, gathered on the way and logged as one line at the end. */
 export class JobTrace implements Trace {
   private readonly started = Date.now();
-  private readonly timings: StageTimings = { polly_ms: 0, s3_ms: 0, telegram_ms: 0 };
+  private readonly timings: StageTimings = { polly_ms: 0, s3_ms: 0, telegram_ms: 0, sqs_ms: 0 };
   readonly facts: JobFacts = {};
   readonly polly: PollyCount = { requests: 0, errors: 0, characters: 0 };
   failedStage?: Stage;

@@ -19,11 +19,11 @@ let instances = 0;
  * Imports the bundle as a fresh module, the way a Lambda cold start does: it reads `env` at import.
  * The variables are applied to process.env, which is what the bundle reads.
  */
-export async function loadHandler(bundlePath: string, env: Record<string, string>): Promise<ProxyHandler> {
+export async function loadHandler<H = ProxyHandler>(bundlePath: string, env: Record<string, string>): Promise<H> {
   Object.assign(process.env, env);
   const url = pathToFileURL(bundlePath);
   url.searchParams.set('instance', String(++instances));
-  const module = (await import(url.href)) as { handler: ProxyHandler };
+  const module = (await import(url.href)) as { handler: H };
   return module.handler;
 }
 

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Message, Update } from '@grammyjs/types';
 import { briefLine, type LogLine } from '../handler-logs.ts';
-import type { ChatAction, ChosenInline, RecordedCall, SentMessage, TelegramEmulator } from '../telegram/emulator.ts';
+import type { ChatAction, ChosenInline, MessageReaction, RecordedCall, SentMessage, TelegramEmulator } from '../telegram/emulator.ts';
 
 export type LogSubscription = (listener: (line: LogLine) => void) => () => void;
 
@@ -40,6 +40,7 @@ type PageEvent =
   | { type: 'message'; from: 'user' | 'bot'; update_id?: number; inline_update_id?: number; message: unknown }
   | { type: 'edited'; message: unknown }
   | { type: 'action'; action: string }
+  | { type: 'reaction'; message_id: number; emoji: string[] }
   | { type: 'toast'; text: string }
   | { type: 'log'; line: LogLine; brief: string };
 
@@ -88,10 +89,13 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
   const onAction = (action: ChatAction) => {
     if (action.chat_id === chatId) publish({ type: 'action', action: action.action });
   };
+  const onReaction = (reaction: MessageReaction) => {
+    if (reaction.chat_id === chatId) publish({ type: 'reaction', message_id: reaction.message_id, emoji: reaction.emoji });
+  };
   const onCall = (call: RecordedCall) => {
     if (call.method === 'answerCallbackQuery' && call.status === 200 && call.params.text) publish({ type: 'toast', text: String(call.params.text) });
   };
-  telegram.events.on('update', onUpdate).on('chosen', onChosen).on('sent', onSent).on('edited', onEdited).on('action', onAction).on('call', onCall);
+  telegram.events.on('update', onUpdate).on('chosen', onChosen).on('sent', onSent).on('edited', onEdited).on('action', onAction).on('reaction', onReaction).on('call', onCall);
   const unsubscribe = onLog((line) => publish({ type: 'log', line, brief: briefLine(line) }));
 
   const api = async (method: string, params: object) => {
@@ -171,7 +175,7 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
     close: () =>
       new Promise((resolve) => {
         unsubscribe();
-        telegram.events.off('update', onUpdate).off('chosen', onChosen).off('sent', onSent).off('edited', onEdited).off('action', onAction).off('call', onCall);
+        telegram.events.off('update', onUpdate).off('chosen', onChosen).off('sent', onSent).off('edited', onEdited).off('action', onAction).off('reaction', onReaction).off('call', onCall);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

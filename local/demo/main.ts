@@ -4,6 +4,8 @@
  *
  * Ports (all on 127.0.0.1; 0 = any free port): DEMO_PORT (chat page, default 8765),
  * DEMO_TELEGRAM_PORT, DEMO_API_PORT, DEMO_S3_PORT, DEMO_POLLY_PORT (default 0).
+ * DEMO_POLLY_TPS: the Polly stand-in's quota in requests a second (default: none); 1 shows a burst
+ * going webhook -> queue -> worker -> voice in the log panel.
  */
 import { existsSync } from 'node:fs';
 import { onHandlerLog, summarise } from '../handler-logs.ts';
@@ -34,7 +36,9 @@ async function main(): Promise<void> {
   say('voicebot demo: starting everything on 127.0.0.1 (offline, no accounts)');
   let demo: Demo;
   try {
-    demo = await startDemo({ ports, progress: (line) => say(`  ✓ ${line}`) });
+    const pollyTps = process.env.DEMO_POLLY_TPS ? Number(process.env.DEMO_POLLY_TPS) : undefined;
+    if (pollyTps !== undefined && !(pollyTps > 0)) throw new Error(`DEMO_POLLY_TPS must be a number of requests a second above 0, not ${JSON.stringify(process.env.DEMO_POLLY_TPS)}`);
+    demo = await startDemo({ ports, progress: (line) => say(`  ✓ ${line}`), ...(pollyTps && { pollyTps }) });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       const { port } = error as NodeJS.ErrnoException & { port?: number };

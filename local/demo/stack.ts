@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { startChatPage, type ChatPage } from '../chat/server.ts';
 import { startLocalStack, type LocalStack, type StackPorts } from '../stack.ts';
 import { onHandlerLog } from '../handler-logs.ts';
+import type { QueueEvent } from '../sqs/server.ts';
 
 export { DEFAULT_BUNDLE } from '../stack.ts';
 /** A well-formed token for a bot that only the emulator knows. */
@@ -20,6 +21,8 @@ export const DEMO_START_MESSAGE = 'Hi! I am running on your machine, offline. Se
 
 export interface DemoOptions {
   ports?: StackPorts & { chat?: number };
+  /** Polly's quota in requests per second (its burst the same): low, it shows a burst going through the job queue. */
+  pollyTps?: number;
   bundle?: string;
   /** One line per step while starting. */
   progress?: (line: string) => void;
@@ -34,7 +37,7 @@ export interface Demo extends LocalStack {
   chat: ChatPage;
 }
 
-export async function startDemo({ ports = {}, bundle, progress }: DemoOptions = {}): Promise<Demo> {
+export async function startDemo({ ports = {}, bundle, progress, pollyTps }: DemoOptions = {}): Promise<Demo> {
   // Per session, like Terraform's random_password: nothing fixed to leak.
   const webhookSecret = randomBytes(24).toString('base64url');
   const stack = await startLocalStack({
@@ -44,11 +47,14 @@ export async function startDemo({ ports = {}, bundle, progress }: DemoOptions = 
     startMessage: DEMO_START_MESSAGE,
     botUsername: DEMO_BOT_USERNAME,
     env: { RATE_LIMIT_PER_MINUTE: String(DEMO_RATE_LIMIT_PER_MINUTE) },
+    ...(pollyTps && { polly: { quota: { tps: pollyTps, burst: pollyTps } } }),
     ports,
     ...(bundle && { bundle }),
     ...(progress && { progress }),
   });
   const closeStack = stack.close;
+  // Each step of a queued job's trip, as a line in the log panel between the webhook's and the worker's.
+  stack.sqs?.events.on('event', (event) => process.stdout.write(`${JSON.stringify({ level: 'INFO', message: `queue: ${event.kind}`, timestamp: new Date().toISOString(), ...queueFields(event) })}\n`));
   try {
     const chat = await startChatPage({
       telegram: stack.telegram,
@@ -74,4 +80,14 @@ export async function startDemo({ ports = {}, bundle, progress }: DemoOptions = 
     await closeStack();
     throw error;
   }
+}
+
+/** The fields of a queue event worth a log line: which job, and how often or how long. */
+function queueFields(event: QueueEvent): Record<string, unknown> {
+  const { kind: _kind, ...fields } = event;
+  if ('body' in fields) {
+    const { body, ...rest } = fields;
+    return { ...rest, update_id: (JSON.parse(body) as { update?: { update_id?: number } }).update?.update_id };
+  }
+  return fields;
 }

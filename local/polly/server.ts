@@ -58,6 +58,8 @@ export interface LocalPolly {
   failNext(error: PollyError, times?: number): void;
   /** The next requests lose their connection without an answer. */
   failNextWith(fault: 'drop', times?: number): void;
+  /** Forgets the faults queued and not yet taken. */
+  clearFaults(): void;
   setLatency(ms: number): void;
   /** Requests answered with ThrottlingException by the quota. */
   readonly throttled: number;
@@ -150,6 +152,9 @@ export async function startPolly({ port = 0, synthesizer, latencyMs = 0, bitrate
     },
     failNextWith(fault, times = 1) {
       for (let i = 0; i < times; i++) faults.push(fault);
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     setLatency(ms) {
       latency = ms;

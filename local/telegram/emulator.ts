@@ -19,7 +19,7 @@ import { readBotRequest, type BotRequest } from './params.ts';
 import { EmulatorState, type RecordedCall, type SentMessage, type WebhookRegistration } from './state.ts';
 import type { UserMessage } from './updates.ts';
 
-export type { ChatAction, RecordedCall, SentMessage, WebhookRegistration } from './state.ts';
+export type { ChatAction, MessageReaction, RecordedCall, SentMessage, WebhookRegistration } from './state.ts';
 export type { Delivery } from './delivery.ts';
 
 /** Which inline result became which message: what a client knows when the user picks one. */
@@ -49,6 +49,8 @@ export interface TelegramEmulator {
   /** The next `times` calls of `method` that arrive from now on lose their connection. */
   dropNext(method: string, times?: number): void;
   forbidVoices(chatId: number): void;
+  /** The bot's reaction on a message now (empty when none, or taken off). */
+  reactionOn(chatId: number, messageId: number): string[];
   sendUserMessage(message: UserMessage): Promise<{ update: Update; deliveries: Delivery[] }>;
   /** The user taps an inline keyboard button of one of the bot's messages: a callback_query update. */
   pressButton(press: { chatId: number; messageId: number; data: string }): Promise<{ update: Update; deliveries: Delivery[] }>;
@@ -88,6 +90,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
     },
     calls: state.calls,
     sent: state.sent,
+    reactionOn: (chatId, messageId) => state.reactions.get(`${chatId}:${messageId}`) ?? [],
     events: state.events,
     failNext: (method, failure, times = 1) => state.queueFault(method, { kind: 'fail', failure }, times),
     dropNext: (method, times = 1) => state.queueFault(method, { kind: 'drop' }, times),

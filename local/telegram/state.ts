@@ -51,6 +51,14 @@ export interface ChatAction {
   at: number;
 }
 
+/** The bot's reaction on a message, as setMessageReaction left it (empty: taken off). */
+export interface MessageReaction {
+  chat_id: number;
+  message_id: number;
+  emoji: string[];
+  at: number;
+}
+
 export interface StoredFile {
   file_id: string;
   file_unique_id: string;
@@ -78,8 +86,10 @@ export class EmulatorState {
   readonly bot;
   readonly calls: RecordedCall[] = [];
   readonly sent: SentMessage[] = [];
-  /** 'call' (RecordedCall), 'sent' (SentMessage), 'edited' (Message), 'action' (ChatAction), 'update' (Update), 'request' ({ method }) on arrival. */
+  /** 'call' (RecordedCall), 'sent' (SentMessage), 'edited' (Message), 'action' (ChatAction), 'reaction' (MessageReaction), 'update' (Update), 'request' ({ method }) on arrival. */
   readonly events = new EventEmitter();
+  /** The bot's reaction per message, by "chat_id:message_id". */
+  readonly reactions = new Map<string, string[]>();
   /** Faults by method, each taken by the next request of that method when it arrives. */
   readonly faults = new Map<string, Fault[]>();
   readonly forbiddenVoiceChats = new Set<number>();

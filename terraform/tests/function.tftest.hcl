@@ -115,7 +115,7 @@ run "says_how_to_build_when_the_zip_is_missing" {
   expect_failures = [aws_lambda_function.this]
 }
 
-run "refuses_a_timeout_longer_than_api_gateway_waits" {
+run "runs_the_worker_from_the_same_zip_with_its_own_handler_and_log_group" {
   command = plan
 
   module {
@@ -123,7 +123,45 @@ run "refuses_a_timeout_longer_than_api_gateway_waits" {
   }
 
   variables {
-    timeout = 30
+    name    = "voicebot-worker"
+    handler = "worker.handler"
+    timeout = 60
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.handler == "worker.handler" && aws_lambda_function.this.timeout == 60 && aws_lambda_function.this.source_code_hash == filebase64sha256("../dist/function.zip")
+    error_message = "the worker is the same zip with its own handler and a timeout no gateway limits"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/voicebot-worker"
+    error_message = "the worker logs into a log group of its own"
+  }
+}
+
+run "refuses_a_handler_the_package_does_not_have" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    handler = "main.handler"
+  }
+
+  expect_failures = [var.handler]
+}
+
+run "refuses_a_timeout_longer_than_lambda_allows" {
+  command = plan
+
+  module {
+    source = "./modules/function"
+  }
+
+  variables {
+    timeout = 901
   }
 
   expect_failures = [var.timeout]

@@ -20,8 +20,8 @@ run "alarms_on_failures_throttles_5xx_polly_errors_and_daily_spend_into_one_topi
   }
 
   assert {
-    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["function-errors", "function-throttles", "api-5xx", "daily-polly-characters"])
-    error_message = "one alarm per failure mode, and one on the day's Polly characters"
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["function-errors", "function-throttles", "api-5xx"])
+    error_message = "one alarm per failure mode"
   }
 
   assert {
@@ -30,12 +30,12 @@ run "alarms_on_failures_throttles_5xx_polly_errors_and_daily_spend_into_one_topi
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.this["daily-polly-characters"].period == 86400 && aws_cloudwatch_metric_alarm.this["daily-polly-characters"].threshold == 1000000
+    condition     = alltrue([for q in aws_cloudwatch_metric_alarm.daily_polly_characters.metric_query : try(q.metric[0].period, 86400) == 86400]) && aws_cloudwatch_metric_alarm.daily_polly_characters.threshold == 1000000
     error_message = "the spend alarm sums a day of characters against a sane default"
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.polly_error_rate.threshold == 10 && length(aws_cloudwatch_metric_alarm.polly_error_rate.metric_query) == 3
+    condition     = aws_cloudwatch_metric_alarm.polly_error_rate.threshold == 10 && length(aws_cloudwatch_metric_alarm.polly_error_rate.metric_query) == 5
     error_message = "the Polly alarm divides failures by requests and fires above 10 %"
   }
 
@@ -53,6 +53,59 @@ run "alarms_on_failures_throttles_5xx_polly_errors_and_daily_spend_into_one_topi
     condition     = output.dashboard_url == "https://eu-central-1.console.aws.amazon.com/cloudwatch/home?region=eu-central-1#dashboards/dashboard/voicebot"
     error_message = "dashboard_url opens the dashboard in the stack's region"
   }
+}
+
+run "watches_the_queue_and_adds_the_workers_spend" {
+  command = apply
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  variables {
+    worker_function_name   = "voicebot-worker"
+    queue_name             = "voicebot-jobs"
+    dead_letter_queue_name = "voicebot-jobs-dead-letter"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["dead-letters"].dimensions.QueueName == "voicebot-jobs-dead-letter" && aws_cloudwatch_metric_alarm.this["dead-letters"].threshold == 1 && aws_cloudwatch_metric_alarm.this["dead-letters"].statistic == "Maximum"
+    error_message = "one dead letter is an alarm"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["queue-age"].dimensions.QueueName == "voicebot-jobs" && aws_cloudwatch_metric_alarm.this["queue-age"].metric_name == "ApproximateAgeOfOldestMessage" && aws_cloudwatch_metric_alarm.this["queue-age"].threshold == 600
+    error_message = "a job older than 10 minutes is an alarm"
+  }
+
+  assert {
+    condition     = toset([for q in aws_cloudwatch_metric_alarm.daily_polly_characters.metric_query : try(q.metric[0].dimensions.FunctionName, "sum")]) == toset(["sum", "voicebot", "voicebot-worker"])
+    error_message = "the day's spend adds the worker's characters to the webhook's"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.polly_error_rate.metric_query) == 7
+    error_message = "the Polly error rate counts both functions' requests and failures"
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets) == 6 && strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "ApproximateAgeOfOldestMessage") && strcontains(aws_cloudwatch_dashboard.this.dashboard_body, "worker errors")
+    error_message = "a dashboard row shows the queue's depth and age and the worker's errors"
+  }
+}
+
+run "refuses_a_queue_without_its_dead_letter_queue" {
+  command = plan
+
+  module {
+    source = "./modules/monitoring"
+  }
+
+  variables {
+    queue_name = "voicebot-jobs"
+  }
+
+  expect_failures = [var.dead_letter_queue_name]
 }
 
 run "subscribes_the_given_address" {

@@ -35,6 +35,48 @@ run "applies_with_generated_names_and_the_webhook_url" {
   }
 }
 
+run "queues_what_the_webhook_cannot_finish_for_a_worker_of_the_same_zip" {
+  command = apply
+
+  assert {
+    condition     = module.function.function_name == "voicebot" && module.worker[0].function_name == "voicebot-worker"
+    error_message = "the webhook and the worker are two functions"
+  }
+
+  assert {
+    condition     = module.queue[0].queue_name == "voicebot-jobs" && module.queue[0].visibility_timeout_seconds == 360 && module.queue[0].maximum_concurrency == 8
+    error_message = "the queue waits 6 times the worker's 60 s, and feeds at most 8 workers (the neural quota)"
+  }
+
+  assert {
+    condition     = toset(keys(module.monitoring[0].alarm_names)) == toset(["function-errors", "function-throttles", "api-5xx", "dead-letters", "queue-age"])
+    error_message = "the queue is watched: dead letters and the oldest job's age"
+  }
+}
+
+run "without_the_queue_there_is_no_worker" {
+  command = plan
+
+  variables {
+    queue_enabled = false
+  }
+
+  assert {
+    condition     = length(module.worker) == 0 && length(module.queue) == 0
+    error_message = "queue_enabled = false creates neither the worker nor the queue"
+  }
+}
+
+run "rejects_a_webhook_timeout_api_gateway_would_cut_off" {
+  command = plan
+
+  variables {
+    lambda_timeout = 30
+  }
+
+  expect_failures = [var.lambda_timeout]
+}
+
 run "rejects_a_region_that_is_not_a_region_code" {
   command = plan
 

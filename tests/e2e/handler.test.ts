@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { BOT_TOKEN, chatIds, type Stack, START_MESSAGE, startStack, textUpdate, WEBHOOK_SECRET } from './stack.ts';
 
@@ -23,6 +24,9 @@ async function decode(bytes: Uint8Array) {
   }
 }
 
+/** The text of the sendMessage a webhook's answer carries. */
+const helpIn = (result: APIGatewayProxyResult) => String((JSON.parse(result.body) as { text?: string }).text);
+
 describe('the webhook door', () => {
   test('answers 401 to a wrong or missing secret and calls nothing downstream', async () => {
     const before = { polly: stack.polly.requests.length, telegram: stack.telegram.calls.length, s3: (await stack.audioObjects()).length };
@@ -37,10 +41,9 @@ describe('the webhook door', () => {
 
   test('accepts the secret header in any letter case', async () => {
     const chatId = newChat();
-    await stack.say(chatId, '/help'); // the chat now exists for the emulator
     const result = await stack.post(textUpdate('/help', { chatId }), { secret: null, headers: { 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET } });
     assert.equal(result.statusCode, 200);
-    assert.equal(stack.sentTo(chatId).length, 2);
+    assert.match(helpIn(result), /voice message/, 'the update got in and was answered');
   });
 
   test('answers 405 to an authenticated request that is not a POST', async () => {
@@ -69,6 +72,29 @@ describe('commands', () => {
     assert.equal(result.statusCode, 200);
     assert.equal(result.headers?.['content-type'], 'application/json');
     assert.deepEqual(JSON.parse(result.body), { method: 'sendMessage', chat_id: chatId, text: START_MESSAGE });
+  });
+
+  test("a cold /start, and then /help, are answered in the webhook's response with no request to S3, Polly or the Bot API", async () => {
+    for (const [text, expected] of [['/start', START_MESSAGE], ['/help', /voice message/]] as const) {
+      const chatId = newChat();
+      await stack.restart();
+      const before = stack.requestCounts();
+      const result = await stack.post(textUpdate(text, { chatId }));
+      assert.deepEqual(stack.requestCounts(), before, text);
+      assert.equal(result.statusCode, 200);
+      const answer = JSON.parse(result.body) as { method: string; chat_id: number; text: string };
+      assert.deepEqual([answer.method, answer.chat_id], ['sendMessage', chatId]);
+      if (typeof expected === 'string') assert.equal(answer.text, expected);
+      else assert.match(answer.text, expected);
+    }
+  });
+
+  test('a redelivered /start, its first answer lost, is welcomed again from the same update', async () => {
+    const chatId = newChat();
+    const update = textUpdate('/start', { chatId });
+    const answers = [await stack.post(update), await stack.post(update)];
+    assert.deepEqual(answers.map((a) => [a.statusCode, (JSON.parse(a.body) as { text?: string }).text]), [[200, START_MESSAGE], [200, START_MESSAGE]]);
+    assert.ok(!stack.logs.some((line) => line.update_id === update.update_id && line.reason !== '/start'), 'both said the welcome');
   });
 
   test('/help explains the bot, and a command for another bot is ignored', async () => {
@@ -175,9 +201,9 @@ describe('updates that are not text', () => {
 
   test('a base64-encoded body is decoded like a plain one', async () => {
     const chatId = newChat();
-    await stack.say(chatId, '/help');
-    assert.equal((await stack.post(textUpdate('/help', { chatId }), { base64: true })).statusCode, 200);
-    assert.equal(stack.sentTo(chatId).length, 2);
+    const result = await stack.post(textUpdate('/help', { chatId }), { base64: true });
+    assert.equal(result.statusCode, 200);
+    assert.match(helpIn(result), /voice message/, 'the update was read and answered');
   });
 });
 

@@ -25,10 +25,12 @@ export interface Stack extends LocalStack {
   sentTo(chatId: number): SentMessage[];
   voicesTo(chatId: number): SentMessage[];
   audioObjects(): Promise<{ key: string; contentType: string | undefined; bytes: number }[]>;
+  /** How many requests the local S3 and Polly received, and how many Bot API calls the bot made itself (not from a webhook's answer). */
+  requestCounts(): { s3: number; polly: number; botApi: number };
 }
 
-export async function startStack({ env = {}, polly }: { env?: Record<string, string>; polly?: PollyOptions } = {}): Promise<Stack> {
-  const stack = await startLocalStack({ token: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET, bucket: BUCKET, startMessage: START_MESSAGE, env, ...(polly && { polly }) });
+export async function startStack({ env = {}, polly, queue }: { env?: Record<string, string>; polly?: PollyOptions; queue?: false } = {}): Promise<Stack> {
+  const stack = await startLocalStack({ token: BOT_TOKEN, webhookSecret: WEBHOOK_SECRET, bucket: BUCKET, startMessage: START_MESSAGE, env, ...(polly && { polly }), ...(queue === false && { queue }) });
   const { telegram, s3 } = stack;
   const s3Client = new S3Client({ region: 'eu-west-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
   const closeStack = stack.close;
@@ -49,6 +51,7 @@ export async function startStack({ env = {}, polly }: { env?: Record<string, str
       return stack.handler(event, lambdaContext(lambdaTimeoutMs));
     },
     sentTo: (chatId: number) => telegram.sent.filter((m) => m.chat_id === chatId),
+    requestCounts: () => ({ s3: s3.requests.length, polly: stack.polly.requests.length, botApi: telegram.calls.filter((c) => !c.fromWebhookResponse).length }),
     voicesTo: (chatId: number) => telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice'),
     async audioObjects() {
       const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
@@ -75,6 +78,12 @@ export function chatIds(first: number): () => number {
 
 let nextUpdateId = 1000;
 let nextMessageId = 1;
+
+/** The update Telegram sends for a keystroke of `@bot query`. */
+export function inlineUpdate(fromId: number, query: string): Update {
+  const updateId = ++nextUpdateId;
+  return { update_id: updateId, inline_query: { id: `iq${updateId}`, from: { id: fromId, is_bot: false, first_name: 'Tester', language_code: 'en' }, query, offset: '', chat_type: 'sender' } } as Update;
+}
 
 /** A private-chat text message as Telegram sends it. */
 export function textUpdate(text: string, { chatId = 4242, chatType = 'private' }: { chatId?: number; chatType?: string } = {}): Update {

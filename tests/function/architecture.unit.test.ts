@@ -71,9 +71,9 @@ describe('function/src', () => {
   });
 
   // The entry points wrap the handler: index.ts for Lambda, tools/dev.ts for `make dev`, which turns
-  // long-polled updates into the events API Gateway would send (built by tools/proxy-event.ts).
-  test('only the entry points (index.ts, tools/dev.ts) and the event builder know the API Gateway event types (aws-lambda)', () => {
-    assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts', 'tools/proxy-event.ts']);
+  // long-polled updates into the events API Gateway would send (built by tools/proxy-event.ts); worker.ts for the job queue's SQS events.
+  test('only the entry points (index.ts, worker.ts, tools/dev.ts) and the event builder know the Lambda event types (aws-lambda)', () => {
+    assert.deepEqual(importersOf(/^aws-lambda$/), ['index.ts', 'tools/dev.ts', 'tools/proxy-event.ts', 'worker.ts']);
   });
 
   // tools/dev-setup.ts checks, before `make dev` starts, that the bucket it was given exists (HeadBucket);

@@ -22,7 +22,7 @@ describe('exactly one answer per update', () => {
 
   test('a redelivery after the first answer is ignored without a second text, with 200', async () => {
     const bot = new TestBot();
-    const update = textMessage(2, '/help');
+    const update = textMessage(2, '/say');
     await bot.deliver(update);
     const { final, answer } = await bot.deliver(update);
     assert.equal(final.reason, 'already answered by attempt 1');
@@ -89,7 +89,7 @@ describe('leases: a redelivery after a dead attempt', () => {
 
   test('the lease lasts until the invocation\'s own deadline (Lambda\'s remaining time here) plus the grace', async () => {
     const bot = new TestBot();
-    const update = textMessage(7, '/help');
+    const update = textMessage(7, '/say');
     const before = Date.now();
     bot.ledger.faults.add('complete', () => new Error('S3 unreachable'), { times: 2 }); // after the answer, and once more at the end
     const { final } = await bot.deliver(update, { lambdaTimeoutMs: 5_000 });
@@ -144,27 +144,28 @@ describe('the per-chat rate limit', () => {
     const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '3' });
     const date = 1_800_000_000 - (1_800_000_000 % 60); // six messages dated inside one minute
     const reasons = [];
-    for (let i = 0; i < 6; i++) reasons.push((await bot.say(7, '/help', { date: date + i })).final.reason);
+    for (let i = 0; i < 6; i++) reasons.push((await bot.say(7, '/say', { date: date + i })).final.reason);
     const texts = bot.textsTo(7);
     assert.equal(texts.length, 3 + 1, 'three answers, one warning');
     assert.match(texts.at(-1)!, /up to 3 a minute/);
     assert.deepEqual(reasons.slice(3), ['rate limited', 'rate limited', 'rate limited']);
-    await bot.say(7, '/help', { date: date + 60 });
+    await bot.say(7, '/say', { date: date + 60 });
     assert.equal(bot.textsTo(7).length, 5, 'the next minute is served again');
   });
 
-  test("is not read for /start, whose greeting in the webhook's response needs only the claim", async () => {
-    const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '3' });
+  test("neither counts nor limits words alone: /start, /help and the hints past the limit, and the count never read", async () => {
+    const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '1' });
     bot.ledger.faults.add('count', () => new Error('the count would fail'));
-    await bot.say(9, '/start');
-    assert.equal(bot.textsTo(9).length, 1, 'greeted, without reading the count');
-    const { final } = await bot.say(9, '/help');
+    const date = 1_800_000_000 - (1_800_000_000 % 60);
+    for (const text of ['/start', '/help', '/nonsense', '/start']) assert.equal((await bot.say(9, text, { date })).final.outcome, 'text_sent', text);
+    assert.equal(bot.textsTo(9).length, 4, 'every one answered, none refused');
+    const { final } = await bot.say(9, '/say', { date });
     assert.equal(final.outcome, 'failed', 'the queued fault was still there for the first read');
   });
 
   test('is off at 0', async () => {
     const bot = new TestBot({ RATE_LIMIT_PER_MINUTE: '0' });
-    for (let i = 0; i < 12; i++) await bot.say(8, '/help', { date: 1_800_000_000 });
+    for (let i = 0; i < 12; i++) await bot.say(8, '/say', { date: 1_800_000_000 });
     assert.equal(bot.textsTo(8).length, 12);
   });
 });

@@ -95,8 +95,8 @@ describe('the metrics of an update', () => {
 
   test('a refusal by the rate limit or the allowlist carries its Reason', async () => {
     const limited = new TestBot({ RATE_LIMIT_PER_MINUTE: '1' });
-    await limited.say(7, '/help');
-    const { final } = await limited.say(7, '/help');
+    await limited.say(7, '/say');
+    const { final } = await limited.say(7, '/say');
     assertContract(final);
     assert.deepEqual([final.Refusals, final.Reason], [1, 'rate_limit']);
     assert.ok(directivesOf(final).some(([set, names]) => set.join() === 'FunctionName,Reason' && names.join() === 'Refusals'));

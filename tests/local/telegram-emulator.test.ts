@@ -197,6 +197,21 @@ describe('Telegram emulator', () => {
     assert.equal((await api('sendMessage', { chat_id: 5, text: 'x', reply_parameters: { message_id: 9999 } })).body.description, 'Bad Request: message to be replied not found');
   });
 
+  test('sets one reaction of the allowed emoji on a message, takes it off with an empty list, and refuses the rest', async () => {
+    const { update } = await telegram.sendUserMessage({ chatId: 5, text: 'react to me' });
+    const messageId = update.message!.message_id;
+    const reactions: unknown[] = [];
+    telegram.events.on('reaction', (r) => reactions.push(r));
+    assert.equal((await api('setMessageReaction', { chat_id: 5, message_id: messageId, reaction: [{ type: 'emoji', emoji: '✍' }] })).status, 200);
+    assert.deepEqual(telegram.reactionOn(5, messageId), ['✍']);
+    assert.equal((await api('setMessageReaction', { chat_id: 5, message_id: messageId, reaction: [] })).status, 200);
+    assert.deepEqual(telegram.reactionOn(5, messageId), []);
+    assert.equal(reactions.length, 2);
+    assert.equal((await api('setMessageReaction', { chat_id: 5, message_id: messageId, reaction: [{ type: 'emoji', emoji: '🦖' }] })).body.description, 'Bad Request: REACTION_INVALID');
+    assert.equal((await api('setMessageReaction', { chat_id: 5, message_id: messageId, reaction: [{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '👌' }] })).body.description, 'Bad Request: REACTION_INVALID');
+    assert.equal((await api('setMessageReaction', { chat_id: 5, message_id: 9999, reaction: [] })).status, 400);
+  });
+
   test('editMessageText changes a bot message in place (text and keyboard, with an edit_date) and tells the chat; an edit that changes nothing is refused', async () => {
     await telegram.sendUserMessage({ chatId: 5, text: 'hi' });
     const keyboard = (tick: string) => ({ inline_keyboard: [[{ text: tick, callback_data: 'voice:x' }]] });

@@ -6,6 +6,9 @@
  * every retry is counted and bounded, and the logs say what happened without the token.
  * How the bot logic reacts to each failure (deadlines, refusals, Telegram errors) is the fast
  * matrix in tests/function/voice/faults.unit.test.ts; tests/e2e/delivery.test.ts shows single paths.
+ * The stacks here have no job queue: they show the webhook alone, whose last word on a failure is the
+ * apology (with a queue, a throttled or cut-off voice is handed to the worker instead, and its Polly
+ * client spends one retry fewer first: tests/e2e/queue.test.ts).
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -172,7 +175,7 @@ let phrase = 0;
 
 before(async () => {
   watchEscapes();
-  stack = await startStack();
+  stack = await startStack({ queue: false });
   stacks.push(stack);
   // Resolve the bundle's endpoints now: later stacks in this process change process.env.
   await openChat(stack, newChat());
@@ -252,7 +255,7 @@ function strangerChat(id: number): OpenChat {
 
 describe('a dependency that is down for good (a stack pointed at a closed port)', () => {
   test('S3 down: answers 200 quickly, at most one text, no voice, no Polly bill, and the logs say why', async () => {
-    const down = await startStack({ env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${await closedPort()}` } });
+    const down = await startStack({ queue: false, env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${await closedPort()}` } });
     stacks.push(down);
     const chat = await openChat(down, newChat());
     const { invocation, activity } = await run(down, textUpdateIn(chat, 'S3 is down right now'), 10_000);
@@ -268,7 +271,7 @@ describe('a dependency that is down for good (a stack pointed at a closed port)'
   });
 
   test('Telegram unreachable: answers 200 within its budget, calls each method once, and the logs say why without the token', async () => {
-    const down = await startStack({ env: { TELEGRAM_API_URL: `http://127.0.0.1:${await closedPort()}` } });
+    const down = await startStack({ queue: false, env: { TELEGRAM_API_URL: `http://127.0.0.1:${await closedPort()}` } });
     stacks.push(down);
     const chat = strangerChat(newChat());
     const { invocation, activity } = await run(down, { update_id: newUpdateId(), message: { ...chat.message, text: 'Telegram is down right now' } } as Update, 10_000);

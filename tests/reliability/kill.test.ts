@@ -3,8 +3,10 @@
  * of answering a text, and the update redelivered the way Telegram does (again and again, later each
  * time) into a fresh process. Every kill point ends in exactly one voice and no apology, except the
  * one documented window — "done" not yet stored after Telegram accepted the voice — which ends in two;
- * and /start, killed after its claim, ends in one welcome though no "done" is ever written for it.
- * Short Lambda timeouts (hence short leases) keep it to seconds.
+ * and /start, which stores nothing before its answer, ends in one welcome whenever its container dies.
+ * The worker the same way: a job the webhook queued, its worker (dist/worker.mjs under the local
+ * mapping) SIGKILLed at each step, retried after the visibility timeout by a fresh worker: one voice.
+ * Short Lambda timeouts (hence short leases) and a short visibility timeout keep it to seconds.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +17,7 @@ import { encodeOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
 import { localFunctionEnv } from '../../local/function-env.ts';
 import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
 import { startS3, type LocalS3, type RecordedS3Request } from '../../local/s3/server.ts';
+import { startSqs } from '../../local/sqs/server.ts';
 import { startTelegramEmulator, type TelegramEmulator } from '../../local/telegram/emulator.ts';
 import { deliverLikeTelegram, doubling } from './support/redelivery.ts';
 
@@ -124,7 +127,7 @@ function startContainer(env: Record<string, string>, logs: Record<string, unknow
  * One story: a fresh world and container, the kill armed, `text` written in chat `chatId` and
  * delivered as Telegram does until a 2xx; what the chat got and what the function logged.
  */
-async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: number, text: string) {
+async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: number, text: string, { killAsTheUpdateArrives = false } = {}) {
   const [s3, polly, telegram] = await Promise.all([startS3({ buckets: [BUCKET] }), startPolly({ latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }), startTelegramEmulator({ token: TOKEN })]);
   t.after(async () => {
     await s3.close();
@@ -135,16 +138,23 @@ async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: n
   const logs: Record<string, unknown>[] = [];
   let container = startContainer(env, logs);
   let killed = false;
-  arm({ s3, polly, telegram }, () => {
+  const kill = () => {
     if (killed) return; // one death per story: the fresh container's own steps look the same
     killed = true;
     container.child.kill('SIGKILL');
     container = startContainer(env, logs);
-  });
+  };
+  arm({ s3, polly, telegram }, kill);
+  // Killed while the first post is on its way: before this process turns again, so before any answer can come back.
+  const connection = <T>(post: () => Promise<T>): Promise<T> => {
+    const posted = post();
+    if (killAsTheUpdateArrives) kill();
+    return posted;
+  };
 
   // The emulator has no webhook here: it only builds the update; this test delivers it, as Telegram would.
   const { update } = await telegram.sendUserMessage({ chatId, text });
-  const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, telegram });
+  const attempts = await deliverLikeTelegram(update, { url: () => container.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, telegram, connection });
 
   const voices = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
   const texts = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'text');
@@ -157,7 +167,7 @@ async function killAndRedeliver(t: TestContext, arm: KillPoint['arm'], chatId: n
   assert.ok(attempts.length >= 2, `Telegram had to redeliver: ${story}`);
   // A redelivery into a live lease says why it stayed silent.
   if (attempts.some((a) => a.status === 503)) assert.ok(finals.some((line) => /^lease live/.test(String(line.reason))), story);
-  return { voices, texts, finals, story, polly };
+  return { voices, texts, finals, story, polly, s3, telegram };
 }
 
 describe('SIGKILL at each step, then redeliveries like Telegram into a fresh process', { concurrency: true }, () => {
@@ -174,12 +184,141 @@ describe('SIGKILL at each step, then redeliveries like Telegram into a fresh pro
     });
   }
 
-  // No "done" is ever written for /start (its answer rides the webhook response): the lease alone must bring the welcome back.
-  test("/start killed after its claim: the redelivery after the lease welcomes once, in the webhook's response", { timeout: 60_000 }, async (t) => {
-    const arm: KillPoint['arm'] = ({ s3 }, kill) => s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && kill());
-    const { voices, texts, finals, story } = await killAndRedeliver(t, arm, 9_199, '/start');
+  // /start stores nothing and calls nothing before its answer, which rides the webhook's response:
+  // wherever its container dies, there is nothing to find, and the redelivery simply welcomes.
+  test("/start killed as its update arrives: the redelivery welcomes once, in the webhook's response, with nothing stored or called", { timeout: 60_000 }, async (t) => {
+    const { voices, texts, finals, story, polly, s3, telegram } = await killAndRedeliver(t, () => {}, 9_199, '/start', { killAsTheUpdateArrives: true });
     assert.deepEqual(texts.map((m) => m.text), [WELCOME], `exactly one welcome: ${story}`);
     assert.deepEqual(voices, []);
-    assert.ok(finals.some((line) => line.lease === 'taken_over' && line.attempt === 2 && line.delivery === 'webhook_response'), story);
+    assert.ok(finals.some((line) => line.delivery === 'webhook_response' && line.attempt === undefined), story);
+    assert.deepEqual([s3.requests.length, polly.requests.length], [0, 0], 'no request to S3 or Polly');
+    assert.deepEqual(telegram.calls.map((c) => [c.method, c.fromWebhookResponse]), [['sendMessage', true]], 'only the call the answer carried');
   });
+});
+
+/** The worker's Lambda timeout: its jobs' deadline, so their leases are this plus LEASE_GRACE_MS. */
+const WORKER_TIMEOUT_S = 10;
+/**
+ * The job queue's visibility timeout: Terraform makes it 6 x the worker's timeout; twice is enough here
+ * (a dead worker's lease, 11 s, has expired when its job comes back) and keeps each story short.
+ */
+const VISIBILITY_S = 2 * WORKER_TIMEOUT_S;
+
+/** A fresh worker "container": dist/worker.mjs under the local mapping in its own process; resolves once it polls. */
+function startWorkerContainer(env: Record<string, string>, queue: { url: string; arn: string }, logs: Record<string, unknown>[]): { child: ChildProcess; polling: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'tests/terraform/lib/serve-worker.ts'), resolve(ROOT, 'dist'), queue.url, queue.arn, String(WORKER_TIMEOUT_S), '1', '1'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  child.stderr!.resume();
+  const polling = new Promise<void>((resolvePolling) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line === 'polling') resolvePolling();
+      else if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+    });
+  });
+  return { child, polling };
+}
+
+/** Where to kill the worker, counted from the moment the webhook has queued the job. */
+const WORKER_KILL_POINTS: KillPoint[] = [
+  {
+    name: 'the worker during Polly',
+    arm: ({ polly }, kill) => {
+      const queuedAt = polly.requests.length;
+      const timer = setInterval(() => polly.requests.length > queuedAt && (clearInterval(timer), kill()), 5);
+    },
+  },
+  {
+    name: 'the worker after the upload (the audio is stored, the worker never hears it)',
+    arm: ({ s3 }, kill) => s3.events.on('stored', (r: RecordedS3Request) => r.method === 'PUT' && r.path.includes('/audio/') && kill()),
+  },
+  {
+    name: 'the worker after sendVoice, before "done" is stored (the documented window)',
+    arm: ({ s3 }, kill) => {
+      // The worker's claim is the first ledger write stored (its If-None-Match try fails first); the next is its "done".
+      let stored = 0;
+      let dropped = false;
+      s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && stored++);
+      s3.events.on('request', (r: RecordedS3Request, drop: () => void) => {
+        if (isLedgerPut(r) && stored === 1 && !dropped) {
+          dropped = true;
+          kill();
+          drop();
+        }
+      });
+    },
+    window: true,
+  },
+  {
+    name: 'the worker after "done", before the mapping deletes the job',
+    arm: ({ s3 }, kill) => {
+      let puts = 0;
+      s3.events.on('stored', (r: RecordedS3Request) => isLedgerPut(r) && ++puts === 2 && kill());
+    },
+  },
+];
+
+describe('SIGKILL of the worker at each step of a queued job, then the job again after its visibility timeout in a fresh worker', { concurrency: true }, () => {
+  for (const point of WORKER_KILL_POINTS) {
+    test(point.name, { timeout: 90_000 }, async (t) => {
+      const chatId = 9_300 + WORKER_KILL_POINTS.indexOf(point);
+      const [s3, polly, telegram, sqs] = await Promise.all([
+        startS3({ buckets: [BUCKET] }),
+        startPolly({ latencyMs: POLLY_LATENCY_MS, synthesizer: async () => TONE }),
+        startTelegramEmulator({ token: TOKEN }),
+        startSqs({ region: 'eu-west-1' }),
+      ]);
+      t.after(async () => {
+        for (const service of [s3, polly, telegram, sqs]) await service.close();
+      });
+      const dead = sqs.createQueue('jobs-dead-letter');
+      const queue = sqs.createQueue('jobs', { VisibilityTimeout: String(VISIBILITY_S), RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dead.arn, maxReceiveCount: 5 }) });
+      const env = {
+        ...localFunctionEnv({ s3, polly, telegramUrl: telegram.url, bucket: BUCKET, botToken: TOKEN, webhookSecret: SECRET, startMessage: WELCOME }),
+        JOB_QUEUE_URL: queue.url,
+        JOB_MAX_RECEIVES: '5',
+        AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      };
+      const logs: Record<string, unknown>[] = [];
+
+      // The webhook queues the job: Polly throttles both of its attempts.
+      polly.failNext({ status: 400, type: 'ThrottlingException', message: 'Rate exceeded' }, 2);
+      const webhook = startContainer(env, logs);
+      const { update } = await telegram.sendUserMessage({ chatId, text: `Read this aloud once, worker kill point ${WORKER_KILL_POINTS.indexOf(point)}.` });
+      const attempts = await deliverLikeTelegram(update, { url: () => webhook.url, secret: SECRET, intervalsMs: REDELIVERY_INTERVALS, telegram });
+      assert.deepEqual(attempts.map((a) => a.status), [200], 'the webhook queued the job and answered 200');
+      webhook.child.kill('SIGKILL');
+
+      let worker = startWorkerContainer(env, queue, logs);
+      let killed = false;
+      point.arm({ s3, polly, telegram }, () => {
+        if (killed) return;
+        killed = true;
+        worker.child.kill('SIGKILL');
+        worker = startWorkerContainer(env, queue, logs);
+      });
+      const until = Date.now() + 75_000;
+      const voices = () => telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'voice');
+      while ((sqs.messages('jobs').length > 0 || voices().length === 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+
+      const texts = telegram.sent.filter((m) => m.chat_id === chatId && m.kind === 'text');
+      const jobs = logs.filter((line) => line.message === 'job handled' && line.update_id === update.update_id);
+      const story = JSON.stringify(jobs.map(({ outcome, reason, attempt, lease, receive }) => ({ outcome, reason, attempt, lease, receive })));
+      t.diagnostic(story);
+      if (process.env.KILL_DEBUG) t.diagnostic(JSON.stringify(logs));
+      assert.ok(killed, 'the kill point was reached');
+      assert.deepEqual(texts, [], 'no apology and no other text');
+      if (point.window) assert.ok(voices().length >= 1 && voices().length <= 2, `one or two voices in the window, got ${voices().length}: ${story}`);
+      else assert.equal(voices().length, 1, `exactly one voice: ${story}`);
+      assert.equal(sqs.messages('jobs').length, 0, `the job is deleted: ${story}`);
+      assert.equal(sqs.messages('jobs-dead-letter').length, 0, 'nothing reached the dead-letter queue');
+      // The job came back after the visibility timeout to a fresh worker (receive 2, or 3 when a cold
+      // start on a busy machine left that invocation too little time and it handed the job straight back).
+      assert.ok(jobs.some((line) => Number(line.receive) >= 2), story);
+      if (!/after "done"/.test(point.name)) assert.ok(jobs.some((line) => line.lease === 'taken_over' && line.outcome === 'voice_sent'), story);
+    });
+  }
 });

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { terraformPreflight, type PreflightFacts } from '../../scripts/terraform-preflight.ts';
 
 const TERRAFORM_DIR = path.resolve(import.meta.dirname, '../../terraform');
-const MODULE_CALLS = ['api', 'bucket', 'function', 'monitoring', 'secret', 'webhook'];
+const MODULE_CALLS = ['api', 'bucket', 'function', 'monitoring', 'queue', 'secret', 'webhook', 'worker'];
 const TOKEN = '7000000001:AAE-preflight-test-token_0123456789';
 const BOUNDARY = 'permissions_boundary_arn = "arn:aws:iam::123456789012:policy/voicebot-boundary"\n';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'voicebot-preflight-'));

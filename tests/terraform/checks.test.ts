@@ -14,7 +14,7 @@ import { createWorkspace, initArgs, missingTerraform, MODULES, REPO_ROOT, TERRAF
 const missing = missingTerraform();
 if (missing && TOOLS_REQUIRED) throw new Error(`VOICEBOT_REQUIRE_DEPLOY_TEST=1 but ${missing}`);
 
-const MOCKED_TEST_FILES = ['api', 'bucket', 'function', 'monitoring', 'root', 'secret'];
+const MOCKED_TEST_FILES = ['api', 'bucket', 'function', 'monitoring', 'queue', 'root', 'secret'];
 
 describeUnlessMissing('Terraform checks', missing, () => {
   let ws: Workspace;

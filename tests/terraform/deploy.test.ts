@@ -17,7 +17,13 @@
 //  - it hands a REST API's resource policy back unescaped, which the provider cannot read: its server
 //    is patched to answer as AWS does (MOTO_GAP_REST_API_POLICY in lib/moto.ts);
 //  - it drops a REST API's binaryMediaTypes on create, so every plan would show an update: the copy
-//    ignores that one attribute and the test checks the planned value instead (MOTO_GAP_BINARY_MEDIA_TYPES).
+//    ignores that one attribute and the test checks the planned value instead (MOTO_GAP_BINARY_MEDIA_TYPES);
+//  - it stores the worker's event source mapping but never runs it: on a send to the queue an enabled
+//    mapping "invokes" (and fails), counting receives until the job is dead-lettered; so the test checks
+//    the mapping, switches it off in moto, and plays Lambda's poller itself with the deployed worker.mjs
+//    (MOTO_GAP_ESM_POLLING);
+//  - it gives back a queue's RedrivePolicy with other whitespace, so every plan would show an update:
+//    the copy ignores that one attribute; the test checks the policy through the SDK (MOTO_GAP_REDRIVE_POLICY).
 // The provider mirror's gap (aws 5.100 refuses nodejs24.x) is handled in lib/terraform.ts
 // (MIRROR_GAP_RUNTIME); the plan rules check the committed runtime.
 import { after, before, test } from 'node:test';
@@ -31,7 +37,8 @@ import { APIGatewayClient, GetIntegrationCommand, GetMethodCommand, GetRequestVa
 import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreatePolicyCommand, GetRoleCommand, GetRolePolicyCommand, IAMClient, ListRolePoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
-import { GetFunctionCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionCommand, LambdaClient, ListEventSourceMappingsCommand, ListFunctionsCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   DeleteBucketPolicyCommand,
   GetBucketEncryptionCommand,
@@ -69,9 +76,14 @@ const BOUNDARY_ARN = BOUNDARY_IN_POLICY.replace('${aws:PrincipalAccount}', MOTO_
 
 /** The function role's contract: every action it may take, and nothing else. */
 const FUNCTION_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'polly:SynthesizeSpeech', 's3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'secretsmanager:GetSecretValue'];
+/** On top of it: the webhook may only send jobs; the worker gets what its event source mapping needs, and ChangeMessageVisibility. */
+const ROLE_ACTIONS: Record<string, string[]> = {
+  [NAME]: [...FUNCTION_ACTIONS, 'sqs:SendMessage'].sort(),
+  [`${NAME}-worker`]: [...FUNCTION_ACTIONS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort(),
+};
 
 function providerOverride(endpoint: string): string {
-  const services = ['apigateway', 'cloudwatch', 'iam', 'lambda', 'logs', 's3', 'secretsmanager', 'sns', 'sts'];
+  const services = ['apigateway', 'cloudwatch', 'iam', 'lambda', 'logs', 's3', 'secretsmanager', 'sns', 'sqs', 'sts'];
   return `# Written by tests/terraform/deploy.test.ts into a temporary copy: the AWS provider talks to moto.
 provider "aws" {
   access_key                  = "testing"
@@ -104,6 +116,14 @@ const API_OVERRIDE = `resource "aws_api_gateway_rest_api" "this" {
 }
 `;
 
+// MOTO_GAP_REDRIVE_POLICY: moto reformats the JSON, which the provider takes for a change.
+const QUEUE_OVERRIDE = `resource "aws_sqs_queue" "this" {
+  lifecycle {
+    ignore_changes = [redrive_policy]
+  }
+}
+`;
+
 const TFVARS = `region                             = "us-east-1"
 name                               = "${NAME}"
 secret_recovery_window_days        = 0
@@ -121,8 +141,25 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
   let env: Record<string, string>;
   let outputs: Record<string, { value: unknown; sensitive: boolean }>;
   let terraformOutput = '';
-  let clients: { s3: S3Client; lambda: LambdaClient; api: APIGatewayClient; iam: IAMClient; secrets: SecretsManagerClient; logs: CloudWatchLogsClient; cloudwatch: CloudWatchClient };
+  let clients: { s3: S3Client; lambda: LambdaClient; api: APIGatewayClient; iam: IAMClient; secrets: SecretsManagerClient; logs: CloudWatchLogsClient; cloudwatch: CloudWatchClient; sqs: SQSClient };
   let served: ChildProcess | undefined;
+  let worker: ChildProcess | undefined;
+  /** The deployed package, unzipped: both doors run from it. */
+  let deployedDir: string | undefined;
+
+  /** A deployed function's own environment, as Lambda gives it, pointed at the stand-ins: moto for AWS, the local Polly, the emulator. */
+  const deployedEnv = (variables: Record<string, string>) => ({
+    PATH: process.env.PATH!,
+    ...variables,
+    ...moto.env,
+    AWS_ENDPOINT_URL_S3: moto.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
+    AWS_ENDPOINT_URL_POLLY: polly.endpoint,
+    AWS_ENDPOINT_URL_SQS: moto.endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    TELEGRAM_API_URL: tg.url,
+    NODE_TLS_REJECT_UNAUTHORIZED: '0',
+  });
 
   const tf = async (args: string[], ok?: number[]) => {
     const r = await ws.must(args, { env, ...(ok && { ok }) });
@@ -137,6 +174,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
       'provider_override.tf': providerOverride(moto.endpoint),
       'modules/function/moto_gaps_override.tf': FUNCTION_OVERRIDE,
       'modules/api/moto_gaps_override.tf': API_OVERRIDE,
+      'modules/queue/moto_gaps_override.tf': QUEUE_OVERRIDE,
       'deploy.auto.tfvars': TFVARS,
     });
     env = {
@@ -156,6 +194,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
       secrets: new SecretsManagerClient(config),
       logs: new CloudWatchLogsClient(config),
       cloudwatch: new CloudWatchClient(config),
+      sqs: new SQSClient(config),
     };
     await tf(initArgs(ws));
     // The one-time bootstrap an administrator does before the first apply (docs/deploy.md).
@@ -165,6 +204,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
 
   after(async () => {
     served?.kill('SIGKILL');
+    worker?.kill('SIGKILL');
     // A failed test must not leave moto's resources or a temporary copy behind.
     const state = ws && path.join(ws.dir, 'terraform.tfstate');
     if (state && fs.existsSync(state) && JSON.parse(fs.readFileSync(state, 'utf8')).resources?.length) await ws.run(['destroy', '-auto-approve', '-no-color'], { env }).catch(() => {});
@@ -279,42 +319,74 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
   });
 
-  test("the function's role allows exactly the actions of its contract, on its own resources", async () => {
-    const names = (await clients.iam.send(new ListRolePoliciesCommand({ RoleName: NAME }))).PolicyNames!;
-    assert.equal(names.length, 1);
-    const document = JSON.parse(decodeURIComponent((await clients.iam.send(new GetRolePolicyCommand({ RoleName: NAME, PolicyName: names[0] }))).PolicyDocument!));
-    const statements = [document.Statement].flat() as { Action: string | string[]; Resource: string | string[] }[];
-    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
-    assert.deepEqual(actions, FUNCTION_ACTIONS);
-    for (const s of statements) {
-      for (const resource of [s.Resource].flat()) {
-        if (resource === '*') assert.deepEqual([s.Action].flat(), ['polly:SynthesizeSpeech'], 'only SynthesizeSpeech, which has no resource type, may name "*"');
-        else assert.ok(resource.includes(NAME) || resource.includes(String(outputs.bucket_name!.value)), `${resource} is not one of the stack's resources`);
+  test("each function's role allows exactly the actions of its contract, on its own resources", async () => {
+    for (const [role, expected] of Object.entries(ROLE_ACTIONS)) {
+      const names = (await clients.iam.send(new ListRolePoliciesCommand({ RoleName: role }))).PolicyNames!;
+      assert.equal(names.length, 2, `${role}: its own policy and the queue's`);
+      const documents = await Promise.all(names.map(async (PolicyName) => JSON.parse(decodeURIComponent((await clients.iam.send(new GetRolePolicyCommand({ RoleName: role, PolicyName }))).PolicyDocument!))));
+      const statements = documents.flatMap((d) => [d.Statement].flat()) as { Action: string | string[]; Resource: string | string[] }[];
+      const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+      assert.deepEqual(actions, expected, role);
+      for (const s of statements) {
+        for (const resource of [s.Resource].flat()) {
+          if (resource === '*') assert.deepEqual([s.Action].flat(), ['polly:SynthesizeSpeech'], 'only SynthesizeSpeech, which has no resource type, may name "*"');
+          else assert.ok(resource.includes(NAME) || resource.includes(String(outputs.bucket_name!.value)), `${resource} is not one of the stack's resources`);
+          if ([s.Action].flat().some((a) => a.startsWith('sqs:'))) assert.match(resource, new RegExp(`:${NAME}-jobs$`), 'the queue actions name the job queue only');
+        }
       }
     }
+  });
+
+  test('the job queue is encrypted, waits 6 times the worker\'s timeout and dead-letters after 10 receives; the mapping feeds the worker at the neural quota', async () => {
+    await moto.setRecording(false); // reads of this test's own, not the deployer's
+    const queueUrl = String(outputs.job_queue_url!.value);
+    const deadUrl = String(outputs.dead_letter_queue_url!.value);
+    const attributes = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['All'] }))).Attributes!;
+    const dead = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: deadUrl, AttributeNames: ['All'] }))).Attributes!;
+    assert.equal(attributes.VisibilityTimeout, '360', 'worker timeout 60 s x 6');
+    assert.equal(attributes.SqsManagedSseEnabled, 'true');
+    assert.equal(dead.SqsManagedSseEnabled, 'true');
+    assert.deepEqual(JSON.parse(attributes.RedrivePolicy!), { deadLetterTargetArn: dead.QueueArn, maxReceiveCount: 10 });
+    assert.equal(dead.MessageRetentionPeriod, '1209600');
+    const worker = await clients.lambda.send(new GetFunctionCommand({ FunctionName: `${NAME}-worker` }));
+    assert.equal(worker.Configuration!.Handler, 'worker.handler');
+    assert.equal(worker.Configuration!.Timeout, 60);
+    assert.equal(worker.Configuration!.CodeSha256, base64Sha256(PACKAGE), 'the worker runs the same zip');
+    assert.equal(worker.Configuration!.Environment!.Variables!.JOB_QUEUE_URL, queueUrl);
+    const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: NAME }));
+    assert.equal(fn.Configuration!.Environment!.Variables!.JOB_QUEUE_URL, queueUrl, 'the webhook sends to the same queue');
+    const [mapping, ...others] = (await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: `${NAME}-worker` }))).EventSourceMappings!;
+    assert.equal(others.length, 0);
+    assert.equal(mapping!.EventSourceArn, attributes.QueueArn);
+    assert.equal(mapping!.BatchSize, 5);
+    assert.deepEqual(mapping!.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.equal(mapping!.ScalingConfig?.MaximumConcurrency, 8);
+    await moto.setRecording(true);
   });
 
   test('the log groups keep their logs for a bounded time', async () => {
     const groups = (await clients.logs.send(new DescribeLogGroupsCommand({}))).logGroups!;
     const retention = Object.fromEntries(groups.map((g) => [g.logGroupName, g.retentionInDays]));
     assert.equal(retention[`/aws/lambda/${NAME}`], 14);
+    assert.equal(retention[`/aws/lambda/${NAME}-worker`], 14);
     assert.equal(retention[`/aws/apigateway/${NAME}/access`], 14);
   });
 
   test('alarms watch failures, throttles, 5xx, Polly errors and daily spend, and a dashboard exists', async () => {
     const alarms = (await clients.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `${NAME}-` }))).MetricAlarms!;
     const byName = Object.fromEntries(alarms.map((a) => [a.AlarmName!.slice(NAME.length + 1), a]));
-    assert.deepEqual(Object.keys(byName).sort(), ['api-5xx', 'daily-polly-characters', 'function-errors', 'function-throttles', 'polly-error-rate']);
+    assert.deepEqual(Object.keys(byName).sort(), ['api-5xx', 'daily-polly-characters', 'dead-letters', 'function-errors', 'function-throttles', 'polly-error-rate', 'queue-age']);
     const topic = String(outputs.alarm_topic_arn!.value);
     for (const [name, alarm] of Object.entries(byName)) {
       assert.deepEqual(alarm.AlarmActions, [topic], `${name} notifies the topic`);
       assert.equal(alarm.TreatMissingData, 'notBreaching', name);
       assert.ok((alarm.Threshold ?? 0) > 0, `${name} has a positive threshold`);
     }
-    assert.equal(byName['daily-polly-characters']!.Period, 86400);
+    assert.equal(byName['daily-polly-characters']!.Metrics!.find((m) => m.MetricStat)!.MetricStat!.Period, 86400);
+    assert.deepEqual(byName['dead-letters']!.Dimensions, [{ Name: 'QueueName', Value: `${NAME}-jobs-dead-letter` }]);
     assert.deepEqual(byName['function-errors']!.Dimensions, [{ Name: 'FunctionName', Value: NAME }]);
     const dashboard = await clients.cloudwatch.send(new GetDashboardCommand({ DashboardName: NAME }));
-    assert.equal(JSON.parse(dashboard.DashboardBody!).widgets.length, 4);
+    assert.equal(JSON.parse(dashboard.DashboardBody!).widgets.length, 6, 'four rows of questions and the queue row');
     assert.match(String(outputs.dashboard_url!.value), new RegExp(`#dashboards/dashboard/${NAME}$`));
   });
 
@@ -343,19 +415,10 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     await clients.s3.send(new DeleteBucketPolicyCommand({ Bucket: String(outputs.bucket_name!.value) }));
 
     served = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/terraform/lib/serve-deployed.ts'), dir], {
-      env: {
-        PATH: process.env.PATH!,
-        ...fn.Configuration!.Environment!.Variables,
-        ...moto.env,
-        AWS_ENDPOINT_URL_S3: moto.endpoint,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: moto.endpoint,
-        AWS_ENDPOINT_URL_POLLY: polly.endpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        TELEGRAM_API_URL: tg.url,
-        NODE_TLS_REJECT_UNAUTHORIZED: '0',
-      },
+      env: deployedEnv(fn.Configuration!.Environment!.Variables!),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    deployedDir = dir;
     const gatewayUrl = await new Promise<string>((resolve, reject) => {
       served!.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
       served!.once('exit', (code) => reject(new Error(`the deployed function exited with ${code}`)));
@@ -385,8 +448,42 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
 
     const wrong = await tg.deliverUpdate({ update_id: 99, message: { message_id: 99, date: 0, chat: { id: CHAT_ID, type: 'private' }, text: 'x' } }, { secretToken: 'not-the-secret' });
     assert.equal(wrong[0]?.status, 401);
-    served.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the deployed webhook hands a text Polly throttles to the queue, and the deployed worker, polled from moto as Lambda would, brings one voice', async () => {
+    const queueUrl = String(outputs.job_queue_url!.value);
+    const queueArn = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    // MOTO_GAP_ESM_POLLING: switched off, or moto would "invoke" it on the send and count receives until the job is dead-lettered.
+    const [mapping] = (await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: `${NAME}-worker` }))).EventSourceMappings!;
+    await clients.lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping!.UUID, Enabled: false }));
+
+    const chatId = CHAT_ID + 1;
+    polly.failNext({ status: 400, type: 'ThrottlingException', message: 'Rate exceeded' }, 2); // both of the webhook's attempts
+    const { update, deliveries } = await tg.sendUserMessage({ chatId, text: 'Queued by the deployed webhook.' });
+    assert.equal(deliveries.at(-1)?.status, 200, 'the webhook answers 200: Telegram does not redeliver');
+    const waiting = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!;
+    assert.equal(waiting.ApproximateNumberOfMessages, '1', 'the job waits in the queue');
+    assert.deepEqual(tg.sent.filter((m) => m.chat_id === chatId), [], 'no voice yet, and no apology');
+    assert.deepEqual(tg.reactionOn(chatId, update.message!.message_id), ['✍']);
+
+    // Lambda's side: the deployed worker.mjs with the worker function's own environment, fed by the local mapping from moto's queue.
+    const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: `${NAME}-worker` }));
+    worker = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/terraform/lib/serve-worker.ts'), deployedDir!, queueUrl, queueArn, String(fn.Configuration!.Timeout)], {
+      env: deployedEnv(fn.Configuration!.Environment!.Variables!),
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const voice = await tg.waitForSent((m) => m.chat_id === chatId && m.kind === 'voice', 30_000);
+    assert.ok(voice.audio && voice.audio.durationSeconds > 0.5, 'the voice holds real speech');
+    for (let left = '1'; left !== '0'; ) {
+      const counts = (await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes!;
+      left = String(Number(counts.ApproximateNumberOfMessages) + Number(counts.ApproximateNumberOfMessagesNotVisible));
+      if (left !== '0') await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.deepEqual(tg.sent.filter((m) => m.chat_id === chatId).map((m) => m.kind), ['voice'], 'one voice, nothing else');
+    assert.deepEqual(tg.reactionOn(chatId, update.message!.message_id), [], 'the ✍ is taken off');
+    worker.kill('SIGKILL');
+    served!.kill('SIGKILL');
+    fs.rmSync(deployedDir!, { recursive: true, force: true });
   });
 
   test('destroy, without the bot token, deletes the webhook and leaves nothing behind', async () => {
@@ -406,6 +503,8 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     const groups = (await clients.logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? [];
     assert.deepEqual(groups.filter((g) => g.logGroupName!.includes(NAME)), []);
     assert.deepEqual((await clients.cloudwatch.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? [], []);
+    assert.deepEqual((await clients.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? [], [], 'no queue is left');
+    assert.deepEqual((await clients.lambda.send(new ListEventSourceMappingsCommand({}))).EventSourceMappings ?? [], []);
   });
 
   test('the deployer policy (terraform/iam/deployer-policy.json) allows every AWS call that plan, apply, the webhook script and destroy made', () => {

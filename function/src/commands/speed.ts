@@ -1,5 +1,5 @@
 import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
-import type { CommandResult, UpdateContext } from '../context.ts';
+import type { UpdateContext } from '../context.ts';
 import { DEADLINE_RESERVE_MS, MAX_SPEED_PERCENT, MIN_SPEED_PERCENT, NORMAL_SPEED_PERCENT } from '../constants.ts';
 import type { Outcome } from '../facts.ts';
 import { MESSAGES } from '../messages.ts';
@@ -24,17 +24,17 @@ export function parseSpeed(argument: string): number | undefined {
 }
 
 /** /speed shows the steps as buttons; /speed <percent> (50–200, or "normal") sets any speed directly. */
-export async function speed(ctx: UpdateContext, message: Message, command: Command): Promise<CommandResult> {
+export async function speed(ctx: UpdateContext, message: Message, command: Command): Promise<Outcome> {
   const chatId = message.chat.id;
   if (command.args) {
     const wanted = parseSpeed(command.args.split(/\s+/)[0]!);
     // Refused before anything is stored: the chat keeps the speed it had.
     await replyText(ctx, message, wanted === undefined ? MESSAGES.speedInvalid(MIN_SPEED_PERCENT, MAX_SPEED_PERCENT) : await choose(ctx, chatId, wanted));
-    return { outcome: 'text_sent' };
+    return 'text_sent';
   }
   const { speed: current } = await ctx.settings.get(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   await sendMenu(ctx, chatId, MESSAGES.speedMenu(speedName(current)), menuRows(current));
-  return { outcome: 'text_sent' };
+  return 'text_sent';
 }
 
 /** A tap on the speed menu: store the speed, confirm it in the button's toast, and update the menu (its "Now:" line and tick). */

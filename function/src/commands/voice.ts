@@ -1,5 +1,5 @@
 import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
-import type { CommandResult, UpdateContext } from '../context.ts';
+import type { UpdateContext } from '../context.ts';
 import { DEADLINE_RESERVE_MS, DEFAULT_LANGUAGE } from '../constants.ts';
 import { MESSAGES } from '../messages.ts';
 import { languageFromHint } from '../speech/language.ts';
@@ -26,7 +26,7 @@ function usableVoice(name: string): Voice | undefined {
 }
 
 /** /voice shows the voices of the chat's language as buttons; /voice <name> (or "auto") sets one directly. */
-export async function voice(ctx: UpdateContext, message: Message, command: Command): Promise<CommandResult> {
+export async function voice(ctx: UpdateContext, message: Message, command: Command): Promise<Outcome> {
   const chatId = message.chat.id;
   const settings = await ctx.settings.get(chatId, ctx.deadline.signal(DEADLINE_RESERVE_MS));
   const current = settings.voice ? findVoice(settings.voice) : undefined;
@@ -36,11 +36,11 @@ export async function voice(ctx: UpdateContext, message: Message, command: Comma
     const name = command.args.split(/\s+/)[0]!;
     const text = await choose(ctx, chatId, name, language);
     await replyText(ctx, message, text);
-    return { outcome: 'text_sent' };
+    return 'text_sent';
   }
 
   await sendMenu(ctx, chatId, MESSAGES.voiceMenu(languageName(language), current?.id ?? MESSAGES.voiceAutomatic), menuRows(language, current?.id));
-  return { outcome: 'text_sent' };
+  return 'text_sent';
 }
 
 /** The menu's buttons: the language's voices, then Automatic; the current choice ticked. */

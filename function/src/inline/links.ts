@@ -1,19 +1,17 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { VOICE_LINK_KEY_LABEL, VOICE_LINK_TTL_SECONDS, VOICE_ROUTE_PATH } from '../constants.ts';
 import type { VoiceLink, VoiceLinkCheck, VoiceLinkSigner } from '../context.ts';
-import { isValidSpeed } from '../speech/ssml.ts';
 
-const ENGINES = new Set(['neural', 'standard']);
 const INTEGER = /^-?\d{1,20}$/;
-
-type SignedField = 't' | 'v' | 'e' | 'r' | 'u' | 'i' | 'x';
-/** Signed in this order; `r`, the speed, only when the link has one, so a link made before speeds existed still verifies. */
-const SIGNED: readonly SignedField[] = ['t', 'v', 'e', 'r', 'u', 'i', 'x'];
+/** Signed fields, in the order they are signed: text, language ('' when unknown), user, update, expiry. */
+const SIGNED = ['t', 'l', 'u', 'i', 'x'] as const;
+type SignedFields = Record<(typeof SIGNED)[number], string>;
 
 /**
  * Voice URLs for inline results, signed with HMAC-SHA256 under a key derived from the webhook secret.
- * Anyone may fetch one, so everything that costs money (text, voice, engine, speed) and who pays (user,
- * update) is under the signature, and an expired or altered URL is refused before any work is done.
+ * Anyone may fetch one, so what costs money (the text) and who pays (user, update) is under the
+ * signature, with the language the result's title named; the voice is the user's own choice, looked
+ * up when fetched. An expired or altered URL is refused before any work is done.
  */
 export class VoiceLinks implements VoiceLinkSigner {
   private readonly key: Buffer;
@@ -34,39 +32,29 @@ export class VoiceLinks implements VoiceLinkSigner {
 
   sign(link: Omit<VoiceLink, 'expires'>): string {
     const expires = Math.floor(this.now() / 1000) + VOICE_LINK_TTL_SECONDS;
-    const fields = {
-      t: Buffer.from(link.text, 'utf8').toString('base64url'),
-      v: link.voice,
-      e: link.engine,
-      ...(link.speed !== undefined && { r: String(link.speed) }),
-      u: String(link.userId),
-      i: String(link.updateId),
-      x: String(expires),
-    };
+    const fields: SignedFields = { t: Buffer.from(link.text, 'utf8').toString('base64url'), l: link.language ?? '', u: String(link.userId), i: String(link.updateId), x: String(expires) };
     return `${this.routeUrl}?${new URLSearchParams({ ...fields, s: this.signature(fields) })}`;
   }
 
   verify(query: Record<string, string | undefined> | null | undefined): VoiceLinkCheck {
-    const { t, v, e, r, u, i, x, s } = query ?? {};
-    if (t === undefined || !v || !e || !u || !i || !x || !s) return { ok: false, reason: 'unsigned or incomplete' };
+    const { t, l, u, i, x, s } = query ?? {};
+    if (t === undefined || l === undefined || !u || !i || !x || !s) return { ok: false, reason: 'unsigned or incomplete' };
     // The strings, not the bytes they decode to: base64url decoding skips stray characters and spare
     // bits, so many spellings decode alike, and each would be another URL for the same voice.
-    const expected = Buffer.from(this.signature({ t, v, e, ...(r !== undefined && { r }), u, i, x }));
+    const expected = Buffer.from(this.signature({ t, l, u, i, x }));
     const received = Buffer.from(s);
     if (received.length !== expected.length || !timingSafeEqual(received, expected)) return { ok: false, reason: 'bad signature' };
     // Checked after the signature, so the reason never tells a forger which fields pass.
-    if (!INTEGER.test(u) || !INTEGER.test(i) || !INTEGER.test(x) || !ENGINES.has(e)) return { ok: false, reason: 'malformed' };
-    if (r !== undefined && !(INTEGER.test(r) && isValidSpeed(Number(r)))) return { ok: false, reason: 'malformed' };
+    if (!INTEGER.test(u) || !INTEGER.test(i) || !INTEGER.test(x)) return { ok: false, reason: 'malformed' };
     const expires = Number(x);
     if (expires * 1000 < this.now()) return { ok: false, reason: 'expired' };
-    const text = Buffer.from(t, 'base64url').toString('utf8');
-    const link: VoiceLink = { text, voice: v, engine: e as VoiceLink['engine'], ...(r !== undefined && { speed: Number(r) }), userId: Number(u), updateId: Number(i), expires };
+    const link: VoiceLink = { text: Buffer.from(t, 'base64url').toString('utf8'), ...(l && { language: l }), userId: Number(u), updateId: Number(i), expires };
     return { ok: true, link };
   }
 
   /** Over the fields in a fixed order, each length-prefixed, so no two different URLs share a signed string. */
-  private signature(fields: Partial<Record<SignedField, string>>): string {
-    const signed = SIGNED.flatMap((name) => (fields[name] === undefined ? [] : [`${fields[name].length}:${fields[name]}`])).join('\n');
+  private signature(fields: SignedFields): string {
+    const signed = SIGNED.map((name) => `${fields[name].length}:${fields[name]}`).join('\n');
     return createHmac('sha256', this.key).update(signed).digest('base64url');
   }
 }

@@ -29,8 +29,12 @@ const readsLanguage = (voice: Voice, language: string) =>
  * Picks who reads a text: the chat's own choice when it speaks the text's language, else that
  * language's default voice (VOICE_NAME when it speaks it), else VOICE_NAME. Neural where the voice has it.
  */
-export function chooseVoice({ text, languageHint, chatVoice, defaultVoice }: ChoiceInputs): VoiceChoice {
-  const { language } = detectLanguage(text, languageHint);
+export function chooseVoice({ text, languageHint, ...rest }: ChoiceInputs): VoiceChoice {
+  return chooseVoiceFor({ language: detectLanguage(text, languageHint).language, ...rest });
+}
+
+/** chooseVoice for a text whose language was told earlier (undefined: it could not be told). */
+export function chooseVoiceFor({ language, chatVoice, defaultVoice }: Omit<ChoiceInputs, 'text' | 'languageHint'> & { language: string | undefined }): VoiceChoice {
   const chosen = chatVoice ? findVoice(chatVoice) : undefined;
   if (chosen && (!language || readsLanguage(chosen, language))) return pick(chosen, 'chat', language);
   const forLanguage = language ? defaultVoiceFor(language, defaultVoice) : undefined;

@@ -32,6 +32,6 @@ export class PollySynthesizer implements Synthesizer {
  * the bidirectional streaming API) that opens a new session for every request; SynthesizeSpeech is
  * plain request/response, and a warm container reusing one pooled connection per part is faster.
  */
-export function createPollyClient(region: string): PollyClient {
-  return new PollyClient({ region, requestHandler: new NodeHttpHandler({ connectionTimeout: POLLY_CONNECTION_TIMEOUT_MS }) });
+export function createPollyClient(region: string, maxAttempts?: number): PollyClient {
+  return new PollyClient({ region, requestHandler: new NodeHttpHandler({ connectionTimeout: POLLY_CONNECTION_TIMEOUT_MS }), ...(maxAttempts && { maxAttempts }) });
 }

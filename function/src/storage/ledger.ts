@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { MARKER_COUNT_MAX_KEYS } from '../constants.ts';
-import type { Claim, Lease, LedgerEntry, MessageEntry, UpdateLedger } from '../context.ts';
+import type { Claim, ClaimOptions, Lease, LedgerEntry, MessageEntry, UpdateLedger } from '../context.ts';
 import { putIf, type WriteCondition } from './conditional.ts';
 import { UPDATE_MARKER_PREFIX } from './layout.ts';
 
-/** One update's record: who holds it and until when, or that it was answered. */
+/** One update's record: who holds it and until when, that it waits in the job queue, or that it was answered. */
 interface LeaseRecord {
-  state: 'leased' | 'done';
+  state: 'leased' | 'queued' | 'done';
   attempt: number;
   /** Epoch ms the lease ends; only meaningful while leased. */
   until: number;
@@ -21,7 +21,9 @@ interface LeaseRecord {
  * - claim: `If-None-Match: *` creates `{"state":"leased","until":T}`;
  * - takeover of an expired lease: `If-Match` on the stale record's ETag, attempt + 1;
  * - done: `If-Match` on our own ETag, so an attempt whose lease was taken over cannot overwrite the
- *   new owner's record.
+ *   new owner's record;
+ * - hand-off to the job queue: `If-Match` on our own ETag writes "queued", which only the worker's
+ *   claim takes over (`If-Match` on that ETag, attempt + 1): one worker wins, redeliveries stay silent.
  *
  * Records live under `updates/`, which the lifecycle rule expires. A message's record sits in a
  * per-chat, per-minute folder taken from the message's own date, so a redelivery finds the same key
@@ -34,7 +36,7 @@ export class S3UpdateLedger implements UpdateLedger {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async claim(entry: LedgerEntry, until: number, signal?: AbortSignal): Promise<Claim> {
+  async claim(entry: LedgerEntry, until: number, signal?: AbortSignal, { fromQueue = false }: ClaimOptions = {}): Promise<Claim> {
     const key = recordKey(entry);
     const mine: LeaseRecord = { state: 'leased', attempt: 1, until, owner: randomUUID() };
     const created = await this.put(key, mine, { IfNoneMatch: '*' }, signal);
@@ -44,21 +46,31 @@ export class S3UpdateLedger implements UpdateLedger {
     if (record?.owner === mine.owner) return claimed(mine, etag, false);
     // A marker from before leases (a bare nonce) was claimed by code that never retried: answered or lost, never again.
     if (!record || record.state === 'done') return { status: 'done', ...(record && { attempt: record.attempt }) };
-    if (record.until > this.now()) return { status: 'leased', attempt: record.attempt, until: record.until };
+    if (record.state === 'queued' && !fromQueue) return { status: 'queued', attempt: record.attempt };
+    if (record.state === 'leased' && record.until > this.now()) return { status: 'leased', attempt: record.attempt, until: record.until };
     const next: LeaseRecord = { ...mine, attempt: record.attempt + 1 };
     const taken = await this.put(key, next, { IfMatch: etag }, signal);
-    if (taken) return claimed(next, taken, true);
+    if (taken) return claimed(next, taken, record.state === 'leased');
     // Another redelivery took it over first.
     return { status: 'leased', attempt: next.attempt };
   }
 
-  async complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
-    const done: LeaseRecord = { state: 'done', attempt: lease.attempt, until: lease.until, owner: lease.token };
+  complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'done', signal);
+  }
+
+  handOff(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'queued', signal);
+  }
+
+  /** Ends our lease as "done" or "queued": `If-Match` on our own ETag, so a takeover's record is never overwritten. */
+  private async release(entry: LedgerEntry, lease: Lease, state: 'done' | 'queued', signal?: AbortSignal): Promise<boolean> {
+    const released: LeaseRecord = { state, attempt: lease.attempt, until: lease.until, owner: lease.token };
     const key = recordKey(entry);
-    if ((await this.put(key, done, { IfMatch: lease.token }, signal)) !== undefined) return true;
+    if ((await this.put(key, released, { IfMatch: lease.token }, signal)) !== undefined) return true;
     // The SDK may have retried our own put after its answer was lost.
     const { record } = await this.read(key, signal);
-    return record?.state === 'done' && record.owner === lease.token;
+    return record?.state === state && record.owner === lease.token;
   }
 
   /** Counts up to MARKER_COUNT_MAX_KEYS, far above any limit we count to. */
@@ -100,7 +112,7 @@ const claimed = (record: LeaseRecord, etag: string, takenOver: boolean): Claim =
 function parseRecord(raw: string): LeaseRecord | undefined {
   try {
     const parsed = JSON.parse(raw) as Partial<LeaseRecord>;
-    if ((parsed.state === 'leased' || parsed.state === 'done') && typeof parsed.attempt === 'number' && typeof parsed.until === 'number') return parsed as LeaseRecord;
+    if ((parsed.state === 'leased' || parsed.state === 'queued' || parsed.state === 'done') && typeof parsed.attempt === 'number' && typeof parsed.until === 'number') return parsed as LeaseRecord;
   } catch {
     // not ours, or a marker from before leases
   }

@@ -55,6 +55,13 @@ async function main(): Promise<void> {
   const bundle = new URL('./index.mjs', import.meta.url);
   const { handler } = (await import(bundle.href)) as { handler: Handler };
   say(`function ${bundle.pathname} loaded`);
+  // The worker is Lambda's to run: its event source mapping polls the queue, and a second poller here
+  // would be a copy of it. With the deployed queue named, the deployed worker answers what is queued.
+  say(
+    env.JOB_QUEUE_URL
+      ? 'JOB_QUEUE_URL is set: what Polly throttles goes to that queue, and the deployed worker answers it (make dev runs no worker of its own)'
+      : 'no JOB_QUEUE_URL: what Polly throttles gets the apology; set it to `terraform -chdir=terraform output -raw job_queue_url` to hand it to the deployed worker',
+  );
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

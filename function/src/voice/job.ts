@@ -8,7 +8,7 @@
  * answer, a batch item failure) only the door knows.
  */
 import { DEADLINE_RESERVE_MS } from '../constants.ts';
-import type { BotDeps, CachedAudio, Claim, Deadline, LedgerEntry, UpdateContext } from '../context.ts';
+import type { BotDeps, CachedAudio, Claim, ClaimOptions, Deadline, LedgerEntry, UpdateContext } from '../context.ts';
 import type { Outcome } from '../facts.ts';
 import { LeaseHolder, leaseUntil } from '../lease.ts';
 import { meteredSynthesizer, withMetrics } from '../metrics.ts';
@@ -55,8 +55,8 @@ export async function runJob<R>(deps: BotDeps, { subject, updateId, chatId }: Jo
 export type Admission = { ours: true; lease: LeaseHolder } | { ours: false; claim: Exclude<Claim, { status: 'claimed' }> };
 
 /** Claims the job's ledger entry until its deadline (and grace); a lease won is on the line's facts. */
-export async function claimJob(ctx: UpdateContext, entry: LedgerEntry, signal: AbortSignal): Promise<Admission> {
-  const claim = await ctx.trace.time('s3', ctx.ledger.claim(entry, leaseUntil(ctx.deadline), signal));
+export async function claimJob(ctx: UpdateContext, entry: LedgerEntry, signal: AbortSignal, options?: ClaimOptions): Promise<Admission> {
+  const claim = await ctx.trace.time('s3', ctx.ledger.claim(entry, leaseUntil(ctx.deadline), signal, options));
   if (claim.status !== 'claimed') return { ours: false, claim };
   const lease = new LeaseHolder(ctx, entry, claim.lease);
   ctx.trace.note(lease.logFields);

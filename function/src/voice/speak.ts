@@ -9,6 +9,7 @@ import { normalizeForSpeech } from '../speech/text.ts';
 import type { Outcome } from '../facts.ts';
 import { isAmbiguousSend, toChat } from './delivery.ts';
 import { makeVoice, type Speech } from './job.ts';
+import { deferrable } from './later.ts';
 
 /** A text to read, checked, with its look-up under way; or why it cannot be read. */
 export type PreparedSpeech = { refusal: string } | { text: string; lookup: Promise<SpeechLookup> };
@@ -50,7 +51,8 @@ async function lookUp(ctx: UpdateContext, message: Message, text: string): Promi
 
 /**
  * Reads a text aloud in a chat: the voice job (voice/job.ts) with the voice sent as a reply to
- * `message`; a text it cannot read, or cannot pay for, gets a short text instead.
+ * `message`; a text it cannot read, or cannot pay for, gets a short text instead; a voice Polly cannot
+ * make now (its quota, or the time left) is kept for later where the door has a way (ctx.later).
  */
 export async function speak(ctx: UpdateContext, message: Message, prepared: PreparedSpeech): Promise<Outcome> {
   if ('refusal' in prepared) return replyText(ctx, message, prepared.refusal).then(() => 'text_sent');
@@ -62,6 +64,8 @@ export async function speak(ctx: UpdateContext, message: Message, prepared: Prep
     await replyText(ctx, message, MESSAGES.overBudget);
     return 'text_sent';
   } catch (error) {
+    const why = ctx.later && deferrable(ctx, error);
+    if (why && (await heldForLater(ctx, message, why, error))) return 'queued';
     // Blamed before the apology, whose own failure would otherwise be.
     ctx.trace.note({ error_kind: ctx.trace.failedStage ?? 'internal' });
     if (isAmbiguousSend(error)) {
@@ -73,5 +77,17 @@ export async function speak(ctx: UpdateContext, message: Message, prepared: Prep
     ctx.log.error('voice not delivered', { update_id: ctx.trace.updateId, error });
     await apologize(ctx, message);
     return 'failed';
+  }
+}
+
+/** Keeps the job for later; false (logged) when that failed too, and the apology is due after all. */
+async function heldForLater(ctx: UpdateContext, message: Message, why: NonNullable<ReturnType<typeof deferrable>>, cause: unknown): Promise<boolean> {
+  try {
+    await ctx.later!.hold(ctx, message);
+    ctx.trace.note({ queued: why });
+    return true;
+  } catch (error) {
+    ctx.log.error('voice not kept for later', { update_id: ctx.trace.updateId, error, cause });
+    return false;
   }
 }

@@ -236,6 +236,13 @@ const handlers = {
     renderMessage(from, message, inline_update_id ?? state.updateOfMessage.get(message.reply_to_message?.message_id));
   },
   action: ({ action }) => setStatus(action),
+  // The bot's reaction on the user's message (✍: queued, being worked on), as Telegram shows it under the bubble.
+  reaction({ message_id, emoji }) {
+    const bubble = state.rows.get(message_id)?.querySelector('.bubble');
+    if (!bubble) return;
+    bubble.querySelector('.reaction')?.remove();
+    if (emoji.length) bubble.append(el('span', 'reaction', emoji.join('')));
+  },
   toast: ({ text }) => showToast(text),
   log({ line, brief }) {
     renderLog(line, brief);
@@ -320,7 +327,7 @@ function renderInlineResult(queryId, result) {
   node.type = 'button';
   node.setAttribute('role', 'option');
   const lines = el('div', 'lines');
-  // The title is "🔊 Read aloud — voice, language"; shown on two lines as Telegram shows title and description.
+  // The title is "🔊 Read aloud — language"; shown on two lines as Telegram shows title and description.
   const [title, detail] = result.title.split(' — ');
   lines.append(el('div', 'title', title), el('div', 'description', detail ?? 'voice message'));
   node.append(el('span', 'icon', '🎤'), lines);

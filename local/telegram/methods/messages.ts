@@ -1,13 +1,15 @@
-/** The bot talking in a chat: getMe, sendMessage, sendChatAction, answerCallbackQuery, editMessageText, editMessageReplyMarkup. */
+/** The bot talking in a chat: getMe, sendMessage, sendChatAction, setMessageReaction, answerCallbackQuery, editMessageText, editMessageReplyMarkup. */
 import type { Message } from '@grammyjs/types';
 import { telegramErrors } from '../errors.ts';
 import { objectParam, type BotRequest } from '../params.ts';
-import type { ChatAction, EmulatorState } from '../state.ts';
+import type { ChatAction, EmulatorState, MessageReaction } from '../state.ts';
 import type { MethodFamily } from './types.ts';
 
 const MAX_TEXT = 4096;
 const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
 const PARSE_MODES = new Set(['HTML', 'Markdown', 'MarkdownV2']);
+/** The emoji a bot may react with (Bot API, ReactionTypeEmoji). */
+const REACTION_EMOJI = new Set(['👍', '👎', '❤', '🔥', '🥰', '👏', '😁', '🤔', '🤯', '😱', '🤬', '😢', '🎉', '🤩', '🤮', '💩', '🙏', '👌', '🕊', '🤡', '🥱', '🥴', '😍', '🐳', '❤‍🔥', '🌚', '🌭', '💯', '🤣', '⚡', '🍌', '🏆', '💔', '🤨', '😐', '🍓', '🍾', '💋', '🖕', '😈', '😴', '😭', '🤓', '👻', '👨‍💻', '👀', '🎃', '🙈', '😇', '😨', '🤝', '✍', '🤗', '🫡', '🎅', '🎄', '☃', '💅', '🤪', '🗿', '🆒', '💘', '🙉', '🦄', '😘', '💊', '🙊', '😎', '👾', '🤷‍♂', '🤷', '🤷‍♀', '😡']);
 
 export const messageMethods: MethodFamily = {
   async getMe(state) {
@@ -31,6 +33,19 @@ export const messageMethods: MethodFamily = {
     const chat = state.chatOf(params.chat_id);
     if (!CHAT_ACTIONS.has(String(params.action ?? ''))) throw telegramErrors.wrongAction();
     state.events.emit('action', { chat_id: chat.chat.id, action: String(params.action), at: Date.now() } satisfies ChatAction);
+    return { result: true };
+  },
+
+  // A bot sets at most one (non-paid) reaction; an empty list takes its reaction off.
+  async setMessageReaction(state, { params }) {
+    const chat = state.chatOf(params.chat_id);
+    const messageId = Number(params.message_id);
+    if (!chat.messages.has(messageId)) throw telegramErrors.reactionMessageNotFound();
+    const reaction = params.reaction === undefined ? [] : objectParam<{ type?: string; emoji?: string }[]>(params.reaction);
+    if (!Array.isArray(reaction) || reaction.length > 1 || reaction.some((r) => r.type !== 'emoji' || !REACTION_EMOJI.has(String(r.emoji)))) throw telegramErrors.reactionInvalid();
+    const emoji = reaction.map((r) => String(r.emoji));
+    state.reactions.set(`${chat.chat.id}:${messageId}`, emoji);
+    state.events.emit('reaction', { chat_id: chat.chat.id, message_id: messageId, emoji, at: Date.now() } satisfies MessageReaction);
     return { result: true };
   },
 

@@ -95,14 +95,14 @@ resource "aws_iam_role_policy" "this" {
 
 resource "aws_lambda_function" "this" {
   function_name = var.name
-  description   = "Telegram bot that answers text with a Polly voice message"
+  description   = var.description
   role          = aws_iam_role.this.arn
 
   # The build writes a deterministic zip (fixed timestamps and modes), so the hash changes only
   # when the code does. fileexists() keeps a missing build to the precondition's message below.
   filename         = var.package_path
   source_code_hash = fileexists(var.package_path) ? filebase64sha256(var.package_path) : null
-  handler          = "index.handler"
+  handler          = var.handler
   runtime          = var.runtime
   architectures    = ["arm64"]
 

@@ -41,15 +41,27 @@ variable "memory_size" {
   }
 }
 
+variable "handler" {
+  description = "The entry point in the package, file.export: index.handler is the webhook (API Gateway), worker.handler the queue's worker (SQS)."
+  type        = string
+  nullable    = false
+  default     = "index.handler"
+
+  validation {
+    condition     = contains(["index.handler", "worker.handler"], var.handler)
+    error_message = "handler must be index.handler (the webhook) or worker.handler (the queue's worker): the package holds no other entry point."
+  }
+}
+
 variable "timeout" {
-  description = "Timeout in seconds. API Gateway gives up on a REST integration after 29 s, so a longer run would be wasted: keep it at most 29 (default 28 leaves a second for the gateway)."
+  description = "Timeout in seconds (3-900). Behind API Gateway, which gives up on a REST integration after 29 s, a longer run is wasted: the root module keeps the webhook's at most 29 (default 28 leaves a second for the gateway)."
   type        = number
   nullable    = false
   default     = 28
 
   validation {
-    condition     = var.timeout >= 3 && var.timeout <= 29
-    error_message = "timeout must be between 3 and 29 seconds (API Gateway's integration timeout is 29 s)."
+    condition     = var.timeout >= 3 && var.timeout <= 900
+    error_message = "timeout must be between 3 and 900 seconds (Lambda's limit)."
   }
 }
 
@@ -124,6 +136,13 @@ variable "settings" {
     condition     = alltrue([for k in keys(var.settings) : can(regex("^[A-Z][A-Z0-9_]*$", k)) && !contains(["S3_BUCKET_NAME", "BOT_SECRET_ARN", "LOG_LEVEL", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET"], k)])
     error_message = "settings keys must be UPPER_SNAKE_CASE environment variable names other than the ones this module sets (S3_BUCKET_NAME, BOT_SECRET_ARN, LOG_LEVEL) and never the token or webhook secret, which the function reads from Secrets Manager."
   }
+}
+
+variable "description" {
+  description = "Description of the Lambda function: what this copy of the package does."
+  type        = string
+  nullable    = false
+  default     = "Telegram bot that answers text with a Polly voice message"
 }
 
 variable "permissions_boundary_arn" {

@@ -1,6 +1,10 @@
 locals {
   # AWS/Lambda's metrics and the function's own (EMF) share this one dimension.
   function_dimensions = { FunctionName = var.function_name }
+  # The bot's own metrics (docs/metrics.md) carry the FunctionName of the function that wrote them:
+  # the webhook's, and the worker's for the jobs it finished. Spend and Polly errors add both up.
+  bot_functions = compact([var.function_name, var.worker_function_name])
+  queued        = var.queue_name != null
 
   # Alarms on one metric each: what they watch, and when they fire. Every period is 5 minutes except
   # the daily spend; missing data (no traffic) is never an alarm.
@@ -11,6 +15,7 @@ locals {
       metric      = "Errors"
       dimensions  = local.function_dimensions
       period      = 300
+      statistic   = "Sum"
       threshold   = 1
     }
     function-throttles = {
@@ -19,6 +24,7 @@ locals {
       metric      = "Throttles"
       dimensions  = local.function_dimensions
       period      = 300
+      statistic   = "Sum"
       threshold   = 1
     }
     api-5xx = {
@@ -27,17 +33,32 @@ locals {
       metric      = "5XXError"
       dimensions  = { ApiName = var.api_name, Stage = var.api_stage_name }
       period      = 300
+      statistic   = "Sum"
       threshold   = 1
     }
-    daily-polly-characters = {
-      description = "More than ${var.daily_polly_characters_alarm} characters were sent to Polly within a day: spend is above what you planned. Check for abuse (many chats) and consider DAILY_CHARACTER_BUDGET."
-      namespace   = var.metrics_namespace
-      metric      = "PollyCharacters"
-      dimensions  = local.function_dimensions
-      period      = 86400
-      threshold   = var.daily_polly_characters_alarm
-    }
   }
+
+  # A queue's backlog is a level, not a count: its worst value in the period is what matters.
+  queue_alarms = { for key, alarm in {
+    dead-letters = {
+      description = "A job crashed or timed out the worker on every receive and reached the dead-letter queue ${coalesce(var.dead_letter_queue_name, "-")}: its user got no voice. Inspect it and redrive it (docs/operations.md)."
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = var.dead_letter_queue_name }
+      period      = 300
+      statistic   = "Maximum"
+      threshold   = 1
+    }
+    queue-age = {
+      description = "The oldest job has waited in ${coalesce(var.queue_name, "-")} for more than ${var.queue_age_alarm_minutes} minutes: the worker is not keeping up with a burst (Polly quota, errors, or the mapping is off). See the dashboard's queue row."
+      namespace   = "AWS/SQS"
+      metric      = "ApproximateAgeOfOldestMessage"
+      dimensions  = { QueueName = var.queue_name }
+      period      = 60
+      statistic   = "Maximum"
+      threshold   = var.queue_age_alarm_minutes * 60
+    }
+  } : key => alarm if local.queued }
 }
 
 resource "aws_sns_topic" "alarms" {
@@ -54,14 +75,14 @@ resource "aws_sns_topic_subscription" "email" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = local.alarms
+  for_each = merge(local.alarms, local.queue_alarms)
 
   alarm_name          = "${var.name}-${each.key}"
   alarm_description   = each.value.description
   namespace           = each.value.namespace
   metric_name         = each.value.metric
   dimensions          = each.value.dimensions
-  statistic           = "Sum"
+  statistic           = each.value.statistic
   period              = each.value.period
   evaluation_periods  = 1
   comparison_operator = "GreaterThanOrEqualToThreshold"
@@ -92,31 +113,70 @@ resource "aws_cloudwatch_metric_alarm" "polly_error_rate" {
   }
 
   metric_query {
-    id = "failures"
-
-    metric {
-      namespace   = var.metrics_namespace
-      metric_name = "PollyErrors"
-      dimensions  = local.function_dimensions
-      stat        = "Sum"
-      period      = 300
-    }
+    id         = "failures"
+    expression = "SUM([${join(", ", [for i, _ in local.bot_functions : "failures${i}"])}])"
   }
 
   metric_query {
-    id = "requests"
+    id         = "requests"
+    expression = "SUM([${join(", ", [for i, _ in local.bot_functions : "requests${i}"])}])"
+  }
 
-    metric {
-      namespace   = var.metrics_namespace
-      metric_name = "PollyRequests"
-      dimensions  = local.function_dimensions
-      stat        = "Sum"
-      period      = 300
+  dynamic "metric_query" {
+    for_each = { for pair in setproduct(["PollyErrors", "PollyRequests"], range(length(local.bot_functions))) : "${pair[0] == "PollyErrors" ? "failures" : "requests"}${pair[1]}" => { metric = pair[0], function = local.bot_functions[pair[1]] } }
+
+    content {
+      id = metric_query.key
+
+      metric {
+        namespace   = var.metrics_namespace
+        metric_name = metric_query.value.metric
+        dimensions  = { FunctionName = metric_query.value.function }
+        stat        = "Sum"
+        period      = 300
+      }
+    }
+  }
+}
+
+# The day's characters, whichever function sent them to Polly.
+resource "aws_cloudwatch_metric_alarm" "daily_polly_characters" {
+  alarm_name          = "${var.name}-daily-polly-characters"
+  alarm_description   = "More than ${var.daily_polly_characters_alarm} characters were sent to Polly within a day: spend is above what you planned. Check for abuse (many chats) and consider DAILY_CHARACTER_BUDGET."
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = var.daily_polly_characters_alarm
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.alarms.arn]
+  ok_actions          = [aws_sns_topic.alarms.arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "characters"
+    expression  = "SUM([${join(", ", [for i, _ in local.bot_functions : "characters${i}"])}])"
+    label       = "Characters sent to Polly (24 h)"
+    return_data = true
+  }
+
+  dynamic "metric_query" {
+    for_each = local.bot_functions
+
+    content {
+      id = "characters${metric_query.key}"
+
+      metric {
+        namespace   = var.metrics_namespace
+        metric_name = "PollyCharacters"
+        dimensions  = { FunctionName = metric_query.value }
+        stat        = "Sum"
+        period      = 86400
+      }
     }
   }
 }
 
 locals {
+
   # Four rows, one question each: is it up, how busy is it, what does it cost today, where does the time go.
   widgets = [
     { title = "Is it up? Failures (5 min)", x = 0, y = 0, view = "timeSeries", stat = "Sum", period = 300, metrics = [
@@ -132,11 +192,17 @@ locals {
       [var.metrics_namespace, "CacheHits", "FunctionName", var.function_name, { label = "voices from the cache (no Polly)" }],
       [var.metrics_namespace, "Refusals", "FunctionName", var.function_name, { label = "refused (rate limit, allowlist, budget)" }],
     ] },
-    { title = "What does it cost today? Characters sent to Polly (24 h)", x = 0, y = 6, view = "singleValue", stat = "Sum", period = 86400, metrics = [
-      [var.metrics_namespace, "PollyCharacters", "FunctionName", var.function_name, "Engine", "standard", { id = "standard", label = "standard voices" }],
-      [var.metrics_namespace, "PollyCharacters", "FunctionName", var.function_name, "Engine", "neural", { id = "neural", label = "neural voices" }],
-      [{ expression = "(FILL(standard, 0) * 4 + FILL(neural, 0) * 16) / 1000000", label = "Polly list price, USD", id = "usd" }],
-    ] },
+    { title = "What does it cost today? Characters sent to Polly (24 h)", x = 0, y = 6, view = "singleValue", stat = "Sum", period = 86400, metrics = concat(
+      flatten([for i, function in local.bot_functions : [
+        [var.metrics_namespace, "PollyCharacters", "FunctionName", function, "Engine", "standard", { id = "standard${i}", visible = false }],
+        [var.metrics_namespace, "PollyCharacters", "FunctionName", function, "Engine", "neural", { id = "neural${i}", visible = false }],
+      ]]),
+      [
+        [{ expression = "SUM([${join(", ", [for i, _ in local.bot_functions : "FILL(standard${i}, 0)"])}])", label = "standard voices", id = "standard" }],
+        [{ expression = "SUM([${join(", ", [for i, _ in local.bot_functions : "FILL(neural${i}, 0)"])}])", label = "neural voices", id = "neural" }],
+        [{ expression = "(standard * 4 + neural * 16) / 1000000", label = "Polly list price, USD", id = "usd" }],
+      ],
+    ) },
     { title = "Where does the time go? Per update, p50 and p99 (ms)", x = 12, y = 6, view = "timeSeries", stat = "p50", period = 300, metrics = [
       [var.metrics_namespace, "LatencyMs", "FunctionName", var.function_name, { label = "total p50" }],
       [var.metrics_namespace, "LatencyMs", "FunctionName", var.function_name, { stat = "p99", label = "total p99" }],
@@ -145,12 +211,29 @@ locals {
       [var.metrics_namespace, "TelegramMs", "FunctionName", var.function_name, { label = "Telegram p50" }],
     ] },
   ]
+
+  # A fifth row when there is a queue: is a burst waiting, and is the worker getting through it?
+  queue_widgets = [for widget in [
+    { title = "Is a burst waiting? Jobs in the queue (max, 1 min)", x = 0, y = 12, view = "timeSeries", stat = "Maximum", period = 60, metrics = [
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.queue_name, { label = "waiting" }],
+      ["AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", var.queue_name, { label = "being worked on, or backing off" }],
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.dead_letter_queue_name, { label = "dead letters" }],
+      ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.queue_name, { label = "oldest job (s)", yAxis = "right" }],
+    ] },
+    { title = "Is the worker keeping up? (5 min)", x = 12, y = 12, view = "timeSeries", stat = "Sum", period = 300, metrics = [
+      [var.metrics_namespace, "Voices", "FunctionName", var.worker_function_name, { label = "voices sent by the worker" }],
+      [var.metrics_namespace, "PollyErrors", "FunctionName", var.worker_function_name, { label = "Polly errors (throttled jobs go back)" }],
+      [var.metrics_namespace, "Errors", "FunctionName", var.worker_function_name, { label = "jobs answered with an apology" }],
+      ["AWS/Lambda", "Errors", "FunctionName", var.worker_function_name, { label = "worker errors (crashes, timeouts)" }],
+      ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", var.worker_function_name, { stat = "Maximum", label = "workers at once (max)" }],
+    ] },
+  ] : widget if local.queued]
 }
 
 resource "aws_cloudwatch_dashboard" "this" {
   dashboard_name = var.name
   dashboard_body = jsonencode({
-    widgets = [for w in local.widgets : {
+    widgets = [for w in concat(local.widgets, local.queue_widgets) : {
       type       = "metric"
       x          = w.x
       y          = w.y

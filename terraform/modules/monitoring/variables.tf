@@ -28,6 +28,41 @@ variable "api_stage_name" {
   type        = string
 }
 
+variable "worker_function_name" {
+  description = "Name of the queue's worker function, whose own metrics are added to the webhook's; null when there is no queue."
+  type        = string
+  default     = null
+}
+
+variable "queue_name" {
+  description = "Name of the job queue (the QueueName dimension of AWS/SQS): alarms on its oldest job and a dashboard row; null when there is no queue."
+  type        = string
+  default     = null
+}
+
+variable "dead_letter_queue_name" {
+  description = "Name of the queue's dead-letter queue: an alarm as soon as it holds a job; required with queue_name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = (var.dead_letter_queue_name == null) == (var.queue_name == null)
+    error_message = "dead_letter_queue_name and queue_name must be given together (or neither)."
+  }
+}
+
+variable "queue_age_alarm_minutes" {
+  description = "Alarm when the queue's oldest job has waited longer than this, in minutes (1-1440). A burst of 500 texts at the neural quota (8 a second) drains in about a minute."
+  type        = number
+  default     = 10
+  nullable    = false
+
+  validation {
+    condition     = var.queue_age_alarm_minutes >= 1 && var.queue_age_alarm_minutes <= 1440
+    error_message = "queue_age_alarm_minutes must be from 1 to 1440."
+  }
+}
+
 variable "metrics_namespace" {
   description = "CloudWatch namespace of the metrics the function writes in Embedded Metric Format (docs/metrics.md); must match the function's."
   type        = string

@@ -29,7 +29,7 @@ variable "script_path" {
 }
 
 variable "node_command" {
-  description = "Command that runs Node.js (>= 20) for the script."
+  description = "Command that runs Node.js (>= 22.18) for the script."
   type        = string
   default     = "node"
 }

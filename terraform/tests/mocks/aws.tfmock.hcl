@@ -109,3 +109,18 @@ mock_resource "aws_cloudwatch_metric_alarm" {
     arn = "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:voicebot"
   }
 }
+
+# Both queues of the queue module get these; the tests tell them apart by name.
+mock_resource "aws_sqs_queue" {
+  defaults = {
+    arn = "arn:aws:sqs:eu-central-1:123456789012:voicebot-jobs"
+    url = "https://sqs.eu-central-1.amazonaws.com/123456789012/voicebot-jobs"
+    id  = "https://sqs.eu-central-1.amazonaws.com/123456789012/voicebot-jobs"
+  }
+}
+
+mock_resource "aws_lambda_event_source_mapping" {
+  defaults = {
+    uuid = "a1b2c3d4-0000-4000-8000-000000000001"
+  }
+}

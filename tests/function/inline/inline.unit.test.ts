@@ -1,7 +1,8 @@
 /**
- * Inline mode over the in-memory ports: each keystroke is answered with one signed voice result and
- * no synthesis; the voice route checks the signature before anything else, counts the user's rate
- * limit once per chosen result, and serves the content-hash cache or one synthesis into it.
+ * Inline mode over the in-memory ports: each keystroke is answered in the webhook's response with one
+ * signed voice result, nothing asked of the world before it; the voice route checks the signature
+ * before anything else, counts the user's rate limit once per chosen result, picks the user's own
+ * voice, and serves the content-hash cache or one synthesis into it.
  */
 import assert from 'node:assert/strict';
 import type { InlineQueryResultVoice } from '@grammyjs/types';
@@ -23,28 +24,41 @@ async function typeAndPick(bot: TestBot, fromId: number, text: string): Promise<
 }
 
 describe('inline queries', () => {
-  test('each keystroke gets one personal voice result naming voice and language, and no synthesis', async () => {
+  test("each keystroke gets one personal voice result naming the language, in the webhook's response, and no synthesis", async () => {
     const bot = new TestBot();
     const text = 'Good morning, everyone in this group!';
     for (let end = 3; end <= text.length; end += 3) {
-      const { final } = await bot.deliver(inlineQuery(7001, text.slice(0, end)));
-      assert.equal(final.outcome, 'inline_answered');
-      assert.equal(final.user_id, 7001);
+      const { final, answer, webhookReply } = await bot.deliver(inlineQuery(7001, text.slice(0, end)));
+      assert.deepEqual([final.outcome, final.user_id, final.delivery], ['inline_answered', 7001, 'webhook_response']);
+      assert.deepEqual([answer, webhookReply?.method], ['reply', 'answerInlineQuery']);
     }
     assert.equal(bot.synthesizer.requests.length, 0);
     assert.equal(bot.ledger.claims, 0, 'keystrokes are not counted as messages');
     const { params, results } = lastAnswer(bot);
     assert.equal(params.is_personal, true);
     assert.equal(results[0]!.type, 'voice');
-    assert.match(results[0]!.title, /^🔊 Read aloud — \w+, (American )?English$/);
+    assert.match(results[0]!.title, /^🔊 Read aloud — (American )?English$/);
     assert.match(results[0]!.voice_url, /^https:\/\/api\.test\/live\/voice\?/);
   });
 
-  test("the user's own /voice choice and the text's language decide the voice", async () => {
+  test('a keystroke asks nothing of the world before it answers: no settings read, no claim, no Bot API call', async () => {
+    const bot = new TestBot();
+    await bot.say(7005, '/voice Matthew');
+    bot.restart();
+    const { portCalls } = await bot.deliver(inlineQuery(7005, 'Read this in my voice.'));
+    assert.deepEqual(portCalls, []);
+    assert.equal(lastAnswer(bot).results.length, 1);
+  });
+
+  test("the user's own /voice choice reads the chosen result when it speaks the text's language", async () => {
     const bot = new TestBot();
     await bot.say(7002, '/voice Matthew');
-    assert.match((await typeAndPick(bot, 7002, 'Read this in my voice.')).title, /Matthew/);
-    assert.match((await typeAndPick(bot, 7002, 'А это прочитай по-русски, пожалуйста.')).title, /Maxim, Russian/);
+    const english = await typeAndPick(bot, 7002, 'Read this in my voice.');
+    const russian = await typeAndPick(bot, 7002, 'А это прочитай по-русски, пожалуйста.');
+    assert.match(russian.title, /— Russian/);
+    assert.equal((await bot.fetchVoice(english.voice_url)).line.voice, 'Matthew');
+    assert.equal((await bot.fetchVoice(russian.voice_url)).line.voice, 'Maxim');
+    assert.deepEqual(bot.synthesizer.requests.map((r) => r.voice), ['Matthew', 'Maxim']);
   });
 
   test('nothing to read, too long, or a user outside the allowlist: no results', async () => {
@@ -87,7 +101,7 @@ describe('the voice route', () => {
       return copy.href;
     };
     const claims = bot.ledger.claims;
-    for (const bad of [tampered('t', Buffer.from('Something longer, at our cost.').toString('base64url')), tampered('e', 'standard'), tampered('u', '1'), tampered('s', undefined), tampered('s', 'A'.repeat(43)), 'https://api.test/live/voice']) {
+    for (const bad of [tampered('t', Buffer.from('Something longer, at our cost.').toString('base64url')), tampered('l', 'ru-RU'), tampered('u', '1'), tampered('s', undefined), tampered('s', 'A'.repeat(43)), 'https://api.test/live/voice']) {
       const { status, line } = await bot.fetchVoice(bad);
       assert.equal(status, 403, bad);
       assert.equal(line.outcome, 'refused');

@@ -37,6 +37,31 @@ describe('the S3 update ledger', () => {
     assert.deepEqual(await ledger.claim(message(1), LATER()), { status: 'done', attempt: 1 });
   });
 
+  test('a lease handed to the job queue is left alone by redeliveries and taken by exactly one of many concurrent workers', async () => {
+    const webhook = await ledger.claim(message(40), LATER());
+    assert.ok(webhook.status === 'claimed');
+    assert.equal(await ledger.handOff(message(40), webhook.lease), true);
+    assert.deepEqual(await ledger.claim(message(40), LATER()), { status: 'queued', attempt: 1 });
+    const workers = await Promise.all(Array.from({ length: 5 }, () => ledger.claim(message(40), LATER(), undefined, { fromQueue: true })));
+    const winners = workers.filter((r) => r.status === 'claimed');
+    assert.equal(winners.length, 1, JSON.stringify(workers));
+    const [winner] = winners;
+    assert.ok(winner?.status === 'claimed' && winner.lease.attempt === 2 && !winner.lease.takenOver);
+    // The webhook's stale lease cannot hand off again over the worker's.
+    assert.equal(await ledger.handOff(message(40), webhook.lease), false);
+    assert.equal(await ledger.complete(message(40), winner.lease), true);
+    assert.deepEqual(await ledger.claim(message(40), LATER(), undefined, { fromQueue: true }), { status: 'done', attempt: 2 });
+  });
+
+  test('a worker may hand a job back to the queue, and the next worker takes it', async () => {
+    const webhook = await ledger.claim(message(41), LATER());
+    assert.ok(webhook.status === 'claimed' && (await ledger.handOff(message(41), webhook.lease)));
+    const worker = await ledger.claim(message(41), LATER(), undefined, { fromQueue: true });
+    assert.ok(worker.status === 'claimed' && (await ledger.handOff(message(41), worker.lease)));
+    const next = await ledger.claim(message(41), LATER(), undefined, { fromQueue: true });
+    assert.ok(next.status === 'claimed' && next.lease.attempt === 3);
+  });
+
   test('lets exactly one of many concurrent callers claim an update', async () => {
     const results = await Promise.all(Array.from({ length: 6 }, () => ledger.claim({ kind: 'callback', updateId: 2 }, LATER())));
     assert.equal(results.filter((r) => r.status === 'claimed').length, 1);

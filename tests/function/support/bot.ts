@@ -14,7 +14,8 @@ import { Deadline } from '../../../function/src/deadline.ts';
 import { VoiceLinks } from '../../../function/src/inline/links.ts';
 import { serveVoiceLink } from '../../../function/src/inline/serve.ts';
 import { Logger } from '../../../function/src/log.ts';
-import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
+import { answerBatch } from '../../../function/src/worker.ts';
+import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryJobQueue, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
 
 /** The statuses index.ts answers the voice route's outcomes with (checked against the built bundle in tests/e2e/inline.test.ts). */
 const VOICE_ROUTE_STATUS = { forbidden: 403, too_big: 413, refused: 429, failed: 500 } as const;
@@ -35,6 +36,8 @@ export interface Delivery {
   answer: BotAnswer['kind'];
   /** The Bot API call in the webhook's answer, which Telegram (here: the in-memory messenger) then made. */
   webhookReply?: ReplyCall;
+  /** What the bot asked of the world before it answered, in order: `ledger.claim`, `settings.get`, `telegram.call getMe`, … */
+  portCalls: string[];
 }
 
 export interface DeliverOptions {
@@ -60,8 +63,12 @@ export class TestBot {
   /** What the container remembers between updates: Telegram file_ids. */
   private fileIds = new BoundedCache<string, string>(FILE_ID_CACHE_SIZE);
 
-  constructor(env: Record<string, string> = {}, { budget = new InMemoryBudget() }: { budget?: InMemoryBudget } = {}) {
+  /** The job queue, when the bot has one (JOB_QUEUE_URL); its worker is `work`. */
+  readonly jobQueue?: InMemoryJobQueue;
+
+  constructor(env: Record<string, string> = {}, { budget = new InMemoryBudget(), jobQueue }: { budget?: InMemoryBudget; jobQueue?: InMemoryJobQueue } = {}) {
     this.budget = budget;
+    if (jobQueue) this.jobQueue = jobQueue;
     this.config = readConfig({ S3_BUCKET_NAME: 'voicebot-unit', AWS_REGION: 'eu-west-1', TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, START_MESSAGE, LOG_LEVEL: 'DEBUG', ...env });
   }
 
@@ -72,19 +79,25 @@ export class TestBot {
 
   async deliver(update: Update, { lambdaTimeoutMs = 28_000, arrivedMsAgo = 0 }: DeliverOptions = {}): Promise<Delivery> {
     // A logger per delivery, so that concurrent deliveries of one update each find their own final line.
-    const { lines, deps } = this.container();
+    const { lines, deps, portCalls } = this.container();
     const started = performance.now();
     const answered = await answerUpdate(deps, update, Deadline.forRequest(Date.now() - arrivedMsAgo, lambdaTimeoutMs));
     const ms = performance.now() - started;
+    // Copied now: what the ports are asked from here on (Telegram making the webhook's call) is not the bot's.
+    const delivered = { ms, answer: answered.kind, portCalls: [...portCalls] };
     const finals = lines.filter((line) => /^update (handled|failed)$/.test(String(line.message)));
     if (finals.length !== 1) throw new Error(`expected one final log line for update ${update.update_id}, got ${finals.length}`);
-    if (answered.kind !== 'reply') return { final: finals[0]!, ms, answer: answered.kind };
+    if (answered.kind !== 'reply') return { final: finals[0]!, ...delivered };
     await this.telegram.callFromWebhookResponse(answered.call);
-    return { final: finals[0]!, ms, answer: answered.kind, webhookReply: answered.call };
+    return { final: finals[0]!, ...delivered, webhookReply: answered.call };
   }
 
-  /** The container's dependencies for one request, with a logger whose lines are kept for it and for the bot. */
-  private container(): { lines: LogLine[]; deps: BotDeps } {
+  /**
+   * The container's dependencies for one request, with a logger whose lines are kept for it and for
+   * the bot, and every call on the ports that reach the world (ledger, settings, audio store,
+   * synthesizer, budget, Telegram) recorded in `portCalls`.
+   */
+  private container(): { lines: LogLine[]; deps: BotDeps; portCalls: string[] } {
     const lines: LogLine[] = [];
     const log = new Logger(this.config.logLevel, (line) => {
       const parsed = JSON.parse(line) as LogLine;
@@ -92,8 +105,50 @@ export class TestBot {
       this.logs.push(parsed);
     });
     log.redact(BOT_TOKEN, WEBHOOK_SECRET);
-    const { config, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget } = this;
-    return { lines, deps: { config, log, ledger, settings, audioStore, synthesizer, telegram, fileIds, voiceLinks, budget } };
+    const portCalls: string[] = [];
+    const port = <T extends object>(name: string, target: T) => recording(name, target, portCalls);
+    const { config, fileIds, voiceLinks } = this;
+    const deps: BotDeps = {
+      config,
+      log,
+      fileIds,
+      voiceLinks,
+      ledger: port('ledger', this.ledger),
+      settings: port('settings', this.settings),
+      audioStore: port('audioStore', this.audioStore),
+      synthesizer: port('synthesizer', this.synthesizer),
+      budget: port('budget', this.budget),
+      telegram: port('telegram', this.telegram),
+      ...(this.jobQueue && { jobQueue: this.jobQueue }),
+    };
+    return { lines, deps, portCalls };
+  }
+
+  /**
+   * One invocation of the worker, as Lambda's event source mapping makes it: a batch of the visible
+   * jobs through worker.ts's answerBatch, then every job it did not name in batchItemFailures deleted.
+   * Returns the batch's job lines and the message ids that come back.
+   */
+  async work({ batchSize = 5, jobMaxReceives, lambdaTimeoutMs = 60_000 }: { batchSize?: number; jobMaxReceives?: number; lambdaTimeoutMs?: number } = {}): Promise<{ lines: LogLine[]; back: string[]; received: number }> {
+    const queue = this.jobQueue!;
+    const batch = queue.receive(batchSize);
+    if (!batch.length) return { lines: [], back: [], received: 0 };
+    const { lines, deps } = this.container();
+    const Records = batch.map((job) => ({
+      messageId: job.messageId,
+      receiptHandle: job.handle!,
+      body: job.body,
+      attributes: { ApproximateReceiveCount: String(job.receives), SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:voicebot-jobs',
+      awsRegion: 'eu-west-1',
+    }));
+    const { batchItemFailures } = await answerBatch({ ...deps, jobQueue: queue }, { Records }, new Deadline(Date.now() + lambdaTimeoutMs), jobMaxReceives);
+    const back = batchItemFailures.map((f) => f.itemIdentifier);
+    for (const job of batch) if (!back.includes(job.messageId)) queue.delete(job.messageId);
+    return { lines: lines.filter((line) => /^job (handled|failed)$/.test(String(line.message))), back, received: batch.length };
   }
 
   /** Telegram fetching a voice URL from the GET route: the status index.ts answers with, the audio, and the one log line. */
@@ -124,6 +179,20 @@ export class TestBot {
   voicesTo(chatId: number) {
     return this.telegram.sent('sendVoice', chatId);
   }
+}
+
+/** The port, with each method call written to `calls` as `<name>.<method>` (a Bot API call with its method) before it runs. */
+function recording<T extends object>(name: string, target: T, calls: string[]): T {
+  return new Proxy(target, {
+    get(object, key) {
+      const value: unknown = Reflect.get(object, key, object);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${name}.${String(key)}${key === 'call' ? ` ${String(args[0])}` : ''}`);
+        return (value as (...a: unknown[]) => unknown).apply(object, args);
+      };
+    },
+  });
 }
 
 let nextUpdateId = 1;

@@ -16,8 +16,11 @@ import type {
   CachedAudio,
   CallOptions,
   Claim,
+  ClaimOptions,
   ChatSettings,
   FileUpload,
+  JobQueue,
+  QueuedJob,
   Lease,
   LedgerEntry,
   MessageEntry,
@@ -80,7 +83,7 @@ const latency = (ms: number, signal: AbortSignal | undefined) =>
 
 interface InMemoryRecord {
   entry: LedgerEntry;
-  state: 'leased' | 'done';
+  state: 'leased' | 'queued' | 'done';
   attempt: number;
   until: number;
   /** Changes with every write, like an S3 ETag. */
@@ -96,7 +99,7 @@ export class InMemoryLedger implements UpdateLedger {
   private readonly records = new Map<string, InMemoryRecord>();
   private readonly refused = new Set<number>();
   private versions = 0;
-  readonly faults = new FaultQueue<'claim' | 'count' | 'complete'>();
+  readonly faults = new FaultQueue<'claim' | 'count' | 'complete' | 'handOff'>();
   /** Milliseconds added to the real clock. */
   clockOffsetMs = 0;
 
@@ -104,24 +107,34 @@ export class InMemoryLedger implements UpdateLedger {
     return Date.now() + this.clockOffsetMs;
   }
 
-  async claim(entry: LedgerEntry, until: number, signal?: AbortSignal): Promise<Claim> {
+  async claim(entry: LedgerEntry, until: number, signal?: AbortSignal, { fromQueue = false }: ClaimOptions = {}): Promise<Claim> {
     signal?.throwIfAborted();
     this.faults.take('claim');
     const key = `${entry.kind}:${entry.updateId}`;
     const record = this.records.get(key);
     if (record?.state === 'done') return { status: 'done', attempt: record.attempt };
-    if (record && record.until > this.now()) return { status: 'leased', attempt: record.attempt, until: record.until };
+    if (record?.state === 'queued' && !fromQueue) return { status: 'queued', attempt: record.attempt };
+    if (record?.state === 'leased' && record.until > this.now()) return { status: 'leased', attempt: record.attempt, until: record.until };
     const next: InMemoryRecord = { entry, state: 'leased', attempt: (record?.attempt ?? 0) + 1, until, version: `v${++this.versions}` };
     this.records.set(key, next);
-    return { status: 'claimed', lease: { attempt: next.attempt, takenOver: record !== undefined, until, token: next.version } };
+    return { status: 'claimed', lease: { attempt: next.attempt, takenOver: record?.state === 'leased', until, token: next.version } };
+  }
+
+  async handOff(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'queued', 'handOff', signal);
   }
 
   async complete(entry: LedgerEntry, lease: Lease, signal?: AbortSignal): Promise<boolean> {
+    return this.release(entry, lease, 'done', 'complete', signal);
+  }
+
+  /** Ends a lease that is still ours (its version unchanged) as "done" or "queued". */
+  private release(entry: LedgerEntry, lease: Lease, state: 'done' | 'queued', op: 'complete' | 'handOff', signal?: AbortSignal): boolean {
     signal?.throwIfAborted();
-    this.faults.take('complete');
+    this.faults.take(op);
     const record = this.records.get(`${entry.kind}:${entry.updateId}`);
     if (record?.version !== lease.token) return false;
-    Object.assign(record, { state: 'done', version: `v${++this.versions}` });
+    Object.assign(record, { state, version: `v${++this.versions}` });
     return true;
   }
 
@@ -411,5 +424,62 @@ export class InMemoryMessenger implements Messenger {
   /** Successful calls of a method to a chat. */
   sent(method: string, chatId?: number): RecordedCall[] {
     return this.calls.filter((c) => c.ok && c.method === method && (chatId === undefined || c.params.chat_id === chatId));
+  }
+}
+
+/** A job in the in-memory queue, as SQS keeps it. */
+export interface InMemoryJob {
+  messageId: string;
+  body: string;
+  receives: number;
+  visibleAt: number;
+  handle?: string;
+}
+
+/**
+ * The job queue as SQS behaves for the worker: sent jobs wait until received, a received job is hidden
+ * for the visibility timeout unless the worker changes it, and stays until deleted. Its clock is the
+ * real one plus `clockOffsetMs`, which a test moves forward instead of waiting.
+ */
+export class InMemoryJobQueue implements JobQueue {
+  readonly jobs: InMemoryJob[] = [];
+  /** Every visibility the worker asked for, in seconds. */
+  readonly delays: number[] = [];
+  readonly faults = new FaultQueue<'enqueue'>();
+  clockOffsetMs = 0;
+  private sent = 0;
+
+  constructor(readonly visibilitySeconds = 360) {}
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  async enqueue(job: QueuedJob, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.faults.take('enqueue');
+    this.jobs.push({ messageId: `m${++this.sent}`, body: JSON.stringify(job), receives: 0, visibleAt: this.now() });
+  }
+
+  async retryLater(receiptHandle: string, seconds: number): Promise<void> {
+    const job = this.jobs.find((j) => j.handle === receiptHandle);
+    if (!job) throw serviceError('MessageNotInflight', 'The message referred to is not in flight.');
+    job.visibleAt = this.now() + seconds * 1000;
+    this.delays.push(seconds);
+  }
+
+  /** Receives up to `max` visible jobs, as ReceiveMessage does. */
+  receive(max: number): InMemoryJob[] {
+    const visible = this.jobs.filter((j) => j.visibleAt <= this.now()).slice(0, max);
+    for (const job of visible) {
+      job.receives++;
+      job.handle = `${job.messageId}:${job.receives}`;
+      job.visibleAt = this.now() + this.visibilitySeconds * 1000;
+    }
+    return visible;
+  }
+
+  delete(messageId: string): void {
+    this.jobs.splice(this.jobs.findIndex((j) => j.messageId === messageId), 1);
   }
 }

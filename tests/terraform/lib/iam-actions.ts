@@ -45,6 +45,8 @@ const LAMBDA_ROUTES: [RegExp, Record<string, string>][] = [
   [/^\/functions\/[^/]+\/recursion-config$/, { GET: 'GetFunctionRecursionConfig' }],
   [/^\/functions\/[^/]+\/url$/, { GET: 'GetFunctionUrlConfig' }],
   [/^\/tags\/.+$/, { GET: 'ListTags', POST: 'TagResource', DELETE: 'UntagResource' }],
+  [/^\/event-source-mappings\/?$/, { POST: 'CreateEventSourceMapping', GET: 'ListEventSourceMappings' }],
+  [/^\/event-source-mappings\/[^/]+\/?$/, { GET: 'GetEventSourceMapping', PUT: 'UpdateEventSourceMapping', DELETE: 'DeleteEventSourceMapping' }],
 ];
 
 const header = (r: RecordedRequest, name: string) => Object.entries(r.headers).find(([k]) => k.toLowerCase() === name)?.[1];

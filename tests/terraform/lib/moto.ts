@@ -77,6 +77,27 @@ function request(url: string, method = 'GET'): Promise<number> {
   });
 }
 
+/**
+ * The JSON objects on one line of moto's recording. Its recorder writes an entry and its newline in
+ * two writes from concurrent request threads, so two entries can share a line ("{…}{…}").
+ */
+export function jsonObjects(line: string): string[] {
+  const objects: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' && depth++ === 0) start = i;
+    else if (c === '}' && --depth === 0) objects.push(line.slice(start, i + 1));
+  }
+  return objects;
+}
+
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
   const recordingFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'voicebot-moto-')), 'recording.jsonl');
@@ -115,7 +136,8 @@ export async function startMoto(): Promise<Moto> {
         .readFileSync(recordingFile, 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((line) => JSON.parse(line) as RecordedRequest),
+        .flatMap(jsonObjects)
+        .map((text) => JSON.parse(text) as RecordedRequest),
     async close() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

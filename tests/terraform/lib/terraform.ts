@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export const TERRAFORM_DIR = path.join(REPO_ROOT, 'terraform');
-export const MODULES = ['api', 'bucket', 'function', 'monitoring', 'secret', 'webhook'] as const;
+export const MODULES = ['api', 'bucket', 'function', 'monitoring', 'queue', 'secret', 'webhook'] as const;
 
 /** Set by .ci/run: a missing tool fails the tests instead of skipping them. */
 export const TOOLS_REQUIRED = process.env.VOICEBOT_REQUIRE_DEPLOY_TEST === '1';
