@@ -34,7 +34,7 @@ syncBuiltinESMExports();
 const files = readdirSync(TESTS, { recursive: true, encoding: 'utf8' })
   .filter((path) => path.endsWith('.unit.test.ts') && !path.split('/').includes('node_modules'))
   .sort();
-/** A file that takes longer has hung (the slowest takes seconds); the Makefile's --test-force-exit then ends the run. */
+/** A file that takes longer has hung (the slowest takes seconds): it fails instead of holding the run. */
 const FILE_TIMEOUT_MS = 120_000;
 // One suite per file, as node --test reports them: a failure names its file, and a file's top-level
 // hooks (before, afterEach …) stay within that file.
