@@ -14,6 +14,7 @@ import { answerQueuedJob, type QueuedAnswer } from './bot.ts';
 import { JOB_BACKOFF_BASE_SECONDS, JOB_BACKOFF_MAX_SECONDS, WORKER_JOB_MIN_MS } from './constants.ts';
 import type { BotDeps, Deadline as JobDeadline, JobQueue } from './context.ts';
 import { Deadline } from './deadline.ts';
+import { documentReader } from './documents/reading.ts';
 
 class MalformedJobError extends Error {
   override name = 'MalformedJobError';
@@ -85,7 +86,9 @@ export async function answerBatch(deps: BotDeps & { jobQueue: JobQueue }, event:
       continue;
     }
     const lastReceive = jobMaxReceives !== undefined && receive >= jobMaxReceives;
-    const answer = await answerQueuedJob(deps, job, deadline, { receive, lastReceive });
+    // A document that runs out of time goes on as a new message: its receives count only its throttles.
+    const readDocument = documentReader((signal) => jobQueue.enqueue(job, signal));
+    const answer = await answerQueuedJob(deps, job, deadline, { receive, lastReceive, readDocument });
     if (answer.kind === 'done') continue;
     backOff ||= answer.why === 'throttled';
     await later(record, waitSeconds(answer, receive));
