@@ -79,7 +79,7 @@ describe('chat page server', () => {
     assert.equal(update.message?.document && 'mime_type' in update.message.document, false);
   });
 
-  test('a body over the demo’s bound (21 MB) is answered 413, and a file just under it still goes', async () => {
+  test('a body over the demo’s bound (21 MB) is answered 413, and a file just over Telegram’s 20 MB still goes', async () => {
     const bound = 21 * 1024 * 1024;
     const seen: Update[] = [];
     const onUpdate = (update: Update) => seen.push(update);
