@@ -60,12 +60,15 @@ interface KillPoint {
 const isLedgerPut = (r: RecordedS3Request) => r.method === 'PUT' && r.path.includes('/updates/chats/');
 const isAudioPut = (r: RecordedS3Request) => r.method === 'PUT' && r.path.includes('/audio/');
 
-/** Kills while the `nth` Polly request from the arming on is under way (it answers POLLY_LATENCY_MS late). */
+/**
+ * Kills while the `nth` Polly request from the arming on is under way (it answers POLLY_LATENCY_MS late).
+ * Unreferenced: a story that never gets there fails on its own, and must not keep the runner alive.
+ */
 const duringPollyRequest =
   (nth: number): KillPoint['arm'] =>
   ({ polly }, kill) => {
     const before = polly.requests.length;
-    const timer = setInterval(() => polly.requests.length >= before + nth && (clearInterval(timer), kill()), 5);
+    const timer = setInterval(() => polly.requests.length >= before + nth && (clearInterval(timer), kill()), 5).unref();
   };
 
 const KILL_POINTS: KillPoint[] = [
