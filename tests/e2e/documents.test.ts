@@ -26,6 +26,8 @@ const DAILY_CHARACTER_BUDGET = 10_000;
 /** Long enough for a worker that reads as one Lambda invocation; short enough to fail fast. */
 const READ_TIMEOUT_MS = 20_000;
 
+/** Each Polly request is in flight at least this long. */
+const POLLY_LATENCY_MS = 100;
 /** The stand-in's tone for a text: half a second, and a second per 1,000 characters. */
 const toneSeconds = (text: string) => 0.5 + [...text].length / 1_000;
 
@@ -36,7 +38,8 @@ const trip: QueueEvent[] = [];
 before(async () => {
   stack = await startStack({
     env: { MAX_DOCUMENT_CHARACTERS: String(MAX_DOCUMENT_CHARACTERS), DAILY_CHARACTER_BUDGET: String(DAILY_CHARACTER_BUDGET) },
-    polly: { synthesizer: async ({ text }) => toneOggOpus(toneSeconds(text)), quota: { tps: 1_000, burst: 1_000, concurrent: 1 } },
+    // The latency keeps a request in flight while the (synchronous, in-process) tone is not being made, so a second request meanwhile is refused.
+    polly: { synthesizer: async ({ text }) => toneOggOpus(toneSeconds(text)), latencyMs: POLLY_LATENCY_MS, quota: { tps: 1_000, burst: 1_000, concurrent: 1 } },
   });
   stack.sqs!.events.on('event', (event) => trip.push(event));
 });
