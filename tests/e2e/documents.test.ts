@@ -9,20 +9,24 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Update } from '@grammyjs/types';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Message, Update } from '@grammyjs/types';
+import { POLLY_MAX_ATTEMPTS_WITH_QUEUE } from '../../function/src/constants.ts';
 import { MESSAGES } from '../../function/src/messages.ts';
 import { toneOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
+import { pollyErrors } from '../../local/polly/errors.ts';
 import type { RecordedPollyRequest } from '../../local/polly/server.ts';
+import { sqsClient } from '../../local/sqs/queues.ts';
 import type { QueueEvent } from '../../local/sqs/server.ts';
 import type { SentMessage, UserDocument } from '../../local/telegram/emulator.ts';
 import { chatIds, startStack, type Stack } from './stack.ts';
 
 /**
  * The budget is below the document limit, so one document can be over the day's budget whatever the
- * other tests spent (their readings, about 8,000 characters, fit in it in any order).
+ * other tests spent: their readings (about 12,000 characters) fit in it in any order.
  */
-const MAX_DOCUMENT_CHARACTERS = 12_000;
-const DAILY_CHARACTER_BUDGET = 10_000;
+const MAX_DOCUMENT_CHARACTERS = 18_000;
+const DAILY_CHARACTER_BUDGET = 15_000;
 /** Long enough for a worker that reads as one Lambda invocation; short enough to fail fast. */
 const READ_TIMEOUT_MS = 20_000;
 
@@ -53,21 +57,20 @@ async function sendDocument(document: UserDocument): Promise<{ update: Update; m
 }
 
 /** The queue message that carried an update to the worker, if the webhook queued it. */
-const queueMessageOf = (updateId: number) => trip.find((event) => event.kind === 'sent' && (JSON.parse(event.body) as { update?: Update }).update?.update_id === updateId);
+const queueMessageOf = (updateId: number) =>
+  trip.find((event): event is Extract<QueueEvent, { kind: 'sent' }> => event.kind === 'sent' && (JSON.parse(event.body) as { update?: Update }).update?.update_id === updateId);
 
-/** Resolves once the worker is through with an update: its queue message is deleted after the handler returned. */
-function workerDone(updateId: number): Promise<void> {
-  const sent = queueMessageOf(updateId);
-  assert.ok(sent, `update ${updateId} went to the job queue`);
-  const deleted = (event: QueueEvent) => event.kind === 'deleted' && event.messageId === sent.messageId;
-  if (trip.some(deleted)) return Promise.resolve();
+/** Resolves once the worker is through with a queue message: it is deleted after the handler returned. */
+function deleted(messageId: string): Promise<void> {
+  const isIt = (event: QueueEvent) => event.kind === 'deleted' && event.messageId === messageId;
+  if (trip.some(isIt)) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stack.sqs!.events.off('event', onEvent);
-      reject(new Error(`update ${updateId}: the worker did not finish within ${READ_TIMEOUT_MS} ms`));
+      reject(new Error(`queue message ${messageId}: the worker did not finish within ${READ_TIMEOUT_MS} ms`));
     }, READ_TIMEOUT_MS);
     const onEvent = (event: QueueEvent) => {
-      if (!deleted(event)) return;
+      if (!isIt(event)) return;
       clearTimeout(timer);
       stack.sqs!.events.off('event', onEvent);
       resolve();
@@ -76,12 +79,19 @@ function workerDone(updateId: number): Promise<void> {
   });
 }
 
+/** Resolves once the worker is through with the job the webhook queued for an update. */
+function workerDone(updateId: number): Promise<void> {
+  const sent = queueMessageOf(updateId);
+  assert.ok(sent, `update ${updateId} went to the job queue`);
+  return deleted(sent.messageId);
+}
+
 /** A document read through the queue: sent, then its job handled; what Polly was asked meanwhile, and what the chat got. */
-async function readThroughQueue(document: UserDocument): Promise<{ messageId: number; polly: RecordedPollyRequest[]; sent: SentMessage[] }> {
+async function readThroughQueue(document: UserDocument): Promise<{ update: Update; messageId: number; polly: RecordedPollyRequest[]; sent: SentMessage[] }> {
   const pollyBefore = stack.polly.requests.length;
   const { update, messageId } = await sendDocument(document);
   await workerDone(update.update_id);
-  return { messageId, polly: stack.polly.requests.slice(pollyBefore), sent: stack.sentTo(document.chatId) };
+  return { update, messageId, polly: stack.polly.requests.slice(pollyBefore), sent: stack.sentTo(document.chatId) };
 }
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -167,6 +177,49 @@ describe('a document in a private chat', () => {
   });
 });
 
+describe('a reading that stops half-way', () => {
+  test('throttled after its first part, it resumes from the part stored: none made twice, one status message, one voice; a duplicate of its job changes nothing', async () => {
+    const chatId = newChat();
+    const text = sentences(4_000, 'Paragraph');
+    // Once the status says the first part is ready, Polly refuses the next request as often as the
+    // worker's client tries it: the job goes back to the queue, and comes again after its backoff.
+    const throttleNext = (message: Message) => {
+      if (message.chat.id !== chatId) return;
+      stack.telegram.events.off('edited', throttleNext);
+      stack.polly.failNext(pollyErrors.throttling(), POLLY_MAX_ATTEMPTS_WITH_QUEUE);
+    };
+    stack.telegram.events.on('edited', throttleNext);
+    const { update, messageId, polly, sent } = await readThroughQueue({ chatId, fileName: 'resumed.txt', bytes: utf8(text) });
+
+    const texts = polly.map((r) => r.Text);
+    const parts = [...new Set(texts)];
+    assert.equal(parts.join(' '), text, 'the parts, in order, are the document');
+    assert.deepEqual(texts.map((t) => parts.indexOf(t)), [0, ...Array<number>(POLLY_MAX_ATTEMPTS_WITH_QUEUE + 1).fill(1)], 'two parts; the second throttled, then made; the first, made once, not asked again');
+    const jobs = stack.logs.filter((l) => l.message === 'job handled' && l.update_id === update.update_id).map((l) => l.outcome);
+    assert.deepEqual(jobs, ['queued', 'voice_sent'], 'held for later once, then read to the end');
+
+    assert.deepEqual(sent.map((m) => [m.kind, m.reply_to_message_id]), [['text', messageId], ['voice', messageId]], 'one status message and one voice');
+    const lastEdit = stack.telegram.calls.findLast((c) => c.method === 'editMessageText' && Number(c.params.chat_id) === chatId);
+    assert.deepEqual([Number(lastEdit?.params.message_id), lastEdit?.params.text], [sent[0]!.message_id, MESSAGES.documentRead('resumed.txt', [...text].length, 1)]);
+    const seconds = sent[1]!.audio!.durationSeconds;
+    const expected = parts.reduce((sum, part) => sum + toneSeconds(part), 0);
+    assert.ok(Math.abs(seconds - expected) < 0.3, `the voice lasts ${seconds} s, its parts ${expected} s`);
+
+    // SQS delivers at least once: the same job again finds the reading done.
+    const [calls, pollyRequests] = [stack.telegram.calls.length, stack.polly.requests.length];
+    const sqs = sqsClient(stack.sqs!);
+    try {
+      const duplicate = await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues!.url, MessageBody: queueMessageOf(update.update_id)!.body }));
+      await deleted(duplicate.MessageId!);
+    } finally {
+      sqs.destroy();
+    }
+    assert.equal(stack.polly.requests.length, pollyRequests, 'no Polly request for the duplicate');
+    assert.deepEqual(stack.telegram.calls.slice(calls).filter((c) => c.method !== 'setMessageReaction'), [], 'nothing sent or edited for it');
+    assert.equal(stack.sentTo(chatId).length, 2);
+  });
+});
+
 describe('documents refused, each with one clear text', () => {
   test('a .pdf: the webhook says which files it reads, and queues nothing', async () => {
     const chatId = newChat();
@@ -180,7 +233,7 @@ describe('documents refused, each with one clear text', () => {
     const text = `${'A'.repeat(MAX_DOCUMENT_CHARACTERS + 500)}`;
     const { polly, sent } = await readThroughQueue({ chatId, fileName: 'big.txt', bytes: utf8(text) });
     assert.deepEqual(sent.map((m) => m.text), [MESSAGES.documentTooLong(MAX_DOCUMENT_CHARACTERS + 500, MAX_DOCUMENT_CHARACTERS)]);
-    assert.match(sent[0]!.text!, /has 12,500 characters.* up to 12,000/);
+    assert.match(sent[0]!.text!, /has 18,500 characters.* up to 18,000/);
     assert.deepEqual(polly, [], 'no Polly request');
   });
 
