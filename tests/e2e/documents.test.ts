@@ -273,4 +273,12 @@ describe('a document in a group', () => {
     assert.deepEqual(stack.polly.requests.slice(pollyBefore).map((r) => r.Text), [text]);
     assert.deepEqual(stack.sentTo(chatId).map((m) => [m.kind, m.reply_to_message_id]), [['voice', say.message!.message_id]]);
   });
+
+  test('a file sent with /say as its caption gets a voice replying to it', async () => {
+    const chatId = -newChat();
+    const text = 'Minutes of the group call: the launch moves to Monday.';
+    const { messageId, polly, sent } = await readThroughQueue({ chatId, chatType: 'supergroup', fileName: 'minutes.txt', caption: '/say', bytes: utf8(text) });
+    assert.deepEqual(polly.map((r) => r.Text), [text]);
+    assert.deepEqual(sent.map((m) => [m.kind, m.reply_to_message_id]), [['voice', messageId]]);
+  });
 });
