@@ -29,47 +29,81 @@ export function markdownToSpeech(markdown: string): string {
   const out: string[] = [];
   let fence: string | undefined;
   let table = false;
-  /** Where the list item being read ends so far: its next lines may continue it, so its full stop waits. */
+  /** Where the list item being read ends so far: lines of text may continue it, so its full stop waits. */
   let item: number | undefined;
-  const endItem = () => {
-    if (item !== undefined) out[item] = sentence(out[item]!);
-    item = undefined;
-  };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const next = lines[i + 1];
-    const fenceMark = FENCE.exec(line)?.[1];
     if (fence) {
-      if (fenceMark && fenceMark[0] === fence[0] && fenceMark.length >= fence.length && line.trim() === fenceMark) fence = undefined;
+      if (closesFence(line, fence)) fence = undefined;
       continue;
     }
-    table &&= line.includes('|');
-    const continuesItem = item !== undefined && line.trim() && !fenceMark && !table && !ATX_HEADING.test(line) && !RULE.test(line) && !LIST_ITEM.test(line);
-    if (!continuesItem) endItem();
-    if (fenceMark) fence = fenceMark;
-    else if (!line.trim()) out.push('');
-    else if (table) out.push(sentence(tableRow(line)));
-    else if (line.includes('|') && next !== undefined && next.includes('|') && TABLE_SEPARATOR.test(next)) {
-      out.push(sentence(tableRow(line)));
-      table = true;
-      i++;
-    } else if (ATX_HEADING.test(line)) out.push('', sentence(inline(ATX_HEADING.exec(line)![1] ?? '', references)), '');
-    else if (RULE.test(line)) out.push('');
-    else if (LIST_ITEM.test(line)) {
-      out.push(inline(LIST_ITEM.exec(line)![1] ?? '', references));
-      item = out.length - 1;
-    } else if (DEFINITION.test(line)) continue;
-    else if (FOOTNOTE.test(line)) out.push(inline(line.replace(FOOTNOTE, ''), references));
-    else if (next !== undefined && SETEXT_UNDERLINE.test(next) && !continuesItem) {
-      out.push('', sentence(inline(line, references)), '');
-      i++;
-    } else {
-      out.push(inline(line, references));
-      if (continuesItem) item = out.length - 1;
+    const block = blockOf(line, lines[i + 1], table);
+    table = block === 'table row' || block === 'table header';
+    if (block !== 'text' && item !== undefined) {
+      out[item] = sentence(out[item]!);
+      item = undefined;
+    }
+    switch (block) {
+      case 'fence':
+        fence = FENCE.exec(line)![1];
+        break;
+      case 'blank':
+      case 'rule':
+        out.push('');
+        break;
+      case 'table header':
+        out.push(sentence(tableRow(line)));
+        i++; // the separator row
+        break;
+      case 'table row':
+        out.push(sentence(tableRow(line)));
+        break;
+      case 'heading':
+        out.push('', sentence(inline(ATX_HEADING.exec(line)![1] ?? '', references)), '');
+        break;
+      case 'underlined heading':
+        out.push('', sentence(inline(line, references)), '');
+        i++; // the underline
+        break;
+      case 'list item':
+        out.push(inline(LIST_ITEM.exec(line)![1] ?? '', references));
+        item = out.length - 1;
+        break;
+      case 'footnote':
+        out.push(inline(line.replace(FOOTNOTE, ''), references));
+        break;
+      case 'definition':
+        break;
+      case 'text':
+        out.push(inline(line, references));
+        if (item !== undefined) item = out.length - 1;
     }
   }
-  endItem();
+  if (item !== undefined) out[item] = sentence(out[item]!);
   return out.join('\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+type Block = 'blank' | 'fence' | 'table header' | 'table row' | 'heading' | 'underlined heading' | 'rule' | 'list item' | 'definition' | 'footnote' | 'text';
+
+/** What a line outside a code block starts or continues, told by it and the line after it. */
+function blockOf(line: string, next: string | undefined, inTable: boolean): Block {
+  if (!line.trim()) return 'blank';
+  if (FENCE.test(line)) return 'fence';
+  if (inTable && line.includes('|')) return 'table row';
+  if (line.includes('|') && next?.includes('|') && TABLE_SEPARATOR.test(next)) return 'table header';
+  if (ATX_HEADING.test(line)) return 'heading';
+  if (RULE.test(line)) return 'rule';
+  if (LIST_ITEM.test(line)) return 'list item';
+  if (DEFINITION.test(line)) return 'definition';
+  if (FOOTNOTE.test(line)) return 'footnote';
+  if (next !== undefined && SETEXT_UNDERLINE.test(next)) return 'underlined heading';
+  return 'text';
+}
+
+/** A fence closes with a line of the same character, at least as long, and nothing else. */
+function closesFence(line: string, fence: string): boolean {
+  const mark = FENCE.exec(line)?.[1];
+  return mark !== undefined && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark;
 }
 
 /** YAML front matter (`---` … `---` on the first lines) is metadata for a site generator, not text. */
