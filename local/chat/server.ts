@@ -1,7 +1,7 @@
 /**
  * The demo's chat page: a browser plays the user of one private chat with the bot. The page is
  * plain HTML/CSS/JS from ./page; this server feeds it what happens in the Telegram emulator as
- * server-sent events and turns its clicks into user messages and button presses.
+ * server-sent events and turns its clicks into user messages, files sent as documents and button presses.
  * Audio comes through the Bot API's own getFile + file download path, as a Telegram client's would.
  */
 import { once } from 'node:events';
@@ -57,6 +57,12 @@ const MAX_INLINE_QUERY = 256;
 const INLINE_QUERY_TOO_LONG = (length: number) =>
   `Inline mode reads at most ${MAX_INLINE_QUERY} characters (Telegram's limit for an inline query); this text has ${length}. Shorten it, or send it to the bot as a message: it reads up to 4096.`;
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * A file the page sends as a document: a little over the 20 MB a bot may download (getFile), so that a
+ * file just over it can be sent to see the bot refuse it; anything bigger is no use to the demo.
+ */
+const MAX_DOCUMENT_BYTES = 21 * 1024 * 1024;
+const DOCUMENT_TOO_BIG = (bytes: number) => `The demo sends files up to 21 MB (a little over the 20 MB a bot may download); this one is ${(bytes / 1024 / 1024).toFixed(1)} MB.`;
 
 export async function startChatPage({ telegram, token, chatId, onLog, botUsername, rateLimitPerMinute, port = 0 }: ChatPageOptions): Promise<ChatPage> {
   const history: PageEvent[] = [{ type: 'bot', username: botUsername, rateLimitPerMinute }];
@@ -126,7 +132,7 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { pathname } = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const { pathname, searchParams } = new URL(request.url ?? '/', 'http://127.0.0.1');
     const route = `${request.method} ${pathname}`;
     const asset = request.method === 'GET' ? STATIC[pathname] : undefined;
     if (asset) return void response.writeHead(200, { 'content-type': asset[1], 'cache-control': 'no-store' }).end(await readFile(join(PAGE_DIR, asset[0])));
@@ -136,6 +142,17 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
       const { text } = (await readJson(request)) as { text?: unknown };
       if (typeof text !== 'string' || text.trim() === '' || [...text].length > MAX_TEXT) return void response.writeHead(400).end(`text must be 1-${MAX_TEXT} characters`);
       inBackground(telegram.sendUserMessage({ chatId, text }));
+      return void response.writeHead(202).end();
+    }
+    if (route === 'POST /send-document') {
+      // The raw bytes as the body; the name and type the browser knows, in the query.
+      const fileName = searchParams.get('name') ?? '';
+      const mimeType = searchParams.get('type') ?? '';
+      if (fileName.trim() === '') return void response.writeHead(400).end('name (the file name) is required');
+      const { bytes, size } = await readBody(request, MAX_DOCUMENT_BYTES);
+      if (!bytes) return void response.writeHead(413).end(DOCUMENT_TOO_BIG(size));
+      if (size === 0) return void response.writeHead(400).end('The file is empty: Telegram does not send empty files.');
+      inBackground(telegram.sendUserDocument({ chatId, fileName, ...(mimeType && { mimeType }), bytes }));
       return void response.writeHead(202).end();
     }
     if (route === 'POST /press') {
@@ -183,12 +200,25 @@ export async function startChatPage({ telegram, token, chatId, onLog, botUsernam
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new SyntaxError('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  const { bytes } = await readBody(request, MAX_BODY_BYTES);
+  if (!bytes) throw new SyntaxError('body too large');
+  return JSON.parse(bytes.toString('utf8'));
+}
+
+/**
+ * A request's body, or no bytes (only its size) when it is over `limit`. The rest of a body that is too
+ * big is still read and dropped, so the browser, still sending, gets the answer rather than a reset.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<{ bytes?: Buffer; size: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    request.on('end', () => resolve(size <= limit ? { bytes: Buffer.concat(chunks), size } : { size }));
+    request.on('error', reject);
+  });
 }

@@ -4,10 +4,10 @@
  * queues it for getUpdates.
  */
 import { randomBytes } from 'node:crypto';
-import type { Update } from '@grammyjs/types';
+import type { Message, Update } from '@grammyjs/types';
 import { performWebhookAnswer } from './calls.ts';
-import type { EmulatorState, WebhookRegistration } from './state.ts';
-import { updateKind, userMessage, type UserMessage } from './updates.ts';
+import type { Chat, EmulatorState, WebhookRegistration } from './state.ts';
+import { sender, updateKind, userDocumentMessage, userMessage, type UserDocument, type UserMessage, type UserSide } from './updates.ts';
 
 const WEBHOOK_TIMEOUT_MS = 60_000;
 
@@ -66,17 +66,34 @@ async function post(target: WebhookRegistration, update: Update, secretToken: st
   }
 }
 
-/** A person's message in a chat (opened on the first one), as an update. */
-export function userWrites(state: EmulatorState, input: UserMessage): Update {
+/** The chat a person writes in, opened on their first message there. */
+export function userChat(state: EmulatorState, input: UserSide): Chat {
   let chat = state.chats.get(input.chatId);
   if (!chat) {
-    chat = { chat: userMessage(input, 0).chat, messages: new Map(), nextMessageId: 1 };
+    chat = { chat: sender(input).chat, messages: new Map(), nextMessageId: 1 };
     state.chats.set(input.chatId, chat);
   }
+  return chat;
+}
+
+/** A person's message in a chat, kept there (a later message may reply to it), as an update. */
+function userPosts(state: EmulatorState, input: UserSide, build: (messageId: number, replyTo: Message | undefined) => Message): Update {
+  const chat = userChat(state, input);
   const replyTo = input.replyTo === undefined ? undefined : chat.messages.get(input.replyTo);
-  const message = userMessage(input, chat.nextMessageId++, replyTo);
+  const message = build(chat.nextMessageId++, replyTo);
   chat.messages.set(message.message_id, message);
   return { update_id: state.nextUpdateId++, message } as Update;
+}
+
+export function userWrites(state: EmulatorState, input: UserMessage): Update {
+  return userPosts(state, input, (messageId, replyTo) => userMessage(input, messageId, replyTo));
+}
+
+/** A person sends a file as a document: Telegram keeps its bytes (getFile and the download give them back) and shows its metadata. */
+export function userSendsDocument(state: EmulatorState, input: UserDocument): Update {
+  const file = state.storeFile(Buffer.from(input.bytes), { fileName: input.fileName });
+  const document = { file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: input.fileName, ...(input.mimeType ? { mime_type: input.mimeType } : {}), file_size: file.bytes.length };
+  return userPosts(state, input, (messageId, replyTo) => userDocumentMessage(input, document, messageId, replyTo));
 }
 
 /** The user taps an inline keyboard button of one of the bot's messages: a callback_query update. */
@@ -84,6 +101,6 @@ export function userPresses(state: EmulatorState, { chatId, messageId, data }: {
   const message = state.chats.get(chatId)?.messages.get(messageId);
   const buttons = (message as { reply_markup?: { inline_keyboard?: { callback_data?: string }[][] } } | undefined)?.reply_markup?.inline_keyboard?.flat() ?? [];
   if (!message || !buttons.some((button) => button.callback_data === data)) throw new Error(`message ${messageId} in chat ${chatId} has no button with callback_data ${JSON.stringify(data)}`);
-  const from = userMessage({ chatId, text: '' }, 0).from;
+  const { from } = sender({ chatId });
   return { update_id: state.nextUpdateId++, callback_query: { id: randomBytes(8).readBigUInt64BE().toString(), from, message, chat_instance: String(chatId), data } } as Update;
 }

@@ -12,15 +12,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Message, Update } from '@grammyjs/types';
 import { arrive, perform, performWebhookAnswer } from './calls.ts';
-import { deliver, userPresses, userWrites, type Delivery, type Redelivery } from './delivery.ts';
+import { deliver, userPresses, userSendsDocument, userWrites, type Delivery, type Redelivery } from './delivery.ts';
 import { TelegramApiError, telegramErrors, type TelegramFailure } from './errors.ts';
 import { userChoosesInline, userTypesInline } from './inline.ts';
 import { readBotRequest, type BotRequest } from './params.ts';
 import { EmulatorState, type RecordedCall, type SentMessage, type WebhookRegistration } from './state.ts';
-import type { UserMessage } from './updates.ts';
+import type { UserDocument, UserMessage } from './updates.ts';
 
 export type { ChatAction, MessageReaction, RecordedCall, SentMessage, WebhookRegistration } from './state.ts';
 export type { Delivery } from './delivery.ts';
+export type { UserDocument, UserMessage } from './updates.ts';
 
 /** Which inline result became which message: what a client knows when the user picks one. */
 export interface ChosenInline {
@@ -52,6 +53,11 @@ export interface TelegramEmulator {
   /** The bot's reaction on a message now (empty when none, or taken off). */
   reactionOn(chatId: number, messageId: number): string[];
   sendUserMessage(message: UserMessage): Promise<{ update: Update; deliveries: Delivery[] }>;
+  /**
+   * The user sends a file as a document (in reply to `replyTo`, with a `caption` such as `/say`): a message with
+   * `document`; the bot gets the bytes back through getFile and `${url}/file/bot${token}/${file_path}`, as from Telegram.
+   */
+  sendUserDocument(document: UserDocument): Promise<{ update: Update; deliveries: Delivery[] }>;
   /** The user taps an inline keyboard button of one of the bot's messages: a callback_query update. */
   pressButton(press: { chatId: number; messageId: number; data: string }): Promise<{ update: Update; deliveries: Delivery[] }>;
   /** The user types `@bot query` (from their private chat's id by default): the inline_query update and the bot's results. */
@@ -96,6 +102,7 @@ export async function startTelegramEmulator({ token, port = 0, botUsername = 'vo
     dropNext: (method, times = 1) => state.queueFault(method, { kind: 'drop' }, times),
     forbidVoices: (chatId) => void state.forbiddenVoiceChats.add(chatId),
     sendUserMessage: (input) => userUpdate(userWrites(state, input)),
+    sendUserDocument: (input) => userUpdate(userSendsDocument(state, input)),
     pressButton: async (press) => userUpdate(userPresses(state, press)),
     async typeInline(input) {
       const update = userTypesInline(state, input);

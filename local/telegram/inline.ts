@@ -9,13 +9,14 @@ import { inspectOggOpus } from './audio.ts';
 import { telegramErrors } from './errors.ts';
 import { fetchMedia, VOICE_BY_URL_BYTES } from './media.ts';
 import type { EmulatorState } from './state.ts';
-import { userMessage } from './updates.ts';
+import { userChat } from './delivery.ts';
+import { sender, userMessage } from './updates.ts';
 
 /** The user has typed `@bot query`: an inline_query update. */
 export function userTypesInline(state: EmulatorState, { fromId, query }: { fromId: number; query: string }): Update {
   const id = randomBytes(8).readBigUInt64BE().toString();
   state.inlineQueries.set(id, { fromId, query });
-  const from = userMessage({ chatId: fromId, text: '' }, 0).from;
+  const { from } = sender({ chatId: fromId });
   return { update_id: state.nextUpdateId++, inline_query: { id, from, query, offset: '', chat_type: 'sender' } } as Update;
 }
 
@@ -29,12 +30,8 @@ export async function userChoosesInline(state: EmulatorState, { chatId, queryId,
   if (bytes.length > VOICE_BY_URL_BYTES) throw telegramErrors.urlUnreachable();
   const decoded = await inspectOggOpus(bytes);
   if (!decoded) throw telegramErrors.notOggOpus();
-  const file = state.storeFile(bytes, decoded);
-  let chat = state.chats.get(chatId);
-  if (!chat) {
-    chat = { chat: userMessage({ chatId, text: '' }, 0).chat, messages: new Map(), nextMessageId: 1 };
-    state.chats.set(chatId, chat);
-  }
+  const file = state.storeFile(bytes, { voice: decoded });
+  const chat = userChat(state, { chatId });
   const { text: _text, ...base } = userMessage({ chatId, text: '', fromId: query.fromId }, chat.nextMessageId++);
   const voice = { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: Math.max(1, Math.round(decoded.durationSeconds)), mime_type: 'audio/ogg', file_size: bytes.length };
   const message = { ...base, via_bot: state.bot, voice } as Message;

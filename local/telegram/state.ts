@@ -166,10 +166,12 @@ export class EmulatorState {
     this.events.emit('sent', entry);
   }
 
-  storeFile(bytes: Buffer, voice?: DecodedVoice): StoredFile {
+  /** A file Telegram now holds: a voice, or a document whose path keeps its name's extension, as Telegram's paths do. */
+  storeFile(bytes: Buffer, kind: { voice: DecodedVoice } | { fileName: string }): StoredFile {
     const unique = randomBytes(8).toString('base64url');
-    const path = `${voice ? 'voice' : 'documents'}/file_${this.files.size}.${voice ? 'oga' : 'ogg'}`;
-    const file: StoredFile = { file_id: `AwACAgIAAxk${unique}${randomBytes(12).toString('base64url')}`, file_unique_id: `AgAD${unique}`, file_path: path, bytes, ...(voice ? { voice } : {}) };
+    const voice = 'voice' in kind ? kind.voice : undefined;
+    const path = 'voice' in kind ? `voice/file_${this.files.size}.oga` : `documents/file_${this.files.size}${/\.[A-Za-z0-9]{1,10}$/.exec(kind.fileName)?.[0] ?? ''}`;
+    const file: StoredFile = { file_id: `${voice ? 'AwAC' : 'BQAC'}AgIAAxk${unique}${randomBytes(12).toString('base64url')}`, file_unique_id: `AgAD${unique}`, file_path: path, bytes, ...(voice ? { voice } : {}) };
     this.files.set(file.file_id, file);
     this.filesByPath.set(path, file);
     return file;

@@ -289,6 +289,84 @@ describe('Telegram emulator', () => {
     assert.deepEqual((await api('sendVoice', { chat_id: 10, voice: `${filesUrl}/voice.ogg` })).body, { ok: false, error_code: 400, description: 'Bad Request: VOICE_MESSAGES_FORBIDDEN' });
   });
 
+  test('sends a user’s file as a document: its metadata as the Bot API shapes it, and a /say caption as a bot_command', async () => {
+    await api('setWebhook', { url: webhookUrl });
+    const bytes = new TextEncoder().encode('# Notes\nRead me aloud.\n');
+    const { update, deliveries } = await telegram.sendUserDocument({ chatId: 30, fileName: 'notes.md', mimeType: 'text/markdown', bytes, caption: '/say' });
+    assert.deepEqual(deliveries.map((delivery) => delivery.status), [200]);
+    assert.deepEqual(webhookRequests[0]?.body, update);
+    const message = update.message!;
+    const { file_id, file_unique_id, ...rest } = message.document!;
+    assert.match(file_id, /^[A-Za-z0-9_-]{20,}$/);
+    assert.match(file_unique_id, /^[A-Za-z0-9_-]{8,}$/);
+    assert.notEqual(file_id, file_unique_id);
+    assert.deepEqual(rest, { file_name: 'notes.md', mime_type: 'text/markdown', file_size: bytes.length });
+    assert.equal(message.caption, '/say');
+    assert.deepEqual(message.caption_entities, [{ type: 'bot_command', offset: 0, length: 4 }]);
+    assert.equal(message.text, undefined);
+    assert.equal(message.chat.type, 'private');
+
+    // Without a type from the sender's app, and without a caption, those fields are absent, as in Telegram's updates.
+    const bare = (await telegram.sendUserDocument({ chatId: 30, fileName: 'README', bytes })).update.message!;
+    assert.deepEqual(Object.keys(bare.document!).sort(), ['file_id', 'file_name', 'file_size', 'file_unique_id']);
+    assert.equal('caption' in bare || 'caption_entities' in bare, false);
+    assert.notEqual(bare.document!.file_id, file_id, 'each file sent gets its own file_id');
+  });
+
+  test('gives a user’s document back to the bot through getFile and the file download, byte for byte', async () => {
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256); // not text: every byte value, unchanged
+    const { update } = await telegram.sendUserDocument({ chatId: 31, fileName: 'notes.txt', mimeType: 'text/plain', bytes });
+    const file = await api('getFile', { file_id: update.message!.document!.file_id });
+    assert.equal(file.status, 200);
+    assert.equal(file.body.result.file_size, bytes.length);
+    assert.equal(file.body.result.file_unique_id, update.message!.document!.file_unique_id);
+    assert.match(file.body.result.file_path, /^documents\/file_\d+\.txt$/);
+    const download = await fetch(`${telegram.url}/file/bot${TOKEN}/${file.body.result.file_path}`);
+    assert.equal(download.status, 200);
+    assert.deepEqual(new Uint8Array(await download.arrayBuffer()), bytes);
+    assert.equal((await fetch(`${telegram.url}/file/bot123456:wrong/${file.body.result.file_path}`)).status, 404, 'only with the bot’s token');
+  });
+
+  test('getFile refuses a file over 20 MB as Telegram does, and gives one of exactly 20 MB', async () => {
+    const limit = 20 * 1024 * 1024;
+    const over = (await telegram.sendUserDocument({ chatId: 32, fileName: 'big.txt', bytes: new Uint8Array(limit + 1) })).update.message!.document!;
+    assert.equal(over.file_size, limit + 1, 'the update still says how big it is');
+    assert.deepEqual(await api('getFile', { file_id: over.file_id }), { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: file is too big' } });
+    const atLimit = (await telegram.sendUserDocument({ chatId: 32, fileName: 'limit.txt', bytes: new Uint8Array(limit) })).update.message!.document!;
+    assert.equal((await api('getFile', { file_id: atLimit.file_id })).status, 200);
+  });
+
+  test('a reply to a document carries the whole document message, and a document may itself reply', async () => {
+    const group = { chatId: -100_33, chatType: 'supergroup' as const };
+    const first = (await telegram.sendUserMessage({ ...group, fromId: 71, text: 'here comes a file' })).update.message!;
+    const sent = (await telegram.sendUserDocument({ ...group, fromId: 72, fileName: 'notes.txt', mimeType: 'text/plain', bytes: new TextEncoder().encode('hello'), replyTo: first.message_id })).update.message!;
+    assert.equal(sent.reply_to_message?.message_id, first.message_id);
+    assert.equal(sent.from?.id, 72);
+    const say = (await telegram.sendUserMessage({ ...group, fromId: 71, text: '/say', replyTo: sent.message_id })).update.message!;
+    assert.deepEqual(say.entities, [{ type: 'bot_command', offset: 0, length: 4 }]);
+    assert.equal(say.chat.type, 'supergroup');
+    assert.deepEqual(say.reply_to_message, sent, 'the replied message whole: its document, caption-less, with its sender');
+    assert.equal(say.reply_to_message?.document?.file_name, 'notes.txt');
+  });
+
+  test('records a voice’s caption (the sent record, the message and the event) and refuses one over 1024 characters', async () => {
+    const { update } = await telegram.sendUserDocument({ chatId: 34, fileName: 'notes.txt', bytes: new TextEncoder().encode('read me') });
+    const sentEvents: { caption?: string }[] = [];
+    telegram.events.on('sent', (sent) => sentEvents.push(sent));
+    const { status, body } = await api('sendVoice', { chat_id: 34, voice: `${filesUrl}/voice.ogg`, caption: '1/3 · notes.txt', reply_parameters: { message_id: update.message!.message_id } });
+    assert.equal(status, 200);
+    assert.equal(body.result.caption, '1/3 · notes.txt');
+    assert.equal(body.result.reply_to_message.document.file_name, 'notes.txt');
+    const sent = telegram.sent.at(-1);
+    assert.equal(sent?.kind, 'voice');
+    assert.equal(sent?.caption, '1/3 · notes.txt');
+    assert.equal(sent?.message.caption, '1/3 · notes.txt');
+    assert.deepEqual(sentEvents.map((event) => event.caption), ['1/3 · notes.txt']);
+    const long = await api('sendVoice', { chat_id: 34, voice: `${filesUrl}/voice.ogg`, caption: 'я'.repeat(1025) });
+    assert.deepEqual(long.body, { ok: false, error_code: 400, description: 'Bad Request: message caption is too long' });
+    assert.equal((await api('sendVoice', { chat_id: 34, voice: `${filesUrl}/voice.ogg`, caption: 'я'.repeat(1024) })).status, 200);
+  });
+
   test('answers 429 with parameters.retry_after when told, then works again', async () => {
     await telegram.sendUserMessage({ chatId: 11, text: 'hi' });
     telegram.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 3', retry_after: 3 });

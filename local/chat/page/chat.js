@@ -49,11 +49,13 @@ function renderMessage(from, message, labelUpdate) {
   const bubble = el('div', 'bubble');
   const quoted = message.reply_to_message;
   if (message.via_bot) bubble.append(el('div', 'via', `via @${message.via_bot.username}`));
-  if (quoted?.text) bubble.append(el('div', 'reply', quoted.text));
+  const quote = quoted && (quoted.text ?? quoted.caption ?? (quoted.document ? `📎 ${quoted.document.file_name ?? 'File'}` : quoted.voice ? '🎤 Voice message' : undefined));
+  if (quote) bubble.append(el('div', 'reply', quote));
   if (message.voice) bubble.append(renderVoice(message.voice, labelUpdate));
   else if (message.document) bubble.append(renderDocument(message.document));
-  const text = message.text ?? message.caption;
-  if (text) bubble.append(el('span', 'text', text));
+  if (message.text) bubble.append(el('span', 'text', message.text));
+  // A voice's or file's caption ("1/3 · notes.txt", "/say"), under it as Telegram shows it.
+  if (message.caption) bubble.append(testId(el('span', 'caption', message.caption), 'caption'));
   bubble.append(el('span', 'meta', clock(message.date)));
   row.append(bubble);
   if (message.reply_markup?.inline_keyboard) row.append(renderKeyboard(message));
@@ -143,13 +145,33 @@ function drawWave(samples, bars) {
   bars.forEach((bar, i) => (bar.style.height = `${Math.max(8, (peaks[i] / loudest) * 100)}%`));
 }
 
+// A file as Telegram shows it: an icon, the name, the size; a click downloads it.
 function renderDocument(document) {
-  const box = el('div', 'document');
-  const link = el('a', '', `📎 ${document.file_name ?? 'file'}`);
-  link.href = `/file/${encodeURIComponent(document.file_id)}`;
-  link.download = document.file_name ?? 'file';
-  box.append(link, el('span', 'size', `${Math.ceil((document.file_size ?? 0) / 1024)} KB`));
+  const name = document.file_name ?? 'file';
+  const box = testId(el('a', 'document'), 'document');
+  box.href = `/file/${encodeURIComponent(document.file_id)}`;
+  box.download = name;
+  box.title = `Download ${name}`;
+  const icon = el('span', 'file-icon');
+  icon.innerHTML = FILE;
+  const lines = el('span', 'file-lines');
+  lines.append(el('span', 'file-name', name), el('span', 'file-size', fileSize(document.file_size ?? 0)));
+  box.append(icon, lines);
   return box;
+}
+
+const FILE = '<svg viewBox="0 0 24 24"><path fill="currentColor" d="M6 2h8l6 6v12a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm7 1.5V9h5.5zM8 13h8v1.5H8zm0 4h8v1.5H8z"/></svg>';
+
+function fileSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A name for tests to find an element by, that styling changes leave alone. */
+function testId(node, id) {
+  node.dataset.testid = id;
+  return node;
 }
 
 /**
@@ -264,6 +286,18 @@ $('composer').addEventListener('submit', (event) => {
   input.value = '';
   hideInline();
   post('/send', { text });
+});
+// 📎: the file goes as it is (its bytes as the body) and comes back as the user's document message
+// from the emulator, like a text does.
+$('attach').addEventListener('click', () => $('file').click());
+$('file').addEventListener('change', async () => {
+  const input = $('file');
+  const file = input.files[0];
+  input.value = ''; // the same file can be sent again
+  if (!file) return;
+  const query = new URLSearchParams({ name: file.name, type: file.type });
+  const response = await fetch(`/send-document?${query}`, { method: 'POST', body: file });
+  if (!response.ok) showToast(await response.text());
 });
 $('log-toggle').addEventListener('click', () => {
   logPanel.hidden = !logPanel.hidden;
