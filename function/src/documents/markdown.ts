@@ -136,7 +136,10 @@ const HELD = /\uE000(\d+)\uE001/g;
  */
 const EMPHASIS = ['\\*\\*', '__', '~~', '\\*', '_'].map((mark) => new RegExp(`(?<![\\p{L}\\p{N}])${mark}(?=\\S)(.+?)(?<=\\S)${mark}(?![\\p{L}\\p{N}])`, 'gu'));
 
-const LINK_TARGET = String.raw`\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'))?\)`;
+/** `(url "title")` or `[id]` after a link's text: one level of parentheses in the URL (Wikipedia's). */
+const LINK_TARGET = String.raw`(?:\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:"[^"]*"|'[^']*'))?\)|\[[^\]]*\])`;
+const IMAGE = new RegExp(String.raw`!\[([^\]]*)\]${LINK_TARGET}`, 'g');
+const LINK = new RegExp(String.raw`\[([^\]]+)\]${LINK_TARGET}`, 'g');
 
 /** One line's inline Markdown as plain text. */
 function inline(text: string, references: ReadonlySet<string>): string {
@@ -148,8 +151,8 @@ function inline(text: string, references: ReadonlySet<string>): string {
     .replace(/\\([!-/:-@[-`{-~])/g, (_, char: string) => hold(char))
     .replace(/<((?:https?|ftp|mailto):[^\s<>]+|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>/gi, (_, url: string) => hold(url))
     // An image is its description, a link its text; targets go, footnote marks too.
-    .replace(new RegExp(String.raw`!\[([^\]]*)\](?:${LINK_TARGET}|\[[^\]]*\])`, 'g'), '$1')
-    .replace(new RegExp(String.raw`\[([^\]]+)\](?:${LINK_TARGET}|\[[^\]]*\])`, 'g'), '$1')
+    .replace(IMAGE, '$1')
+    .replace(LINK, '$1')
     .replace(/\[([^\]^][^\]]*)\]/g, (whole, label: string) => (references.has(normalizeLabel(label)) ? label : whole))
     .replace(/\[\^[^\]]+\]/g, '')
     // A tag may stand between words (`<br>`, `</summary>`): it leaves a space.
