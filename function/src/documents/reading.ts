@@ -22,7 +22,7 @@ import { isAmbiguousSend, toChat } from '../voice/delivery.ts';
 import { deferrable } from '../voice/later.ts';
 import { heldForLater } from '../voice/speak.ts';
 import { storeJoined, synthesizeParts } from '../voice/synthesis.ts';
-import { documentText } from './decode.ts';
+import { documentText } from './read.ts';
 import { documentName } from './intake.ts';
 
 /** The document's language is told from its beginning: enough to tell, and quick however long the document. */
