@@ -230,7 +230,7 @@ describe('documents refused, each with one clear text', () => {
 
   test(`more than MAX_DOCUMENT_CHARACTERS (${MAX_DOCUMENT_CHARACTERS}): the count and the limit, and no Polly request`, async () => {
     const chatId = newChat();
-    const text = `${'A'.repeat(MAX_DOCUMENT_CHARACTERS + 500)}`;
+    const text = 'A'.repeat(MAX_DOCUMENT_CHARACTERS + 500);
     const { polly, sent } = await readThroughQueue({ chatId, fileName: 'big.txt', bytes: utf8(text) });
     assert.deepEqual(sent.map((m) => m.text), [MESSAGES.documentTooLong(MAX_DOCUMENT_CHARACTERS + 500, MAX_DOCUMENT_CHARACTERS)]);
     assert.match(sent[0]!.text!, /has 18,500 characters.* up to 18,000/);
