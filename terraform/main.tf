@@ -33,12 +33,13 @@ locals {
   # The bot's settings as environment variables, the same for the webhook and the worker; null ones
   # are left out (the function's default).
   settings = {
-    VOICE_NAME             = var.voice_name
-    START_MESSAGE          = var.start_message
-    MAX_TEXT_LENGTH        = var.max_text_length
-    RATE_LIMIT_PER_MINUTE  = var.rate_limit_per_minute
-    ALLOWED_CHAT_IDS       = length(var.allowed_chat_ids) == 0 ? null : join(",", var.allowed_chat_ids)
-    DAILY_CHARACTER_BUDGET = var.daily_character_budget
+    VOICE_NAME              = var.voice_name
+    START_MESSAGE           = var.start_message
+    MAX_TEXT_LENGTH         = var.max_text_length
+    MAX_DOCUMENT_CHARACTERS = var.max_document_characters
+    RATE_LIMIT_PER_MINUTE   = var.rate_limit_per_minute
+    ALLOWED_CHAT_IDS        = length(var.allowed_chat_ids) == 0 ? null : join(",", var.allowed_chat_ids)
+    DAILY_CHARACTER_BUDGET  = var.daily_character_budget
   }
   # Without it the webhook answers what it cannot finish with an apology, as before there was a queue.
   job_queue = var.queue_enabled ? { JOB_QUEUE_URL = module.queue[0].queue_url } : {}

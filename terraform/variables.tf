@@ -91,6 +91,19 @@ variable "max_text_length" {
   }
 }
 
+variable "max_document_characters" {
+  description = "Longest document read aloud (MAX_DOCUMENT_CHARACTERS), in characters of its text once decoded and normalized, 1-1,000,000; a longer one gets one short text with its count and the limit. A document is billed by its characters like any text and reserved whole against daily_character_budget before its first Polly request: 20,000 characters are 7 Polly requests, $0.32 in a neural voice ($16 per million characters) or $0.08 in a standard one ($4 per million). null: the function's default, 20,000."
+  type        = number
+  default     = null
+
+  validation {
+    # The ceiling bounds what one document costs and how long the worker reads it: 1,000,000
+    # characters are 334 Polly requests, about $16 in a neural voice.
+    condition     = var.max_document_characters == null || try(var.max_document_characters >= 1 && var.max_document_characters <= 1000000 && floor(var.max_document_characters) == var.max_document_characters, false)
+    error_message = "max_document_characters must be a whole number of characters from 1 to 1000000 (at 1,000,000 one document is 334 Polly requests, about $16 in a neural voice)."
+  }
+}
+
 variable "rate_limit_per_minute" {
   description = "Messages the bot answers per chat per minute (RATE_LIMIT_PER_MINUTE), a cap on what one chat can cost; 0 turns it off, at most 1000. null: the function's default, 10."
   type        = number
@@ -185,7 +198,7 @@ variable "queue_max_receive_count" {
 # --- bucket -----------------------------------------------------------------------------------
 
 variable "audio_expiration_days" {
-  description = "Days after which voice files (audio/) and idempotency markers (updates/) are deleted. Per-chat settings (settings/) never expire. null: the bucket module's default (expiration_days in modules/bucket/variables.tf)."
+  description = "Days after which voice files (audio/), idempotency markers (updates/), the daily character counts (budget/) and the records of documents being read (documents/) are deleted. Per-chat settings (settings/) never expire. null: the bucket module's default (expiration_days in modules/bucket/variables.tf)."
   type        = number
   default     = null
 }

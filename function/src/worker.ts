@@ -1,6 +1,7 @@
 /**
  * Lambda entry point for the job queue's event source mapping (SQS), the worker's door: the only
- * module that knows the SQS event. Each record is a job the webhook could not finish; the jobs of a
+ * module that knows the SQS event. Each record is a job the webhook could not finish, or a document
+ * to read (only this bundle carries documents/reading.ts and its decoding); the jobs of a
  * batch run one after another, so each invocation keeps at most one job's Polly requests in flight and
  * the mapping's maximum concurrency paces the whole queue to Polly's quota (terraform/modules/queue).
  * A job to come back later (Polly throttled it, or another attempt holds its lease) is reported in

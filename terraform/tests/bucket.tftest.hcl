@@ -31,8 +31,8 @@ run "is_private_encrypted_and_expires_audio_and_markers_only" {
   }
 
   assert {
-    condition     = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.filter[0].prefix if length(r.expiration) > 0]) == toset(["audio/", "updates/", "budget/"])
-    error_message = "audio/, updates/ and budget/ expire, settings/ does not"
+    condition     = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.filter[0].prefix if length(r.expiration) > 0]) == toset(["audio/", "updates/", "budget/", "documents/"])
+    error_message = "audio/, updates/, budget/ and documents/ expire, settings/ does not"
   }
 }
 

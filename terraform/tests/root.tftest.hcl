@@ -116,3 +116,41 @@ run "rejects_a_voice_name_the_function_would_refuse" {
 
   expect_failures = [var.voice_name]
 }
+
+run "rejects_a_document_limit_of_no_characters" {
+  command = plan
+
+  variables {
+    max_document_characters = 0
+  }
+
+  expect_failures = [var.max_document_characters]
+}
+
+run "rejects_a_document_limit_over_a_million_characters" {
+  command = plan
+
+  variables {
+    max_document_characters = 1000001
+  }
+
+  expect_failures = [var.max_document_characters]
+}
+
+run "rejects_a_document_limit_that_is_not_a_whole_number" {
+  command = plan
+
+  variables {
+    max_document_characters = 20000.5
+  }
+
+  expect_failures = [var.max_document_characters]
+}
+
+run "accepts_a_document_limit_of_a_million_characters" {
+  command = plan
+
+  variables {
+    max_document_characters = 1000000
+  }
+}

@@ -76,10 +76,10 @@ const BOUNDARY_ARN = BOUNDARY_IN_POLICY.replace('${aws:PrincipalAccount}', MOTO_
 
 /** The function role's contract: every action it may take, and nothing else. */
 const FUNCTION_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'polly:SynthesizeSpeech', 's3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'secretsmanager:GetSecretValue'];
-/** On top of it: the webhook may only send jobs; the worker gets what its event source mapping needs, and ChangeMessageVisibility. */
+/** On top of it: the webhook may only send jobs; the worker gets what its event source mapping needs, ChangeMessageVisibility, and SendMessage (a document's next job). */
 const ROLE_ACTIONS: Record<string, string[]> = {
   [NAME]: [...FUNCTION_ACTIONS, 'sqs:SendMessage'].sort(),
-  [`${NAME}-worker`]: [...FUNCTION_ACTIONS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort(),
+  [`${NAME}-worker`]: [...FUNCTION_ACTIONS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'].sort(),
 };
 
 function providerOverride(endpoint: string): string {
@@ -129,6 +129,7 @@ name                               = "${NAME}"
 secret_recovery_window_days        = 0
 api_manage_account_cloudwatch_role = true
 permissions_boundary_arn           = "${BOUNDARY_ARN}"
+max_document_characters            = 50000
 `;
 
 const base64Sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('base64');
@@ -302,7 +303,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     assert.deepEqual(Object.keys(variables).filter((k) => /TOKEN|WEBHOOK_SECRET/.test(k)), []);
   });
 
-  test('the bucket is private, encrypted, TLS-only and expires audio and markers but not settings', async () => {
+  test('the bucket is private, encrypted, TLS-only and expires audio, markers and document records but not settings', async () => {
     const Bucket = String(outputs.bucket_name!.value);
     const pab = (await clients.s3.send(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration!;
     assert.deepEqual(pab, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true });
@@ -312,7 +313,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     assert.equal(ownership[0]!.ObjectOwnership, 'BucketOwnerEnforced');
     const rules = (await clients.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules!;
     const expiring = rules.filter((r) => r.Expiration).map((r) => r.Filter?.Prefix ?? r.Prefix);
-    assert.deepEqual(expiring.sort(), ['audio/', 'budget/', 'updates/']);
+    assert.deepEqual(expiring.sort(), ['audio/', 'budget/', 'documents/', 'updates/']);
     assert.ok(rules.some((r) => r.AbortIncompleteMultipartUpload?.DaysAfterInitiation), 'incomplete multipart uploads are aborted');
     const policy = JSON.parse((await clients.s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy!);
     const deny = policy.Statement.find((s: { Effect: string }) => s.Effect === 'Deny');
@@ -355,6 +356,7 @@ describeUnlessMissing('deploy test (Terraform against moto)', missing, () => {
     assert.equal(worker.Configuration!.Environment!.Variables!.JOB_QUEUE_URL, queueUrl);
     const fn = await clients.lambda.send(new GetFunctionCommand({ FunctionName: NAME }));
     assert.equal(fn.Configuration!.Environment!.Variables!.JOB_QUEUE_URL, queueUrl, 'the webhook sends to the same queue');
+    for (const f of [fn, worker]) assert.equal(f.Configuration!.Environment!.Variables!.MAX_DOCUMENT_CHARACTERS, '50000', `${f.Configuration!.FunctionName} gets the bot's settings`);
     const [mapping, ...others] = (await clients.lambda.send(new ListEventSourceMappingsCommand({ FunctionName: `${NAME}-worker` }))).EventSourceMappings!;
     assert.equal(others.length, 0);
     assert.equal(mapping!.EventSourceArn, attributes.QueueArn);

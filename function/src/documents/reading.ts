@@ -22,7 +22,7 @@ import { isAmbiguousSend, toChat } from '../voice/delivery.ts';
 import { deferrable } from '../voice/later.ts';
 import { heldForLater } from '../voice/speak.ts';
 import { storeJoined, synthesizeParts } from '../voice/synthesis.ts';
-import { documentText } from './decode.ts';
+import { documentText } from './read.ts';
 import { documentName } from './intake.ts';
 
 /** The document's language is told from its beginning: enough to tell, and quick however long the document. */
@@ -132,6 +132,9 @@ async function planReading({ ctx, message, name }: Reading, text: string, charac
   }
   const how = { voice: progress.voice, engine: progress.engine, ...(progress.speed !== undefined && { speed: progress.speed }) };
   const parts = splitForSpeech(text, partLimits(progress.speed));
+  // Split otherwise than when the record was written (a new version of the splitting in between):
+  // its stored parts are not these, so they are made again; what was paid stays paid.
+  if (parts.length !== progress.parts) progress = { ...progress, parts: parts.length, stored: [], voicesSent: 0 };
   const keys = parts.map((part) => ctx.audioStore.keyFor({ ...how, text: part }));
   ctx.trace.note({ voice: how.voice, engine: how.engine, language: progress.language, speed: how.speed, text_chars: characters, parts: parts.length, parts_stored_before: progress.stored.length });
   return { parts, keys, how, progress };

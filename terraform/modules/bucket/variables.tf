@@ -9,7 +9,7 @@ variable "name_prefix" {
 }
 
 variable "force_destroy" {
-  description = "Whether `terraform destroy` may delete the bucket while it still holds objects (audio, idempotency markers and per-chat settings are all lost)."
+  description = "Whether `terraform destroy` may delete the bucket while it still holds objects (audio, idempotency markers, document records and per-chat settings are all lost)."
   type        = bool
   default     = false
 }
@@ -26,9 +26,9 @@ variable "kms_key_arn" {
 }
 
 variable "expiring_prefixes" {
-  description = "Key prefixes whose objects expire after expiration_days. The function writes voice files under audio/, idempotency markers under updates/ and one character count per UTC day under budget/ (written all day, so it outlives its day); settings/ must never expire, so it must not be covered by any prefix here."
+  description = "Key prefixes whose objects expire after expiration_days. The function writes voice files under audio/, idempotency markers under updates/, one character count per UTC day under budget/ (written all day, so it outlives its day) and one small record per document being read under documents/; settings/ must never expire, so it must not be covered by any prefix here."
   type        = list(string)
-  default     = ["audio/", "updates/", "budget/"]
+  default     = ["audio/", "updates/", "budget/", "documents/"]
 
   validation {
     condition     = alltrue([for p in var.expiring_prefixes : can(regex("^[A-Za-z0-9._-]+/$", p)) && !startswith("settings/", p)])
