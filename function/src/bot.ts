@@ -7,7 +7,8 @@ import { speed, SPEED_CALLBACK_PREFIX, speedButton } from './commands/speed.ts';
 import { start } from './commands/start.ts';
 import { voice, VOICE_CALLBACK_PREFIX, voiceButton } from './commands/voice.ts';
 import { DEADLINE_RESERVE_MS, FINAL_REPLY_RESERVE_MS } from './constants.ts';
-import type { BotConfig, BotDeps, Deadline, LedgerEntry, QueuedJob, ReplyCall, UpdateContext } from './context.ts';
+import type { BotConfig, BotDeps, Deadline, DocumentReader, LedgerEntry, QueuedJob, ReplyCall, UpdateContext } from './context.ts';
+import { readAloud } from './documents/intake.ts';
 import type { Outcome } from './facts.ts';
 import { answerInline } from './inline/answer.ts';
 import { settlingMessenger, silentClaim } from './lease.ts';
@@ -33,10 +34,11 @@ const WORDS: Record<string, CommandWords> = { start, help };
  */
 export type BotAnswer = { kind: 'done' } | { kind: 'reply'; call: ReplyCall } | { kind: 'busy'; until?: number };
 
-/** How the door met the update: first (the webhook), or out of the job queue (the worker), and its way to keep a voice for later. */
+/** How the door met the update: first (the webhook), or out of the job queue (the worker), its way to keep a voice for later, and its reader of documents. */
 interface Door {
   fromQueue?: boolean;
   later?: Later;
+  readDocument?: DocumentReader;
 }
 
 type Handled = Finished<BotAnswer>;
@@ -63,21 +65,29 @@ export async function answerUpdate(deps: BotDeps, update: Update, deadline: Dead
   return result ?? DONE;
 }
 
-/** What the worker's door makes of a queued job: finished (delete it), or back to the queue for later. */
+/** What the worker's door makes of a queued job: finished (delete it: a document going on in a fresh job is too), or back to the queue for later. */
 export type QueuedAnswer = { kind: 'done' } | { kind: 'later'; why: 'throttled' | 'busy'; until?: number };
+
+/** How the worker meets a queued job: its receive of it, whether it is the last one, and how it reads documents. */
+export interface QueuedJobOptions {
+  receive: number;
+  lastReceive: boolean;
+  readDocument: DocumentReader;
+}
 
 /**
  * Answers a job the webhook queued, as a job of its own with its own log line: the same gates but the
  * rate limit (the webhook counted it), its lease taken from the queue. On its last receive a voice
  * Polly still refuses is apologized for rather than left to the dead-letter queue.
  */
-export async function answerQueuedJob(deps: BotDeps, { update }: QueuedJob, deadline: Deadline, { receive, lastReceive }: { receive: number; lastReceive: boolean }): Promise<QueuedAnswer> {
+export async function answerQueuedJob(deps: BotDeps, { update }: QueuedJob, deadline: Deadline, { receive, lastReceive, readDocument }: QueuedJobOptions): Promise<QueuedAnswer> {
   const message = update.message;
   const finished = await runJob(deps, { subject: 'job', updateId: update.update_id, chatId: message?.chat.id }, deadline, (ctx) => {
     ctx.trace.note({ receive });
-    return handleUpdate(ctx, update, { fromQueue: true, ...(!lastReceive && { later: backToQueue }) });
+    return handleUpdate(ctx, update, { fromQueue: true, readDocument, ...(!lastReceive && { later: backToQueue }) });
   });
   if (finished.outcome === 'queued') return { kind: 'later', why: 'throttled' };
+  if (finished.outcome === 'continued') return { kind: 'done' };
   if (finished.result?.kind === 'busy') return { kind: 'later', why: 'busy', ...(finished.result.until && { until: finished.result.until }) };
   // Answered here (a voice, a short text or the apology): the ✍ the webhook set has done its work.
   if (message && ['voice_sent', 'text_sent', 'failed'].includes(finished.outcome)) {
@@ -94,7 +104,7 @@ export async function answerQueuedJob(deps: BotDeps, { update }: QueuedJob, dead
  * (docs/reliability.md). Before anything else is said or synthesized, three gates: the allowlist,
  * exactly-once delivery across containers, and the per-chat rate limit.
  */
-async function handleUpdate(ctx: UpdateContext, update: Update, { fromQueue = false, later }: Door): Promise<Handled> {
+async function handleUpdate(ctx: UpdateContext, update: Update, { fromQueue = false, later, readDocument }: Door): Promise<Handled> {
   const intent = classifyUpdate(update);
   if (intent.kind === 'ignore') return handled('ignored', intent.reason);
   // A keystroke costs no synthesis and no ledger write: the signed voice URL is gated when fetched.
@@ -134,14 +144,17 @@ async function handleUpdate(ctx: UpdateContext, update: Update, { fromQueue = fa
     return { outcome: 'ignored', reason, result: busy ? { kind: 'busy', ...(until && { until }) } : DONE };
   }
   const { lease } = admission;
+  // Any other answer is one send, marked done the moment it went through; a document's reading sends
+  // a status and several voices, and keeps its own record of them (documents/reading.ts).
+  const telegram = claimed.kind === 'document' ? ctx.telegram : settlingMessenger(ctx.telegram, lease);
   let answer: Handled | undefined;
   try {
-    answer = await gatedDispatch({ ...ctx, telegram: settlingMessenger(ctx.telegram, lease), ...(later && { later }) }, claimed, message, early);
+    answer = await gatedDispatch({ ...ctx, telegram, ...(later && { later }), ...(readDocument && { readDocument }) }, claimed, message, early);
     return answer;
   } finally {
     // A job kept for later is handed to the queue, where only the worker's claim takes it. Every other
     // outcome, silent ones and failures included, is final: a redelivery finds it done.
-    if (answer?.outcome === 'queued') await lease.handOff();
+    if (answer?.outcome === 'queued' || answer?.outcome === 'continued') await lease.handOff();
     else await lease.settle();
   }
 }
@@ -221,6 +234,8 @@ async function dispatch(ctx: UpdateContext, intent: ClaimedIntent, early: ReadAh
       return handled(await speak(ctx, intent.message, early.speech ?? prepareSpeech(ctx, intent.message, intent.text)));
     case 'command':
       return handled(await intent.run(ctx, intent.message, intent.command), `/${intent.command.name}`);
+    case 'document':
+      return handled(await readAloud(ctx, intent.message, intent.document), 'document');
   }
 }
 
@@ -243,12 +258,13 @@ const own = <T>(table: Record<string, T>, name: string): T | undefined => (Objec
  * answering `/start@otherbot`: our bot speaking in a group for another.
  */
 async function notForUsReason(ctx: UpdateContext, intent: ActionableIntent): Promise<string | undefined> {
-  if (intent.kind !== 'command') return undefined;
-  const { command, message } = intent;
+  if (intent.kind !== 'command' && intent.kind !== 'document') return undefined;
+  const { command } = intent;
+  if (!command) return undefined;
   if (command.botUsername) {
     const me = await ctx.telegram.username({ deadline: ctx.deadline });
     if (me.toLowerCase() !== command.botUsername.toLowerCase()) return 'command for another bot';
   }
-  if (!own(COMMANDS, command.name) && !own(WORDS, command.name) && message.chat.type !== 'private') return 'unknown command in a group';
+  if (!own(COMMANDS, command.name) && !own(WORDS, command.name) && intent.message.chat.type !== 'private') return 'unknown command in a group';
   return undefined;
 }

@@ -1,10 +1,12 @@
 import {
   DEFAULT_LOG_LEVEL,
+  DEFAULT_MAX_DOCUMENT_CHARACTERS,
   DEFAULT_RATE_LIMIT_PER_MINUTE,
   DEFAULT_START_MESSAGE,
   DEFAULT_TELEGRAM_API_URL,
   DEFAULT_VOICE,
   LOCAL_FUNCTION_NAME,
+  MAX_DOCUMENT_CHARACTERS_LIMIT,
   TELEGRAM_MAX_TEXT_LENGTH,
 } from './constants.ts';
 import type { BotConfig } from './context.ts';
@@ -83,6 +85,7 @@ export function readConfig(env: Env): Config {
   if (!LOG_LEVELS.includes(logLevel as LogLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const maxTextLength = integer('MAX_TEXT_LENGTH', 1, TELEGRAM_MAX_TEXT_LENGTH, TELEGRAM_MAX_TEXT_LENGTH);
+  const maxDocumentCharacters = integer('MAX_DOCUMENT_CHARACTERS', 1, MAX_DOCUMENT_CHARACTERS_LIMIT, DEFAULT_MAX_DOCUMENT_CHARACTERS);
   const rateLimitPerMinute = integer('RATE_LIMIT_PER_MINUTE', 0, 1000, DEFAULT_RATE_LIMIT_PER_MINUTE);
   const budget = value('DAILY_CHARACTER_BUDGET');
   const dailyCharacterBudget = budget === undefined ? undefined : integer('DAILY_CHARACTER_BUDGET', 1, Number.MAX_SAFE_INTEGER, 0);
@@ -108,6 +111,7 @@ export function readConfig(env: Env): Config {
     logLevel: logLevel as LogLevel,
     credentials,
     maxTextLength,
+    maxDocumentCharacters,
     rateLimitPerMinute,
     ...(allowedIds?.length && { allowedChatIds: new Set(allowedIds.map(Number)) }),
     ...(dailyCharacterBudget !== undefined && { dailyCharacterBudget }),

@@ -13,6 +13,24 @@ export const MIN_SPEED_PERCENT = 50;
 export const MAX_SPEED_PERCENT = 200;
 /** Longest text a Telegram message can carry, and so the longest text we accept by default. */
 export const TELEGRAM_MAX_TEXT_LENGTH = 4096;
+/** The largest file a bot may download (getFile); the Bot API refuses bigger ones with "file is too big". */
+export const TELEGRAM_DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
+/** The largest voice a bot may upload; a document whose audio is bigger goes out as numbered voices. */
+export const TELEGRAM_VOICE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+/**
+ * The longest document read by default, in characters: 7 Polly requests, $0.32 in a neural voice or
+ * $0.08 in a standard one (docs/cost.md), about 20 minutes of speech, read within one worker invocation.
+ */
+export const DEFAULT_MAX_DOCUMENT_CHARACTERS = 20_000;
+/** MAX_DOCUMENT_CHARACTERS's ceiling: 334 Polly requests, $16 in a neural voice, over a dozen worker invocations. */
+export const MAX_DOCUMENT_CHARACTERS_LIMIT = 1_000_000;
+/**
+ * Time a document part needs before the worker starts it: a 3,000-character Polly request, its upload
+ * and the progress written, with room to spare. With less left, the reading goes on in a fresh job.
+ */
+export const DOCUMENT_PART_MIN_MS = 15_000;
+/** Least time between two edits of a document's status message: Telegram limits edits in a chat. */
+export const DOCUMENT_STATUS_EDIT_INTERVAL_MS = 2_000;
 /** Telegram fetches a voice from a URL only up to 1 MB; bigger voices are uploaded. */
 export const TELEGRAM_VOICE_URL_MAX_BYTES = 1_000_000;
 /** API Gateway REST integrations answer 504 after 29 s; Telegram then redelivers the update. */

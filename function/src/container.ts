@@ -13,6 +13,7 @@ import { credentialStore } from './secrets.ts';
 import { createPollyClient, PollySynthesizer } from './speech/polly.ts';
 import { createS3Client, S3AudioStore } from './storage/audio.ts';
 import { S3CharacterBudget } from './storage/budget.ts';
+import { S3DocumentProgressStore } from './storage/documents.ts';
 import { S3UpdateLedger } from './storage/ledger.ts';
 import { SqsJobQueue } from './storage/queue.ts';
 import { S3SettingsStore } from './storage/settings.ts';
@@ -30,6 +31,7 @@ const ports = {
   settings: new S3SettingsStore(s3, config.bucket),
   ledger: new S3UpdateLedger(s3, config.bucket),
   budget: new S3CharacterBudget(s3, config.bucket),
+  documents: new S3DocumentProgressStore(s3, config.bucket),
   fileIds: new BoundedCache<string, string>(FILE_ID_CACHE_SIZE),
   ...(config.jobQueueUrl && { jobQueue: new SqsJobQueue(config.region, config.jobQueueUrl) }),
 };

@@ -5,7 +5,7 @@
  * Types only, and none from an implementation: anything may import it without making a cycle.
  */
 import type { Readable } from 'node:stream';
-import type { ApiMethods, Message, Opts, Update } from '@grammyjs/types';
+import type { ApiMethods, Document, Message, Opts, Update } from '@grammyjs/types';
 import type { Outcome, Trace } from './facts.ts';
 
 /** Bot API methods as @grammyjs/types describes them; files always travel through `upload`. */
@@ -66,6 +66,11 @@ export interface Messenger {
   username(options: CallOptions): Promise<string>;
   call<M extends MethodName>(method: M, params: Params<M>, options: CallOptions): Promise<Result<M>>;
   upload(method: 'sendVoice' | 'sendDocument', fields: Record<string, unknown>, file: FileUpload, options: CallOptions): Promise<Message>;
+  /**
+   * A file a user sent, fetched the way the Bot API allows (getFile, then its file path): at most
+   * `maxBytes`, or a FileTooBigError (telegram/errors.ts) without reading further.
+   */
+  download(fileId: string, maxBytes: number, options: CallOptions): Promise<Uint8Array>;
 }
 
 /** An update as the ledger sees it: a message counts towards its chat's minute, a button tap does not. */
@@ -250,6 +255,49 @@ export interface JobQueue {
   retryLater(receiptHandle: string, seconds: number): Promise<void>;
 }
 
+/**
+ * How far the reading of one document got, kept so that a worker that dies or runs out of time
+ * resumes where it stopped: its voice and speed are fixed at the start, its characters paid for once,
+ * and each of its voices sent once. Never its text (privacy.md).
+ */
+export interface DocumentProgress {
+  /** Characters of the text, paid for whole (with DAILY_CHARACTER_BUDGET) when the record was first written. */
+  characters: number;
+  voice: string;
+  engine: 'neural' | 'standard';
+  language?: string;
+  /** Percent; absent: the voice's own. */
+  speed?: number;
+  /** Polly requests the text is read in. */
+  parts: number;
+  /** The parts stored so far, in order: each one's size and length (to group them into voices). */
+  stored: StoredPart[];
+  /** The message that shows how far the reading is, edited as parts are stored. */
+  statusMessageId?: number;
+  /** Voices delivered so far, in order. */
+  voicesSent: number;
+}
+
+export interface StoredPart {
+  bytes: number;
+  seconds: number;
+}
+
+/** Where each document's progress is kept, by its update's id. */
+export interface DocumentProgressStore {
+  read(updateId: number, signal?: AbortSignal): Promise<DocumentProgress | undefined>;
+  write(updateId: number, progress: DocumentProgress, signal?: AbortSignal): Promise<void>;
+}
+
+/** The formats read aloud: plain text, or Markdown read without its markup. */
+export type DocumentFormat = 'text' | 'markdown';
+
+/**
+ * Reads a document aloud, in the worker only (the webhook bundle carries no decoding): `message` is
+ * the one answered (the document itself, or a `/say` that replies to it).
+ */
+export type DocumentReader = (ctx: UpdateContext, message: Message, document: Document, format: DocumentFormat) => Promise<Outcome>;
+
 /** What a container remembers, most recent first out (cache.ts). */
 export interface Memory<K, V> {
   get(key: K): V | undefined;
@@ -270,6 +318,8 @@ export interface BotConfig {
   allowedChatIds?: ReadonlySet<number>;
   /** Most characters sent to Polly per UTC day, across all chats and containers; undefined: no cap. */
   dailyCharacterBudget?: number;
+  /** Longest document read aloud, in characters (as billed, after normalizing). */
+  maxDocumentCharacters: number;
   /** The FunctionName dimension of the metrics: the Lambda function's name, or voicebot-local elsewhere. */
   functionName: string;
 }
@@ -284,6 +334,7 @@ export interface BotDeps {
   ledger: UpdateLedger;
   /** Consulted only when DAILY_CHARACTER_BUDGET is set. */
   budget: CharacterBudget;
+  documents: DocumentProgressStore;
   /** Telegram file_ids of voices already sent, by audio key: sent again without download or upload. */
   fileIds: Memory<string, string>;
   log: Log;
@@ -299,4 +350,6 @@ export interface UpdateContext extends BotDeps {
   trace: Trace;
   /** Keeps a voice that cannot be made now for later (voice/later.ts); absent: the user gets the apology. */
   later?: { hold(ctx: UpdateContext, message: Message): Promise<void> };
+  /** Reads documents aloud: the worker's door has one; elsewhere a document waits for the worker (ctx.later). */
+  readDocument?: DocumentReader;
 }

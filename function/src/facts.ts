@@ -7,7 +7,8 @@
 export type Stage = 'polly' | 's3' | 'telegram' | 'sqs';
 /** inline_answered: an inline query got its result; voice_served: a fetched inline voice was returned. */
 /** queued: handed to the job queue (by the webhook), or back to it for later (by the worker). */
-export type Outcome = 'voice_sent' | 'text_sent' | 'ignored' | 'failed' | 'inline_answered' | 'voice_served' | 'refused' | 'queued';
+/** continued: a document's reading stopped for the worker's time, and goes on in a fresh job. */
+export type Outcome = 'voice_sent' | 'text_sent' | 'ignored' | 'failed' | 'inline_answered' | 'voice_served' | 'refused' | 'queued' | 'continued';
 export type RefusalReason = 'rate_limit' | 'allowlist' | 'budget';
 export type ErrorKind = Stage | 'internal';
 /** Where a voice came from without Polly: the audio store, or a Telegram file_id. */
@@ -44,8 +45,18 @@ export interface JobFacts {
   error_kind?: ErrorKind;
   /** Why a failure was not told to the user. */
   silent?: string;
-  /** Why the job went to the queue: Polly throttled it, or the invocation ran out of time. */
-  queued?: 'throttled' | 'out_of_time';
+  /** Why the job went to the queue: Polly throttled it, the invocation ran out of time, or it is a document (read by the worker). */
+  queued?: 'throttled' | 'out_of_time' | 'document';
+  /** A document: how it was read, its size, and how far its reading got. */
+  document_format?: 'text' | 'markdown';
+  document_bytes?: number;
+  encoding?: string;
+  /** Parts found stored when this job began (a resumed reading), and stored when it ended. */
+  parts_stored_before?: number;
+  parts_stored?: number;
+  /** Voices the document is delivered in, and how many of them were sent when this job ended. */
+  voices?: number;
+  voices_sent?: number;
   /** The worker's receive of this job (SQS ApproximateReceiveCount). */
   receive?: number;
 }

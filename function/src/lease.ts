@@ -78,6 +78,7 @@ export class LeaseHolder {
 export function settlingMessenger(messenger: Messenger, holder: LeaseHolder): Messenger {
   return {
     username: (options) => messenger.username(options),
+    download: (fileId, maxBytes, options) => messenger.download(fileId, maxBytes, options),
     async call(method, params, options) {
       const result = await messenger.call(method, params, options);
       if (ANSWERS.has(method)) await holder.settle();

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { CallbackQuery, InlineQuery, Message, Update } from '@grammyjs/types';
+import type { CallbackQuery, Document, InlineQuery, Message, Update } from '@grammyjs/types';
 
 /**
  * The webhook's door and its sorting office: who may come in, and what an update asks for.
@@ -45,6 +45,8 @@ export interface Command {
 export type Intent =
   | { kind: 'command'; message: Message; command: Command }
   | { kind: 'speak'; message: Message; text: string }
+  /** A document to read aloud: sent in a private chat, or asked for with `/say` (its caption, or a reply to it). */
+  | { kind: 'document'; message: Message; document: Document; command?: Command }
   | { kind: 'callback'; query: CallbackQuery & { data: string; message: Message } }
   | { kind: 'not-text'; message: Message }
   | { kind: 'inline'; query: InlineQuery }
@@ -61,8 +63,9 @@ export function parseCommand(text: string): Command | undefined {
 
 /**
  * Sorts an update into one intent; everything we do not serve is ignored on purpose, with a reason.
- * In private chats any text is read aloud. In groups the bot speaks only when asked with /say,
- * and a photo or video caption is read only when it starts with /say.
+ * In private chats any text or document is read aloud. In groups the bot speaks only when asked with
+ * /say: a photo or video caption is read only when it starts with /say, and a document when its
+ * caption is a bare /say or a bare /say replies to it.
  */
 export function classifyUpdate(update: Update): Intent {
   const inline = update.inline_query;
@@ -86,7 +89,11 @@ export function classifyUpdate(update: Update): Intent {
   const text = typeof message.text === 'string' ? message.text : undefined;
   const caption = typeof message.caption === 'string' ? message.caption : undefined;
   const command = parseCommand(text ?? caption ?? '');
+  // A bare /say reads the document it captions or replies to; with words after it, it reads those.
+  const document = command?.name === 'say' && !command.args ? (message.document ?? message.reply_to_message?.document) : undefined;
+  if (command && document) return { kind: 'document', message, document, command };
   if (command && (text !== undefined || command.name === 'say')) return { kind: 'command', message, command };
+  if (message.document && isPrivate) return { kind: 'document', message, document: message.document };
   if (text === undefined) return isPrivate ? { kind: 'not-text', message } : { kind: 'ignore', reason: 'group message without /say' };
   if (!isPrivate) return { kind: 'ignore', reason: 'group message without /say' };
   return { kind: 'speak', message, text };

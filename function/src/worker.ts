@@ -1,6 +1,7 @@
 /**
  * Lambda entry point for the job queue's event source mapping (SQS), the worker's door: the only
- * module that knows the SQS event. Each record is a job the webhook could not finish; the jobs of a
+ * module that knows the SQS event. Each record is a job the webhook could not finish, or a document
+ * to read (only this bundle carries documents/reading.ts and its decoding); the jobs of a
  * batch run one after another, so each invocation keeps at most one job's Polly requests in flight and
  * the mapping's maximum concurrency paces the whole queue to Polly's quota (terraform/modules/queue).
  * A job to come back later (Polly throttled it, or another attempt holds its lease) is reported in
@@ -14,6 +15,7 @@ import { answerQueuedJob, type QueuedAnswer } from './bot.ts';
 import { JOB_BACKOFF_BASE_SECONDS, JOB_BACKOFF_MAX_SECONDS, WORKER_JOB_MIN_MS } from './constants.ts';
 import type { BotDeps, Deadline as JobDeadline, JobQueue } from './context.ts';
 import { Deadline } from './deadline.ts';
+import { documentReader } from './documents/reading.ts';
 
 class MalformedJobError extends Error {
   override name = 'MalformedJobError';
@@ -85,7 +87,9 @@ export async function answerBatch(deps: BotDeps & { jobQueue: JobQueue }, event:
       continue;
     }
     const lastReceive = jobMaxReceives !== undefined && receive >= jobMaxReceives;
-    const answer = await answerQueuedJob(deps, job, deadline, { receive, lastReceive });
+    // A document that runs out of time goes on as a new message: its receives count only its throttles.
+    const readDocument = documentReader((signal) => jobQueue.enqueue(job, signal));
+    const answer = await answerQueuedJob(deps, job, deadline, { receive, lastReceive, readDocument });
     if (answer.kind === 'done') continue;
     backOff ||= answer.why === 'throttled';
     await later(record, waitSeconds(answer, receive));

@@ -51,6 +51,11 @@ export function encodeOggOpus(pcm48k: Int16Array, { bitrateKbps }: OggOpusOption
   }
 }
 
+/** A 220 Hz tone of `seconds` as Ogg Opus: audio for a stand-in whose sound does not matter, made in a fraction of its length. */
+export function toneOggOpus(seconds: number, bitrateKbps = 16): Buffer {
+  return encodeOggOpus(Int16Array.from({ length: Math.round(seconds * OPUS_GRANULE_RATE) }, (_, i) => Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / OPUS_GRANULE_RATE))), { bitrateKbps });
+}
+
 function page(body: Buffer, granule: bigint, sequence: number, flags = 0, packets: Buffer[] = [body]): Buffer {
   const segments = packets.flatMap((packet) => [...Array<number>(Math.floor(packet.length / 255)).fill(255), packet.length % 255]);
   return writeOggPage({ flags, granule, serial: SERIAL, sequence, segments: Uint8Array.from(segments), body });

@@ -35,6 +35,8 @@ export interface Demo extends LocalStack {
   token: string;
   webhookSecret: string;
   chat: ChatPage;
+  /** Another person's private chat with the same bot, on a page of its own (closed with the demo): its own history and rate limit. */
+  openChatPage(chatId: number): Promise<ChatPage>;
 }
 
 export async function startDemo({ ports = {}, bundle, progress, pollyTps }: DemoOptions = {}): Promise<Demo> {
@@ -55,24 +57,31 @@ export async function startDemo({ ports = {}, bundle, progress, pollyTps }: Demo
   const closeStack = stack.close;
   // Each step of a queued job's trip, as a line in the log panel between the webhook's and the worker's.
   stack.sqs?.events.on('event', (event) => process.stdout.write(`${JSON.stringify({ level: 'INFO', message: `queue: ${event.kind}`, timestamp: new Date().toISOString(), ...queueFields(event) })}\n`));
-  try {
-    const chat = await startChatPage({
+  const pages: ChatPage[] = [];
+  const openChatPage = async (chatId: number, port?: number) => {
+    const page = await startChatPage({
       telegram: stack.telegram,
       token: DEMO_TOKEN,
-      chatId: DEMO_CHAT_ID,
+      chatId,
       onLog: onHandlerLog,
       botUsername: DEMO_BOT_USERNAME,
       rateLimitPerMinute: DEMO_RATE_LIMIT_PER_MINUTE,
-      ...(ports.chat !== undefined && { port: ports.chat }),
+      ...(port !== undefined && { port }),
     });
+    pages.push(page);
+    return page;
+  };
+  try {
+    const chat = await openChatPage(DEMO_CHAT_ID, ports.chat);
     return Object.assign(stack, {
       chatUrl: chat.url,
       chatId: DEMO_CHAT_ID,
       token: DEMO_TOKEN,
       webhookSecret,
       chat,
+      openChatPage: (chatId: number) => openChatPage(chatId),
       async close() {
-        await chat.close();
+        for (const page of pages.splice(0)) await page.close();
         await closeStack();
       },
     });

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, missingChromium } from '../../local/chat/chromium.ts';
-import { DEMO_START_MESSAGE, startDemo, type Demo } from '../../local/demo/stack.ts';
+import { DEMO_CHAT_ID, DEMO_START_MESSAGE, startDemo, type Demo } from '../../local/demo/stack.ts';
 import { describeUnlessMissing } from '../support/suite.ts';
 
 const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
@@ -299,4 +299,59 @@ describeUnlessMissing('browser tests (the demo chat page in Chromium)', missing,
       await phone.close();
     }
   });
+
+  // Files are sent in a second person's chat with the bot, so the demo chat's 10 messages a minute stay
+  // for the tests above. At desktop size a short Markdown file (one Polly request); on a phone a text
+  // of two requests, with a status message, under a file name too long for the bubble.
+  const DOCUMENTS: Record<keyof typeof VIEWPORTS, { name: string; type: string; text: string; parts: number }> = {
+    desktop: { name: 'notes.md', type: 'text/markdown', text: '# Notes\n\nThe paperclip sends a **file**, and the bot reads it aloud.\n', parts: 1 },
+    'phone (390 px)': {
+      name: 'minutes-of-the-quarterly-planning-meeting-with-every-decision-and-action-item.txt',
+      type: 'text/plain',
+      text: 'We met to plan the quarter, and every decision is written down here so that nobody has to remember it. '.repeat(31),
+      parts: 2,
+    },
+  };
+  const documentsChatId = DEMO_CHAT_ID + 1;
+  let documentsChat: string | undefined;
+
+  for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
+    const file = DOCUMENTS[size];
+    test(`at ${size === 'desktop' ? 'desktop size' : size}, a ${file.parts}-part file sent with 📎 shows as the user's file, then the bot's voice replying to it${file.parts > 1 ? ', and a status edited to "read aloud"' : ''}`, async () => {
+      documentsChat ??= (await demo.openChatPage(documentsChatId)).url;
+      const chat = await browser.newPage(VIEWPORTS[size]);
+      try {
+        await chat.goto(documentsChat);
+        // The chat's history (the file sent at the other size) is on the page before the new file goes.
+        const voicesBefore = demo.telegram.sent.filter((m) => m.chat_id === documentsChatId && m.kind === 'voice').length;
+        await chat.waitForFunction((n) => document.querySelectorAll('.row.bot .voice').length === n, voicesBefore, { timeout: 10_000 });
+        const [chooser] = await Promise.all([chat.waitForEvent('filechooser'), chat.click('#attach')]);
+        await chooser.setFiles({ name: file.name, mimeType: file.type, buffer: Buffer.from(file.text) });
+
+        const bubble = chat.locator('.row.user [data-testid="document"]').last();
+        await bubble.locator('.file-name', { hasText: file.name }).waitFor({ timeout: 10_000 });
+        const voice = chat.locator('.row.bot', { has: chat.locator('.voice') }).nth(voicesBefore);
+        await voice.waitFor({ timeout: 60_000 });
+        assert.equal(await voice.locator('.reply').innerText(), `📎 ${file.name}`, 'the voice replies to the file');
+        await chat.waitForFunction((n) => (document.querySelectorAll<HTMLAudioElement>('.row.bot .voice audio')[n]?.duration ?? 0) > 1, voicesBefore, { timeout: 10_000 });
+        if (file.parts > 1) {
+          // The status replies to the file and quotes its name, cut short when it is this long.
+          const status = chat.locator('.row.bot', { has: chat.locator('.reply', { hasText: `📎 ${file.name}` }), hasNot: chat.locator('.voice') }).last();
+          await status.locator('.text', { hasText: /^📄 “minutes-of-the-quarterly-.*…”: [\d,]+ characters read aloud\.$/ }).waitFor({ timeout: 10_000 });
+          assert.match(await status.locator('.meta').innerText(), /^edited /, 'the status message was edited in place');
+          const edits = demo.telegram.calls.filter((c) => c.method === 'editMessageText' && Number(c.params.chat_id) === documentsChatId && c.status === 200);
+          assert.ok(edits.some((c) => String(c.params.text).includes(`1 of ${file.parts} parts ready`)), 'the status said how far the reading was');
+        }
+
+        const widths = await chat.evaluate(() => ({ page: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth), view: window.innerWidth }));
+        assert.ok(widths.page <= widths.view, `the chat is ${widths.page} px wide in a ${widths.view} px window`);
+        const box = await bubble.boundingBox();
+        assert.ok(box && box.x >= 0 && box.x + box.width <= widths.view, `the file's bubble is on screen: ${JSON.stringify(box)}`);
+        await mkdir(ARTIFACTS, { recursive: true });
+        await chat.screenshot({ path: join(ARTIFACTS, size === 'desktop' ? 'demo-document.png' : 'demo-phone-document.png') });
+      } finally {
+        await chat.close();
+      }
+    });
+  }
 });

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message } from '@grammyjs/types';
 import { TELEGRAM_CONNECT_TIMEOUT_MS, TELEGRAM_IDLE_SOCKET_TIMEOUT_MS, TELEGRAM_MAX_ATTEMPTS } from '../constants.ts';
 import type { CallOptions, FileUpload, Messenger, MethodName, Params, Result } from '../context.ts';
-import { TelegramError, TelegramNetworkError } from './errors.ts';
+import { FileTooBigError, isFileTooBig, TelegramError, TelegramNetworkError } from './errors.ts';
 import { multipartBody, type FilePart } from './multipart.ts';
 import { KeepAliveTransport, neverConnected } from './transport.ts';
 
@@ -68,6 +68,46 @@ export class TelegramClient implements Messenger {
         release: () => stream.destroy(),
       };
     }) as Promise<Message>;
+  }
+
+  /**
+   * getFile, then the file from `{api}/file/bot<token>/<file_path>`, read until `maxBytes` and no
+   * further: the Bot API's own refusal and a file that turns out bigger both end in FileTooBigError.
+   */
+  async download(fileId: string, maxBytes: number, options: CallOptions): Promise<Uint8Array> {
+    let file;
+    try {
+      file = await this.call('getFile', { file_id: fileId }, options);
+    } catch (error) {
+      throw isFileTooBig(error) ? new FileTooBigError(`getFile: over the Bot API's download limit`, { cause: error }) : error;
+    }
+    if (file.file_size !== undefined && file.file_size > maxBytes) throw new FileTooBigError(`the file has ${file.file_size} bytes, more than ${maxBytes}`);
+    if (!file.file_path) throw new TelegramError('getFile', 400, 'no file_path in the answer');
+    const signal = options.deadline.signal(options.reserveMs);
+    let response: IncomingMessage;
+    try {
+      response = await this.transport.get(`${this.apiUrl}/file/bot${this.token}/${file.file_path}`, signal);
+    } catch (error) {
+      throw new TelegramNetworkError(`file download: Telegram not reached (${this.reason(error)})`, !neverConnected(error));
+    }
+    if (response.statusCode !== 200) {
+      response.resume();
+      throw new TelegramError('file download', response.statusCode ?? 0, `HTTP ${response.statusCode}`);
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    try {
+      for await (const chunk of response as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) throw new FileTooBigError(`the file is longer than ${maxBytes} bytes`);
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      response.destroy();
+      if (error instanceof FileTooBigError) throw error;
+      throw new TelegramNetworkError(`file download: cut off (${this.reason(error)})`);
+    }
+    return Buffer.concat(chunks);
   }
 
   private async withRetries(

@@ -30,3 +30,11 @@ export const isBadRequest = (error: unknown): error is TelegramError => error in
 
 /** The user has turned off voice messages from others (a Premium privacy setting). */
 export const isVoiceForbidden = (error: unknown): boolean => isBadRequest(error) && error.description.includes('VOICE_MESSAGES_FORBIDDEN');
+
+/** A file over the most a bot may download: the Bot API refused it (400 "file is too big"), or it was bigger than asked for. */
+export class FileTooBigError extends Error {
+  override name = 'FileTooBigError';
+}
+
+/** The Bot API's refusal of getFile for a file over 20 MB. */
+export const isFileTooBig = (error: unknown): boolean => isBadRequest(error) && /file is too big/i.test(error.description);

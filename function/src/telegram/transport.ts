@@ -59,8 +59,17 @@ export class KeepAliveTransport {
    * has arrived; the signal aborts the request at any point, the answer's body included.
    */
   post(url: string, body: string | AsyncIterable<Uint8Array>, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
+    return this.send('POST', url, body, headers, signal);
+  }
+
+  /** GETs `url` over the same pool; resolves once the answer's head has arrived. */
+  get(url: string, signal: AbortSignal): Promise<IncomingMessage> {
+    return this.send('GET', url, '', {}, signal);
+  }
+
+  private send(method: 'GET' | 'POST', url: string, body: string | AsyncIterable<Uint8Array>, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = this.request(url, { method: 'POST', headers, agent: this.agent, signal }, resolve);
+      const req = this.request(url, { method, headers, agent: this.agent, signal }, resolve);
       // Kept for the request's whole life: an unheard 'error' would crash the process, and one after
       // the answer's head also breaks the reading of its body, which reports it.
       req.on('error', reject);

@@ -18,8 +18,8 @@ import type { VoiceDelivery } from './job.ts';
  */
 export const isAmbiguousSend = (error: unknown): boolean => error instanceof TelegramNetworkError && error.maybeDelivered;
 
-/** A voice message replying to `message`; the result is how it went. */
-export const toChat = (message: Message): VoiceDelivery<DeliveryKind> => ({
+/** A voice message replying to `message`, with a caption if given; the result is how it went. */
+export const toChat = (message: Message, caption?: string): VoiceDelivery<DeliveryKind> => ({
   known: (ctx, key) => sendKnownFileId(ctx, message, key),
   whileSynthesizing: (ctx) =>
     ctx.telegram
@@ -28,7 +28,7 @@ export const toChat = (message: Message): VoiceDelivery<DeliveryKind> => ({
         () => undefined,
         (error: unknown) => ctx.log.warn('chat action not shown', { update_id: ctx.trace.updateId, error }),
       ),
-  deliver: (ctx, audio) => deliverVoice(ctx, message, audio),
+  deliver: (ctx, audio) => deliverVoice(ctx, message, audio, caption),
 });
 
 /** What the door answers Telegram's fetch of a voice URL with: the audio, or why not. */
@@ -69,9 +69,9 @@ async function sendKnownFileId(ctx: UpdateContext, message: Message, key: string
  * messages gets the audio as a file. Only a definite refusal (HTTP 400) leads to a second try, so a
  * voice is never sent twice.
  */
-async function deliverVoice(ctx: UpdateContext, message: Message, audio: CachedAudio): Promise<DeliveryKind> {
+async function deliverVoice(ctx: UpdateContext, message: Message, audio: CachedAudio, caption?: string): Promise<DeliveryKind> {
   const options = { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS };
-  const voice = { ...replyTo(message), duration: Math.max(1, Math.round(audio.durationSeconds)) };
+  const voice = { ...replyTo(message), duration: Math.max(1, Math.round(audio.durationSeconds)), ...(caption && { caption }) };
   const file: FileUpload = {
     field: 'voice',
     filename: 'voice.ogg',
@@ -97,6 +97,6 @@ async function deliverVoice(ctx: UpdateContext, message: Message, audio: CachedA
     return await send('upload', ctx.telegram.upload('sendVoice', voice, file, options));
   } catch (error) {
     if (!isVoiceForbidden(error)) throw error;
-    return send('document', ctx.telegram.upload('sendDocument', { ...replyTo(message), caption: MESSAGES.voicesForbidden }, { ...file, field: 'document' }, options));
+    return send('document', ctx.telegram.upload('sendDocument', { ...replyTo(message), caption: caption ? `${caption}\n\n${MESSAGES.voicesForbidden}` : MESSAGES.voicesForbidden }, { ...file, field: 'document' }, options));
   }
 }

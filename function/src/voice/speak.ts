@@ -81,7 +81,7 @@ export async function speak(ctx: UpdateContext, message: Message, prepared: Prep
 }
 
 /** Keeps the job for later; false (logged) when that failed too, and the apology is due after all. */
-async function heldForLater(ctx: UpdateContext, message: Message, why: NonNullable<ReturnType<typeof deferrable>>, cause: unknown): Promise<boolean> {
+export async function heldForLater(ctx: UpdateContext, message: Message, why: NonNullable<ReturnType<typeof deferrable>>, cause: unknown): Promise<boolean> {
   try {
     await ctx.later!.hold(ctx, message);
     ctx.trace.note({ queued: why });

@@ -23,23 +23,33 @@ export async function synthesizeAndStore(
   const shown = whileSynthesizing?.(ctx);
   try {
     ctx.trace.note({ parts: parts.length, cache: 'miss' });
-    const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
-    const requests = parts.map((part) => ctx.synthesizer.synthesize({ ...how, text: part, signal }));
-    const streams = await ctx.trace.time('polly', allOrDestroy(requests));
-    try {
-      let durationSeconds = 0;
-      const joined = (async function* () {
-        durationSeconds = yield* joinOggOpus(streams);
-      })();
-      const stored = await ctx.trace.time('s3', ctx.audioStore.save(key, joined, signal));
-      return { ...stored, durationSeconds };
-    } finally {
-      // Parts the joiner never reached, when an earlier one failed, still hold a Polly connection.
-      for (const stream of streams) stream.destroy();
-    }
+    return await synthesizeParts(ctx, parts, how, key);
   } finally {
     await shown;
   }
+}
+
+/** Parts already within Polly's limits and paid for, synthesized at once and stored, joined, under `key`. */
+export async function synthesizeParts(ctx: UpdateContext, parts: string[], how: Omit<SpeechRequest, 'signal' | 'text'>, key: string): Promise<CachedAudio> {
+  const signal = ctx.deadline.signal(DEADLINE_RESERVE_MS);
+  const requests = parts.map((part) => ctx.synthesizer.synthesize({ ...how, text: part, signal }));
+  const streams = await ctx.trace.time('polly', allOrDestroy(requests));
+  try {
+    return await storeJoined(ctx, streams, key);
+  } finally {
+    // Parts the joiner never reached, when an earlier one failed, still hold a Polly connection.
+    for (const stream of streams) stream.destroy();
+  }
+}
+
+/** Ogg Opus streams joined, in order, into one file under `key`, with its duration. */
+export async function storeJoined(ctx: UpdateContext, sources: Iterable<AsyncIterable<Uint8Array>>, key: string): Promise<CachedAudio> {
+  let durationSeconds = 0;
+  const joined = (async function* () {
+    durationSeconds = yield* joinOggOpus(sources);
+  })();
+  const stored = await ctx.trace.time('s3', ctx.audioStore.save(key, joined, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+  return { ...stored, durationSeconds };
 }
 
 /** Like Promise.all, but streams that did arrive are closed when another request failed. */

@@ -15,7 +15,7 @@ import { VoiceLinks } from '../../../function/src/inline/links.ts';
 import { serveVoiceLink } from '../../../function/src/inline/serve.ts';
 import { Logger } from '../../../function/src/log.ts';
 import { answerBatch } from '../../../function/src/worker.ts';
-import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryJobQueue, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
+import { FakeSynthesizer, InMemoryAudioStore, InMemoryBudget, InMemoryDocumentProgress, InMemoryJobQueue, InMemoryLedger, InMemoryMessenger, InMemorySettings } from './ports.ts';
 
 /** The statuses index.ts answers the voice route's outcomes with (checked against the built bundle in tests/e2e/inline.test.ts). */
 const VOICE_ROUTE_STATUS = { forbidden: 403, too_big: 413, refused: 429, failed: 500 } as const;
@@ -53,6 +53,7 @@ export class TestBot {
   readonly audioStore = new InMemoryAudioStore();
   readonly synthesizer = new FakeSynthesizer();
   readonly telegram = new InMemoryMessenger(this.audioStore);
+  readonly documents = new InMemoryDocumentProgress();
   readonly logs: LogLine[] = [];
   /** The day's character count; pass one instance to several TestBots to make them containers of one deployment. */
   readonly budget: InMemoryBudget;
@@ -97,7 +98,7 @@ export class TestBot {
    * the bot, and every call on the ports that reach the world (ledger, settings, audio store,
    * synthesizer, budget, Telegram) recorded in `portCalls`.
    */
-  private container(): { lines: LogLine[]; deps: BotDeps; portCalls: string[] } {
+  container(): { lines: LogLine[]; deps: BotDeps; portCalls: string[] } {
     const lines: LogLine[] = [];
     const log = new Logger(this.config.logLevel, (line) => {
       const parsed = JSON.parse(line) as LogLine;
@@ -118,6 +119,7 @@ export class TestBot {
       audioStore: port('audioStore', this.audioStore),
       synthesizer: port('synthesizer', this.synthesizer),
       budget: port('budget', this.budget),
+      documents: port('documents', this.documents),
       telegram: port('telegram', this.telegram),
       ...(this.jobQueue && { jobQueue: this.jobQueue }),
     };
@@ -164,6 +166,12 @@ export class TestBot {
   /** A user writes `text`; the update is delivered and its final log line returned. */
   async say(chatId: number, text: string, options?: MessageOptions & DeliverOptions): Promise<Delivery & { update: Update }> {
     const update = textMessage(chatId, text, options);
+    return { ...(await this.deliver(update, options)), update };
+  }
+
+  /** A user sends a file (a private chat's document, or one a group's `/say` will reply to); the update is delivered. */
+  async sendDocument(chatId: number, file: DocumentFile, options?: MessageOptions & DeliverOptions): Promise<Delivery & { update: Update }> {
+    const update = documentMessage(chatId, { ...file, fileId: this.telegram.addUserFile(file.bytes) }, options);
     return { ...(await this.deliver(update, options)), update };
   }
 
@@ -223,6 +231,23 @@ export function textMessage(chatId: number, text: string, { chatType = 'private'
       ...(replyTo && { reply_to_message: replyTo }),
     },
   } as Update;
+}
+
+export interface DocumentFile {
+  fileName?: string;
+  mimeType?: string;
+  bytes: Uint8Array;
+  /** As Telegram tells it; the file's length by default. */
+  fileSize?: number;
+  caption?: string;
+}
+
+/** A message carrying a document, as Telegram sends it; `fileId` is what the messenger knows the file by. */
+export function documentMessage(chatId: number, { fileName, mimeType, bytes, fileSize = bytes.length, caption, fileId }: DocumentFile & { fileId: string }, options: MessageOptions = {}): Update {
+  const update = textMessage(chatId, caption ?? '', options);
+  const { text, entities, ...message } = update.message as Message & { text: string };
+  const document = { file_id: fileId, file_unique_id: `u${fileId}`, file_size: fileSize, ...(fileName && { file_name: fileName }), ...(mimeType && { mime_type: mimeType }) };
+  return { ...update, message: { ...message, document, ...(caption && { caption, ...(entities && { caption_entities: entities }) }) } } as Update;
 }
 
 /** The update Telegram sends for each keystroke of `@bot query`. */

@@ -18,6 +18,8 @@ import type {
   Claim,
   ClaimOptions,
   ChatSettings,
+  DocumentProgress,
+  DocumentProgressStore,
   FileUpload,
   JobQueue,
   QueuedJob,
@@ -41,7 +43,7 @@ import type {
 import { speechDigest } from '../../../function/src/speech/identity.ts';
 import { applyChange } from '../../../function/src/storage/settings.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
-import { TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
+import { FileTooBigError, TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
 
 /** Errors queued for the next calls of one operation: after `after` calls that work, `times` calls fail, then it works again. */
@@ -315,6 +317,8 @@ export class InMemoryMessenger implements Messenger {
   readonly faults = new FaultQueue<string>();
   readonly forbidsVoices = new Set<number>();
   private readonly fileIds = new Map<string, Buffer>();
+  /** Files users sent, by file_id: what `download` fetches. */
+  private readonly userFiles = new Map<string, Uint8Array>();
   private nextMessageId = 1;
 
   constructor(
@@ -357,6 +361,26 @@ export class InMemoryMessenger implements Messenger {
     record.result = this.answer(method, record);
     record.ok = true;
     return record.result as Message;
+  }
+
+  /** A file a user sent: Telegram keeps it under a file_id the bot can download. */
+  addUserFile(bytes: Uint8Array): string {
+    const fileId = `userfile${this.userFiles.size + 1}`;
+    this.userFiles.set(fileId, bytes);
+    return fileId;
+  }
+
+  /** getFile, then the download, recorded as the one `getFile` call (the Bot API refuses files over 20 MB). */
+  async download(fileId: string, maxBytes: number, options: CallOptions): Promise<Uint8Array> {
+    const record: RecordedCall = { method: 'getFile', params: { file_id: fileId }, ok: false };
+    this.calls.push(record);
+    this.takeFault('getFile', options);
+    const bytes = this.userFiles.get(fileId);
+    if (!bytes) throw new TelegramError('getFile', 400, 'Bad Request: wrong file_id or the file is temporarily unavailable');
+    if (bytes.length > 20 * 1024 * 1024) throw new FileTooBigError('getFile: over the Bot API download limit', { cause: new TelegramError('getFile', 400, 'Bad Request: file is too big') });
+    if (bytes.length > maxBytes) throw new FileTooBigError(`the file has ${bytes.length} bytes, more than ${maxBytes}`);
+    record.ok = true;
+    return bytes;
   }
 
   /** Telegram making the call a webhook's answer carried: recorded like the bot's own, its result or failure seen by nobody. */
@@ -481,5 +505,24 @@ export class InMemoryJobQueue implements JobQueue {
 
   delete(messageId: string): void {
     this.jobs.splice(this.jobs.findIndex((j) => j.messageId === messageId), 1);
+  }
+}
+
+/** Each document's progress as the S3 store keeps it: a JSON copy per update, so no caller shares the object it wrote. */
+export class InMemoryDocumentProgress implements DocumentProgressStore {
+  readonly records = new Map<number, string>();
+  readonly faults = new FaultQueue<'read' | 'write'>();
+
+  async read(updateId: number, signal?: AbortSignal): Promise<DocumentProgress | undefined> {
+    signal?.throwIfAborted();
+    this.faults.take('read');
+    const body = this.records.get(updateId);
+    return body === undefined ? undefined : (JSON.parse(body) as DocumentProgress);
+  }
+
+  async write(updateId: number, progress: DocumentProgress, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    this.faults.take('write');
+    this.records.set(updateId, JSON.stringify(progress));
   }
 }
