@@ -6,7 +6,7 @@
  * these few elements and attributes are all that is read, and the worker's bundle stays small.
  *
  * Not read: items outside the linear reading order (`linear="no"`: notes, answers shown on demand),
- * images, and books whose chapters are encrypted (DRM). Fonts alone may be obfuscated: a book whose
+ * images, footnote marks, and books whose chapters are encrypted (DRM). Fonts alone may be obfuscated: a book whose
  * encryption.xml lists only its fonts is read.
  */
 import { posix } from 'node:path';
@@ -120,8 +120,12 @@ const TAG = /<(\/?)(?:[A-Za-z][\w.-]*:)?([A-Za-z][\w.-]*)(?:[^>"']|"[^"]*"|'[^']
  * Elements whose content is not read: the head (the title is in the text again), scripts, styles, and
  * ruby's pronunciation guides (furigana), which would read a Japanese word twice.
  */
-const NOT_READ = ['head', 'script', 'style', 'rt', 'rp'];
-const END_OF = new Map(NOT_READ.map((name) => [name, new RegExp(`</(?:[A-Za-z][\\w.-]*:)?${name}\\s*>`, 'gi')]));
+const NOT_READ = new Set(['head', 'script', 'style', 'rt', 'rp']);
+/**
+ * A footnote's mark and the link back from the note, as EPUB 3 marks them: a listener would hear
+ * "striking thirteen.1" and "↩". The note itself is read where the book puts it.
+ */
+const NOTE_LINK = /\s(?:epub:type|role)\s*=\s*["'](?:[^"']*\s)?(?:noteref|doc-noteref|doc-backlink)(?=["'\s])/;
 const BLOCKS = new Set(
   ['address', 'article', 'aside', 'blockquote', 'body', 'br', 'caption', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'header', 'hgroup', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul'],
 );
@@ -147,11 +151,11 @@ export function xhtmlText(xhtml: string): string {
     at = TAG.lastIndex;
     const [tag, closing, rawName] = match;
     const name = rawName!.toLowerCase();
-    const endOf = !closing && !tag.endsWith('/>') ? END_OF.get(name) : undefined;
-    if (endOf) {
+    if (!closing && !tag.endsWith('/>') && (NOT_READ.has(name) || NOTE_LINK.test(tag))) {
       // Skipped to its end tag at once (linear, whatever it holds: a script's "a<b" is no tag).
-      endOf.lastIndex = at;
-      at = TAG.lastIndex = endOf.exec(source) ? endOf.lastIndex : source.length;
+      const end = new RegExp(`</(?:[A-Za-z][\\w.-]*:)?${name.replace(/\./g, '\\.')}\\s*>`, 'gi');
+      end.lastIndex = at;
+      at = TAG.lastIndex = end.exec(source) ? end.lastIndex : source.length;
     } else if (HEADING.test(name)) {
       endLine();
       if (!closing) heading = lines.length;

@@ -111,6 +111,13 @@ describe('an XHTML page as text', () => {
     assert.equal(xhtmlText(xhtml(body)), 'Before after.\n漢字を読む。\n1 < 2 & <b>bold</b>');
   });
 
+  test('footnote marks and the links back from notes are not read; the notes are', () => {
+    const body =
+      '<p>Striking thirteen.<a href="#fn1" class="footnote-ref" epub:type="noteref">1</a> Then<sup><a role="doc-noteref" href="#fn2">2</a></sup> more.</p>' +
+      '<aside epub:type="footnote"><p id="fn1">A note.<a href="#r1" role="doc-backlink">↩︎</a></p></aside><p>x<span epub:type="pagebreak" title="12"/>y</p>';
+    assert.equal(xhtmlText(xhtml(body)), 'Striking thirteen. Then more.\nA note.\nxy');
+  });
+
   test('an attribute may hold ">"; namespaced tags are tags', () => {
     assert.equal(xhtmlText('<html:p title="a > b">Text</html:p><html:p>More</html:p>'), 'Text\nMore');
   });
