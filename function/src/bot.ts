@@ -145,7 +145,7 @@ async function handleUpdate(ctx: UpdateContext, update: Update, { fromQueue = fa
   }
   const { lease } = admission;
   // Any other answer is one send, marked done the moment it went through; a document's reading sends
-  // a status and several voices, and keeps its own record of them (documents/progress.ts).
+  // a status and several voices, and keeps its own record of them (documents/reading.ts).
   const telegram = claimed.kind === 'document' ? ctx.telegram : settlingMessenger(ctx.telegram, lease);
   let answer: Handled | undefined;
   try {

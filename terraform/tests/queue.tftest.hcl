@@ -65,8 +65,8 @@ run "an_encrypted_queue_with_a_dead_letter_queue_feeding_the_worker_at_the_neura
   }
 
   assert {
-    condition     = data.aws_iam_policy_document.consume.statement[0].actions == toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]) && data.aws_iam_policy_document.consume.statement[0].resources == toset([aws_sqs_queue.this.arn])
-    error_message = "the worker gets what the mapping needs, and ChangeMessageVisibility for backoff, on the job queue only"
+    condition     = data.aws_iam_policy_document.consume.statement[0].actions == toset(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility", "sqs:SendMessage"]) && data.aws_iam_policy_document.consume.statement[0].resources == toset([aws_sqs_queue.this.arn])
+    error_message = "the worker gets what the mapping needs, ChangeMessageVisibility for backoff and SendMessage for a document's next job, on the job queue only"
   }
 }
 

@@ -76,10 +76,10 @@ const BOUNDARY_ARN = BOUNDARY_IN_POLICY.replace('${aws:PrincipalAccount}', MOTO_
 
 /** The function role's contract: every action it may take, and nothing else. */
 const FUNCTION_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'polly:SynthesizeSpeech', 's3:AbortMultipartUpload', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'secretsmanager:GetSecretValue'];
-/** On top of it: the webhook may only send jobs; the worker gets what its event source mapping needs, and ChangeMessageVisibility. */
+/** On top of it: the webhook may only send jobs; the worker gets what its event source mapping needs, ChangeMessageVisibility, and SendMessage (a document's next job). */
 const ROLE_ACTIONS: Record<string, string[]> = {
   [NAME]: [...FUNCTION_ACTIONS, 'sqs:SendMessage'].sort(),
-  [`${NAME}-worker`]: [...FUNCTION_ACTIONS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'].sort(),
+  [`${NAME}-worker`]: [...FUNCTION_ACTIONS, 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'].sort(),
 };
 
 function providerOverride(endpoint: string): string {

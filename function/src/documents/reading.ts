@@ -3,8 +3,9 @@
  * downloaded and decoded, held to MAX_DOCUMENT_CHARACTERS and paid for whole; then read one Polly
  * request at a time, each part stored as it is made, and delivered as one voice or as numbered ones.
  * Its progress is kept (DocumentProgressStore), so a worker that died, was throttled or ran out of
- * time resumes where it stopped: no part made twice, no character paid twice, and each voice sent
- * once, but for the window between a send and its record that every voice has (docs/reliability.md).
+ * time resumes where it stopped: no part made twice, its characters paid once and each voice sent
+ * once, but for two windows a death can open: between the budget's reservation (and the status
+ * message) and the first record, and between a voice's send and its record (docs/documents.md).
  */
 import type { Document, Message } from '@grammyjs/types';
 import { ahead } from '../ahead.ts';

@@ -51,8 +51,9 @@ resource "aws_iam_role_policy" "send" {
   policy = data.aws_iam_policy_document.send.json
 }
 
-# What Lambda's event source mapping needs on the worker's role, and ChangeMessageVisibility, with
-# which the worker puts a throttled job back for a while; nothing on the dead-letter queue.
+# What Lambda's event source mapping needs on the worker's role; ChangeMessageVisibility, with which
+# the worker puts a throttled job back for a while; and SendMessage, with which a document's reading
+# that ran out of time goes on as a new job. Nothing on the dead-letter queue.
 data "aws_iam_policy_document" "consume" {
   statement {
     sid = "ConsumeJobs"
@@ -61,6 +62,7 @@ data "aws_iam_policy_document" "consume" {
       "sqs:DeleteMessage",
       "sqs:GetQueueAttributes",
       "sqs:ChangeMessageVisibility",
+      "sqs:SendMessage",
     ]
     resources = [aws_sqs_queue.this.arn]
   }
