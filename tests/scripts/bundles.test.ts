@@ -20,16 +20,17 @@ function documentSources(output: 'index' | 'worker'): string[] {
 }
 
 const bundle = (output: 'index' | 'worker') => readFileSync(resolve(DIST, `${output}.mjs`), 'utf8');
+const MARKERS = ['document not read', 'koi8-r', 'META-INF/container.xml', 'inflateRawSync'];
 
 describe('the Lambda bundles', { skip: !built && 'dist/ is not built: run npm run build' }, () => {
   test("the webhook's bundle carries only the document intake (format and size checks), none of the reading", () => {
     assert.deepEqual(documentSources('index'), ['format.ts', 'intake.ts']);
-    // Strings only the reading and the decoding hold, checked in the minified file itself.
-    for (const marker of ['document not read', 'koi8-r']) assert.ok(!bundle('index').includes(marker), `dist/index.mjs holds "${marker}"`);
+    // Strings only the reading, the decoding and the unzipping hold, checked in the minified file itself.
+    for (const marker of MARKERS) assert.ok(!bundle('index').includes(marker), `dist/index.mjs holds "${marker}"`);
   });
 
-  test("the worker's bundle carries the reading and the decoding", () => {
-    for (const source of ['reading.ts', 'intake.ts', 'format.ts']) assert.ok(documentSources('worker').includes(source), `dist/worker.mjs lacks ${source}`);
-    for (const marker of ['document not read', 'koi8-r']) assert.ok(bundle('worker').includes(marker), `dist/worker.mjs lacks "${marker}"`);
+  test("the worker's bundle carries the reading, the decoding and the EPUB reader", () => {
+    for (const source of ['reading.ts', 'intake.ts', 'format.ts', 'epub.ts', 'zip.ts']) assert.ok(documentSources('worker').includes(source), `dist/worker.mjs lacks ${source}`);
+    for (const marker of MARKERS) assert.ok(bundle('worker').includes(marker), `dist/worker.mjs lacks "${marker}"`);
   });
 });

@@ -11,12 +11,14 @@ const BY_EXTENSION: ReadonlyMap<string, DocumentFormat> = new Map([
   ['text', 'text'],
   ['md', 'markdown'],
   ['markdown', 'markdown'],
+  ['epub', 'epub'],
 ]);
 
 const BY_MIME_TYPE: ReadonlyMap<string, DocumentFormat> = new Map([
   ['text/plain', 'text'],
   ['text/markdown', 'markdown'],
   ['text/x-markdown', 'markdown'],
+  ['application/epub+zip', 'epub'],
 ]);
 
 /** The format a document is read in, or undefined when the bot does not read it. */

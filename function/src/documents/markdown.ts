@@ -9,6 +9,7 @@
  * follow. Only fenced blocks are known as code; an indented block could as well be a list item's
  * continuation, which only a full parser tells, so it is read.
  */
+import { decodeEntities, sentence } from './markup.ts';
 
 const ATX_HEADING = /^ {0,3}#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
@@ -21,7 +22,6 @@ const TABLE_SEPARATOR = /^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|
 /** `[id]: url "title"`: where a reference link points, nothing to read. */
 const DEFINITION = /^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*(?:<[^>]*>|\S+)(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*$/;
 const FOOTNOTE = /^ {0,3}\[\^[^\]]+\]:[ \t]*/;
-const ENDS_SENTENCE = /[.!?…:;。！？]["'”’»)\]]*$/;
 
 export function markdownToSpeech(markdown: string): string {
   const lines = withoutFrontMatter(markdown.replace(/<!--[\s\S]*?(?:-->|$)/g, '').split(/\r?\n/)).map((line) => line.replace(QUOTE_MARKS, ''));
@@ -115,12 +115,6 @@ function withoutFrontMatter(lines: string[]): string[] {
 
 const normalizeLabel = (label: string) => label.trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** A heading, list item or table row as a sentence of its own: a full stop unless it already ends one. */
-function sentence(text: string): string {
-  const trimmed = text.trim();
-  return !trimmed || ENDS_SENTENCE.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
 /** A table row's cells, read as a list: the pipes go (an escaped one is text). */
 function tableRow(line: string): string {
   const cells = line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/);
@@ -164,15 +158,4 @@ function inline(text: string, references: ReadonlySet<string>): string {
     for (const mark of EMPHASIS) result = result.replace(mark, '$1');
   }
   return decodeEntities(result.replace(/[ \t]{2,}/g, ' ').replace(HELD, (_, index: string) => held[Number(index)]!)).trim();
-}
-
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
-/** The HTML entities Markdown files use, as the characters they stand for (a listener would hear "amp"). */
-function decodeEntities(text: string): string {
-  return text.replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|([a-z]+));/gi, (whole, decimal?: string, hex?: string, name?: string) => {
-    const code = decimal ? Number(decimal) : hex ? parseInt(hex, 16) : undefined;
-    if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    return ENTITIES[name!.toLowerCase()] ?? whole;
-  });
 }

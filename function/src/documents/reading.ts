@@ -23,7 +23,7 @@ import { isAmbiguousSend, toChat } from '../voice/delivery.ts';
 import { deferrable } from '../voice/later.ts';
 import { heldForLater } from '../voice/speak.ts';
 import { storeJoined, synthesizeParts } from '../voice/synthesis.ts';
-import { documentText } from './read.ts';
+import { documentText, type DocumentRefusal } from './read.ts';
 import { documentName } from './intake.ts';
 
 /** The document's language is told from its beginning: enough to tell, and quick however long the document. */
@@ -85,6 +85,14 @@ async function readDocument(reading: Reading, document: Document, format: Docume
 
 type FetchedText = { text: string; characters: number } | { refusal: (name: string) => string };
 
+const REFUSALS: Readonly<Record<DocumentRefusal, (name: string) => string>> = {
+  binary: MESSAGES.documentBinary,
+  unknown_encoding: MESSAGES.documentUnknownEncoding,
+  empty: MESSAGES.documentEmpty,
+  not_epub: MESSAGES.documentNotEpub,
+  drm: MESSAGES.documentDrm,
+};
+
 /** The document's text as read aloud, or why it cannot be. */
 async function fetchText(ctx: UpdateContext, document: Document, format: DocumentFormat): Promise<FetchedText> {
   let bytes: Uint8Array;
@@ -96,7 +104,7 @@ async function fetchText(ctx: UpdateContext, document: Document, format: Documen
   }
   ctx.trace.note({ document_bytes: bytes.length });
   const decoded = documentText(bytes, format);
-  if (!decoded.ok) return { refusal: decoded.reason === 'binary' ? MESSAGES.documentBinary : decoded.reason === 'empty' ? MESSAGES.documentEmpty : MESSAGES.documentUnknownEncoding };
+  if (!decoded.ok) return { refusal: REFUSALS[decoded.reason] };
   ctx.trace.note({ encoding: decoded.encoding });
   const text = normalizeForSpeech(decoded.text);
   if (!text) return { refusal: MESSAGES.documentEmpty };

@@ -15,6 +15,7 @@ describe('the format a document is read in', () => {
     assert.equal(documentFormat({ file_name: 'README.md', mime_type: 'application/octet-stream' }), 'markdown');
     assert.equal(documentFormat({ file_name: 'guide.Markdown', mime_type: 'text/plain' }), 'markdown');
     assert.equal(documentFormat({ file_name: 'notes.txt', mime_type: 'text/markdown' }), 'text');
+    assert.equal(documentFormat({ file_name: 'Book.EPUB', mime_type: 'application/octet-stream' }), 'epub');
   });
 
   test('without a known extension, the MIME type decides, parameters and case aside', () => {
@@ -22,6 +23,7 @@ describe('the format a document is read in', () => {
     assert.equal(documentFormat({ file_name: 'server.log', mime_type: 'Text/Plain' }), 'text');
     assert.equal(documentFormat({ mime_type: 'text/markdown' }), 'markdown');
     assert.equal(documentFormat({ file_name: 'notes', mime_type: 'text/x-markdown' }), 'markdown');
+    assert.equal(documentFormat({ file_name: 'book', mime_type: 'application/epub+zip' }), 'epub');
   });
 
   test('anything else is not read', () => {

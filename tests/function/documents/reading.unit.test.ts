@@ -13,6 +13,7 @@ import { Deadline } from '../../../function/src/deadline.ts';
 import { documentReader, voiceGroups } from '../../../function/src/documents/reading.ts';
 import { documentMessage, TestBot } from '../support/bot.ts';
 import { InMemoryJobQueue, serviceError } from '../support/ports.ts';
+import { AES128_CBC, encryptionXml, epub } from '../support/epub.ts';
 import { TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 
 let nextChat = 8_000;
@@ -81,7 +82,7 @@ describe('a document at the webhook', () => {
   });
 
   for (const [name, file, expected] of [
-    ['a PDF', { fileName: 'paper.pdf', mimeType: 'application/pdf', bytes: utf8('%PDF-1.7') }, /\.txt and \.md .*“paper\.pdf” is neither/],
+    ['a PDF', { fileName: 'paper.pdf', mimeType: 'application/pdf', bytes: utf8('%PDF-1.7') }, /\.txt, \.md and \.epub .*“paper\.pdf” is none of them/],
     ['a file over 20 MB', { fileName: 'huge.txt', bytes: utf8('x'), fileSize: 20 * 1024 * 1024 + 1 }, /larger than 20 MB/],
   ] as const) {
     test(`${name} gets one clear text at the webhook, and nothing is queued`, async () => {
@@ -180,6 +181,34 @@ describe('a document in the worker', () => {
     assert.equal(job!.outcome, 'text_sent');
     assert.equal(job!.refused, 'budget');
     assert.match(bot.textsTo(chat)[0]!, /read all I can for today/);
+    assert.equal(bot.synthesizer.requests.length, 0);
+  });
+
+  test('an EPUB book is read in its spine’s order into one voice', async () => {
+    const bot = queuedBot();
+    const chat = nextChat++;
+    const pages = [
+      { id: 'two', href: 'Text/chapter%202.xhtml', body: '<h1>Chapter Two</h1><p>The middle.</p>' },
+      { id: 'one', href: 'Text/chapter%201.xhtml', body: '<h1>Chapter One</h1><p>The beginning &amp; more.</p>' },
+    ];
+    const book = epub({ pages, spine: ['<itemref idref="one"/>', '<itemref idref="two"/>'] });
+    const { final } = await bot.sendDocument(chat, { fileName: 'book.epub', mimeType: 'application/epub+zip', bytes: book });
+    assert.equal(final.outcome, 'queued');
+    assert.equal(final.document_format, 'epub');
+    const [job] = await drain(bot);
+    assert.equal(job!.outcome, 'voice_sent');
+    assert.deepEqual(bot.synthesizer.requests.map((r) => r.text), ['Chapter One.\nThe beginning & more.\nChapter Two.\nThe middle.']);
+    assert.equal(bot.voicesTo(chat).length, 1);
+  });
+
+  test('an EPUB locked by DRM, and a file named .epub that is no book, each get their own clear text', async () => {
+    const bot = queuedBot();
+    const chat = nextChat++;
+    const pages = [{ id: 'c1', href: 'c1.xhtml', body: '<p>Ciphertext.</p>' }];
+    await bot.sendDocument(chat, { fileName: 'locked.epub', bytes: epub({ pages, files: [encryptionXml([{ algorithm: AES128_CBC, uri: 'OEBPS/c1.xhtml' }])] }) });
+    await bot.sendDocument(chat, { fileName: 'book.epub', bytes: utf8('Not a zip at all.') });
+    await drain(bot);
+    assert.deepEqual(bot.textsTo(chat).sort(), ['“book.epub” is not an EPUB book I can open.', '“locked.epub” is protected by DRM, so I cannot read it.']);
     assert.equal(bot.synthesizer.requests.length, 0);
   });
 
