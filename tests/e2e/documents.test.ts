@@ -19,6 +19,7 @@ import type { RecordedPollyRequest } from '../../local/polly/server.ts';
 import { sqsClient } from '../../local/sqs/queues.ts';
 import type { QueueEvent } from '../../local/sqs/server.ts';
 import type { SentMessage, UserDocument } from '../../local/telegram/emulator.ts';
+import { epub } from '../function/support/epub.ts';
 import { chatIds, startStack, type Stack } from './stack.ts';
 
 /**
@@ -138,6 +139,22 @@ describe('a document in a private chat', () => {
     const read = polly[0]!.Text;
     for (const word of ['Release plan', 'Friday', 'changelog', 'one', 'two']) assert.ok(read.includes(word), `Polly reads "${word}": ${read}`);
     for (const markup of ['#', '**', 'https://', 'example.com', '](', '- one']) assert.ok(!read.includes(markup), `Polly does not read "${markup}": ${read}`);
+    assert.deepEqual(sent.map((m) => m.kind), ['voice']);
+  });
+
+  test('an .epub book: Polly reads its pages in the order of its spine, without markup, and one voice replies', async () => {
+    const chatId = newChat();
+    const book = epub({
+      pages: [
+        { id: 'two', href: 'chapter%202.xhtml', body: '<h1>Chapter two</h1><p>The second page &amp; its words.</p>' },
+        { id: 'one', href: 'one.xhtml', body: '<h1>Chapter one</h1><p>The <em>first</em> page.</p><script>never()</script>' },
+      ],
+      spine: ['<itemref idref="one"/>', '<itemref idref="two"/>'],
+    });
+    const { polly, sent } = await readThroughQueue({ chatId, fileName: 'book.epub', mimeType: 'application/epub+zip', bytes: book });
+    assert.equal(polly.length, 1);
+    const read = polly[0]!.Text;
+    assert.match(read, /^Chapter one\.\s+The first page\.\s+Chapter two\.\s+The second page & its words\.$/);
     assert.deepEqual(sent.map((m) => m.kind), ['voice']);
   });
 
