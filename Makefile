@@ -9,7 +9,9 @@ NODE_TEST := node --import tsx --test
 # each test (one may ask for more with its own { timeout }); Node 20 and 22 to each file as a whole,
 # so it stays well above the slowest file under load: tests/runtime/lambda-node.test.ts, 5-6 minutes.
 TEST_TIMEOUT_MS := 900000
-TEST_FILES = $(shell find tests -name '*.test.ts' -not -path '*/fixtures/*' | sort)
+# The unit files run together in tests/run-unit.ts, one process that compiles the shared sources once
+# (a process per file cost about a minute more); every other test file runs in its own process.
+TEST_FILES = tests/run-unit.ts $(shell find tests -name '*.test.ts' -not -name '*.unit.test.ts' -not -path '*/fixtures/*' | sort)
 
 .PHONY: help install build typecheck test test-unit
 
