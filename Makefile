@@ -25,7 +25,7 @@ help: ## [build] List the targets, grouped
 	  { target = $$0; sub(/:.*/, "", target); text = $$0; sub(/^[^#]*## /, "", text); group = "other"; \
 	    if (match(text, /^\[[a-z]+\] */)) { group = substr(text, 2, index(text, "]") - 2); text = substr(text, RLENGTH + 1) } \
 	    if (!(group in title)) group = "other"; \
-	    listed[group] = listed[group] sprintf("  make %-12s %s\n", target, text) } \
+	    listed[group] = listed[group] sprintf("  make %-14s %s\n", target, text) } \
 	  END { key[++n] = "other"; title["other"] = "Other"; \
 	    for (i = 1; i <= n; i++) if (key[i] in listed) { printf "%s%s\n%s", (shown++ ? "\n" : ""), title[key[i]], listed[key[i]] } }'
 
