@@ -43,8 +43,9 @@ function pageLines(items: readonly TextItem[]): PageLine[] {
 export async function pdfText(bytes: Uint8Array, { maxCharacters = Infinity }: { maxCharacters?: number } = {}): Promise<PdfText> {
   let pdf;
   try {
-    // A copy: PDF.js may take the buffer over. Verbosity 0: its warnings (missing fonts, broken xref) are not ours to log.
-    pdf = await getDocumentProxy(bytes.slice(), { verbosity: 0 });
+    // A plain Uint8Array copy: PDF.js refuses a Node Buffer (what a download may be) and may take the buffer over.
+    // Verbosity 0: its warnings (missing fonts, a broken xref it rebuilds) are not ours to log.
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
   } catch (error) {
     return { ok: false, reason: error instanceof Error && error.name === 'PasswordException' ? 'encrypted' : 'not_pdf' };
   }

@@ -25,6 +25,10 @@ describe('pdfText', () => {
     });
   });
 
+  test('a PDF downloaded into a Node Buffer is read as well (PDF.js itself refuses a Buffer)', async () => {
+    assert.deepEqual(await pdfText(Buffer.from(pdf([['Words in a buffer.']]))), { ok: true, text: 'Words in a buffer.', truncated: false });
+  });
+
   test('pages without text (a scan) are no_text; bytes that are no PDF are not_pdf', async () => {
     assert.deepEqual(await pdfText(pdf([[], []])), { ok: false, reason: 'no_text' });
     assert.deepEqual(await pdfText(new TextEncoder().encode('Not a PDF at all, just some words.')), { ok: false, reason: 'not_pdf' });
