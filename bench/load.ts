@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Update } from '@grammyjs/types';
-import { encodeOggOpus } from '../local/audio/ogg-opus-encoder.ts';
+import { toneOggOpus } from '../local/audio/ogg-opus-encoder.ts';
 import { localFunctionEnv } from '../local/function-env.ts';
 import { startPolly } from '../local/polly/server.ts';
 import { startS3 } from '../local/s3/server.ts';
@@ -61,7 +61,7 @@ const pct = (values: number[], p: number) => {
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** One second of tone as Ogg Opus: the load is about quotas and ledgers, not about eSpeak's CPU. */
-const TONE = encodeOggOpus(Int16Array.from({ length: 48_000 }, (_, i) => Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000))), { bitrateKbps: 16 });
+const TONE = toneOggOpus(1);
 
 type LogLine = Record<string, unknown>;
 

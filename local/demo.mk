@@ -16,5 +16,5 @@ dev: install ## [try] Run the built function against real Telegram by long polli
 	@$(MAKE) --no-print-directory bundle-quietly
 	@node --import tsx local/dev/main.ts
 
-screenshots: bundle-quietly ## [build] Take docs/screenshot-demo.png and docs/screenshot-inline.png again from the demo (needs Chromium)
+screenshots: bundle-quietly ## [build] Take docs/screenshot-demo.png, screenshot-inline.png and screenshot-document.png again from the demo (needs Chromium)
 	@node --import tsx scripts/screenshots.ts

@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { after, describe, test, type TestContext } from 'node:test';
 import { resolve } from 'node:path';
 import type { Update } from '@grammyjs/types';
-import { encodeOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
+import { toneOggOpus } from '../../local/audio/ogg-opus-encoder.ts';
 import { localFunctionEnv } from '../../local/function-env.ts';
 import { startPolly, type LocalPolly } from '../../local/polly/server.ts';
 import { startS3, type LocalS3, type RecordedS3Request } from '../../local/s3/server.ts';
@@ -39,7 +39,7 @@ const REDELIVERY_INTERVALS = doubling(400, 7);
  * One second of a 220 Hz tone as Ogg Opus, made once: eSpeak NG for five stand-ins at once would
  * serialise on this process's one thread and stretch every first attempt past its deadline.
  */
-const TONE = encodeOggOpus(Int16Array.from({ length: 48_000 }, (_, i) => Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000))), { bitrateKbps: 16 });
+const TONE = toneOggOpus(1);
 
 interface World {
   s3: LocalS3;

@@ -59,8 +59,8 @@ async function main(): Promise<void> {
   // would be a copy of it. With the deployed queue named, the deployed worker answers what is queued.
   say(
     env.JOB_QUEUE_URL
-      ? 'JOB_QUEUE_URL is set: what Polly throttles goes to that queue, and the deployed worker answers it (make dev runs no worker of its own)'
-      : 'no JOB_QUEUE_URL: what Polly throttles gets the apology; set it to `terraform -chdir=terraform output -raw job_queue_url` to hand it to the deployed worker',
+      ? 'JOB_QUEUE_URL is set: what Polly throttles, and documents, go to that queue, and the deployed worker answers them (make dev runs no worker of its own)'
+      : 'no JOB_QUEUE_URL: what Polly throttles gets the apology and documents are not read; set it to `terraform -chdir=terraform output -raw job_queue_url` to hand them to the deployed worker',
   );
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

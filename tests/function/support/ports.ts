@@ -44,7 +44,7 @@ import { speechDigest } from '../../../function/src/speech/identity.ts';
 import { applyChange } from '../../../function/src/storage/settings.ts';
 import { oggDurationFromTail } from '../../../function/src/speech/ogg.ts';
 import { FileTooBigError, TelegramError, TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
-import { encodeOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
+import { toneOggOpus } from '../../../local/audio/ogg-opus-encoder.ts';
 
 /** Errors queued for the next calls of one operation: after `after` calls that work, `times` calls fail, then it works again. */
 class FaultQueue<Op extends string> {
@@ -253,11 +253,7 @@ export class InMemoryAudioStore implements AudioStore {
 }
 
 /** A 48 kHz mono tone, encoded as a real Ogg Opus file: half a second at least, then a hundredth of a second per character: small and quick to make. */
-function oggOpusFor(text: string): Buffer {
-  const samples = new Int16Array(Math.max(24_000, text.length * 480));
-  for (let i = 0; i < samples.length; i++) samples[i] = Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / 48_000));
-  return encodeOggOpus(samples, { bitrateKbps: 16 });
-}
+const oggOpusFor = (text: string): Buffer => toneOggOpus(Math.max(0.5, text.length / 100));
 
 export class FakeSynthesizer implements Synthesizer {
   readonly requests: Omit<SpeechRequest, 'signal'>[] = [];
