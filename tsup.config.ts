@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 
-// One minified ESM file for the Lambda runtime (handler string `index.handler`), and beside it the
-// tools built from the same sources: dist/webhook.mjs (Terraform, the demo) and dist/dev.mjs (`make dev`).
+// One minified ESM file for the Lambda runtime (handler string `index.handler`), the queue worker's
+// (`worker.handler`) and dist/pdf.mjs, PDF.js, which the worker imports only when a PDF arrives
+// (documents/pdf-loader.ts); and beside them the tools built from the same sources: dist/webhook.mjs (Terraform, the demo) and dist/dev.mjs (`make dev`).
 // Each entry is a whole bundle of its own (no splitting), so index.mjs holds nothing of the tools and
 // each tool runs with nothing but Node. The AWS SDK is bundled on purpose: a pinned, tree-shaken copy
 // instead of whatever the runtime ships.
@@ -27,7 +28,7 @@ const shared = {
 export default defineConfig([
   {
     ...shared,
-    entry: { index: 'function/src/index.ts', worker: 'function/src/worker.ts' },
+    entry: { index: 'function/src/index.ts', worker: 'function/src/worker.ts', pdf: 'function/src/documents/pdf.ts' },
     esbuildOptions(options) {
       options.alias = { '@aws-sdk/credential-provider-node': './function/src/lambda-credentials.ts' };
     },

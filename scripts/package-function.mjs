@@ -1,4 +1,5 @@
-// Writes dist/function.zip, the Lambda package, from dist/index.mjs (the webhook) and dist/worker.mjs (the queue worker).
+// Writes dist/function.zip, the Lambda package, from dist/index.mjs (the webhook), dist/worker.mjs (the queue worker)
+// and dist/pdf.mjs (PDF.js, which the worker imports beside itself when a PDF arrives).
 //
 // The zip is deterministic: a fixed timestamp (1980-01-01, the earliest a zip can say), fixed modes
 // and a fixed compression level, so the same bundle always gives the same bytes. Terraform takes the
@@ -10,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const ENTRIES = ['index.mjs', 'worker.mjs'];
+const ENTRIES = ['index.mjs', 'worker.mjs', 'pdf.mjs'];
 const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1; // years since 1980, month, day
 const DOS_TIME_MIDNIGHT = 0;
 const UNIX_FILE_MODE_0644 = 0o100644;

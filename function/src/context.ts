@@ -289,8 +289,8 @@ export interface DocumentProgressStore {
   write(updateId: number, progress: DocumentProgress, signal?: AbortSignal): Promise<void>;
 }
 
-/** The formats read aloud: plain text, Markdown read without its markup, and EPUB books. */
-export type DocumentFormat = 'text' | 'markdown' | 'epub';
+/** The formats read aloud: plain text, Markdown read without its markup, EPUB books and PDFs. */
+export type DocumentFormat = 'text' | 'markdown' | 'epub' | 'pdf';
 
 /**
  * Reads a document aloud, in the worker only (the webhook bundle carries no decoding): `message` is

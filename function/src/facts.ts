@@ -48,7 +48,7 @@ export interface JobFacts {
   /** Why the job went to the queue: Polly throttled it, the invocation ran out of time, or it is a document (read by the worker). */
   queued?: 'throttled' | 'out_of_time' | 'document';
   /** A document: how it was read, its size, and how far its reading got. */
-  document_format?: 'text' | 'markdown' | 'epub';
+  document_format?: 'text' | 'markdown' | 'epub' | 'pdf';
   document_bytes?: number;
   encoding?: string;
   /** Parts found stored when this job began (a resumed reading), and stored when it ended. */

@@ -6,7 +6,7 @@ export const MESSAGES = {
     '/voice — choose the voice for your language (or /voice Joanna to pick one by name)',
     '/speed — read slower or faster (or /speed 150 for one and a half times normal)',
     '/say <text> — read a text aloud; in groups, this (or /say as a reply to a message) is how to ask me',
-    'Send me a .txt, .md or .epub file and I read it aloud too (in groups: reply /say to it).',
+    'Send me a .txt, .md, .epub or .pdf file and I read it aloud too (in groups: reply /say to it).',
     '/start — the welcome message, /help — this one',
   ].join('\n'),
   notText: 'I can only read text aloud. Send me a text message.',
@@ -32,15 +32,19 @@ export const MESSAGES = {
   speedSet: (percent: number) => `From now on I read at ${percent} % of normal speed.`,
   speedNormal: 'I read at normal speed again.',
   speedInvalid: (min: number, max: number) => `A speed is a percentage from ${min} to ${max}, e.g. /speed 150, or /speed normal. Nothing changed.`,
-  documentUnsupported: (name: string) => `I can read .txt, .md and .epub files aloud, and “${name}” is none of them. Send it as plain text, Markdown or an EPUB book.`,
+  documentUnsupported: (name: string) => `I can read .txt, .md, .epub and .pdf files aloud, and “${name}” is none of them. Send it as plain text, Markdown, an EPUB book or a PDF.`,
   documentTooBig: (megabytes: number) => `That file is larger than ${megabytes} MB, the most a bot may download from Telegram. Please send a smaller one.`,
-  documentTooLong: (characters: number, limit: number) =>
-    `That document has ${characters.toLocaleString('en-US')} characters, and I read documents of up to ${limit.toLocaleString('en-US')}. Please send a shorter one.`,
+  /** `more`: the document was read only until it was too long (a long PDF), so its count is a lower bound. */
+  documentTooLong: (characters: number, limit: number, { more = false } = {}) =>
+    `That document has ${more ? 'more than ' : ''}${characters.toLocaleString('en-US')} characters, and I read documents of up to ${limit.toLocaleString('en-US')}. Please send a shorter one.`,
   documentBinary: (name: string) => `“${name}” does not look like text to me. Please send a plain text (.txt) or Markdown (.md) file.`,
   documentUnknownEncoding: (name: string) => `I could not tell how “${name}” is encoded. Please save it as UTF-8 and send it again.`,
   documentEmpty: (name: string) => `There is nothing to read aloud in “${name}”.`,
   documentDrm: (name: string) => `“${name}” is protected by DRM, so I cannot read it.`,
   documentNotEpub: (name: string) => `“${name}” is not an EPUB book I can open.`,
+  documentNoText: (name: string) => `“${name}” has no text to read (a scan?).`,
+  documentEncrypted: (name: string) => `“${name}” is protected by a password, so I cannot read it.`,
+  documentNotPdf: (name: string) => `“${name}” is not a PDF I can open.`,
   documentsNeedQueue: 'Sorry, I cannot read documents here: this bot has no job queue to read them in.',
   documentProgress: (name: string, done: number, parts: number) => `📄 Reading “${name}” aloud: ${done} of ${parts} parts ready…`,
   documentRead: (name: string, characters: number, voices: number) =>

@@ -20,6 +20,7 @@ import { sqsClient } from '../../local/sqs/queues.ts';
 import type { QueueEvent } from '../../local/sqs/server.ts';
 import type { SentMessage, UserDocument } from '../../local/telegram/emulator.ts';
 import { epub } from '../function/support/epub.ts';
+import { pdf } from '../function/support/pdf.ts';
 import { chatIds, startStack, type Stack } from './stack.ts';
 
 /**
@@ -158,6 +159,17 @@ describe('a document in a private chat', () => {
     assert.deepEqual(sent.map((m) => m.kind), ['voice']);
   });
 
+  test('a .pdf: the worker loads PDF.js from dist/pdf.mjs beside it; Polly reads the pages in order without the running header and page numbers', async () => {
+    const chatId = newChat();
+    const paper = pdf([
+      ['Field Notes', 'On the first page the birds were counted along the river, and a heron was', 'seen.', '1'],
+      ['Field Notes', 'On the second page the count was done.', '2'],
+    ]);
+    const { polly, sent } = await readThroughQueue({ chatId, fileName: 'notes.pdf', mimeType: 'application/pdf', bytes: paper });
+    assert.deepEqual(polly.map((r) => r.Text), ['On the first page the birds were counted along the river, and a heron was seen.\nOn the second page the count was done.']);
+    assert.deepEqual(sent.map((m) => m.kind), ['voice']);
+  });
+
   test('a document of three Polly requests: a status message edited to its end, one voice as long as its parts, the parts asked one at a time', async () => {
     const chatId = newChat();
     const text = sentences(7_000);
@@ -238,10 +250,10 @@ describe('a reading that stops half-way', () => {
 });
 
 describe('documents refused, each with one clear text', () => {
-  test('a .pdf: the webhook says which files it reads, and queues nothing', async () => {
+  test('a .docx: the webhook says which files it reads, and queues nothing', async () => {
     const chatId = newChat();
-    const { update, messageId } = await sendDocument({ chatId, fileName: 'report.pdf', mimeType: 'application/pdf', bytes: utf8('%PDF-1.7\n%âãÏÓ\n1 0 obj\n') });
-    assert.deepEqual(stack.sentTo(chatId).map((m) => [m.kind, m.text, m.reply_to_message_id]), [['text', MESSAGES.documentUnsupported('report.pdf'), messageId]]);
+    const { update, messageId } = await sendDocument({ chatId, fileName: 'report.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes: utf8('PK\u0003\u0004') });
+    assert.deepEqual(stack.sentTo(chatId).map((m) => [m.kind, m.text, m.reply_to_message_id]), [['text', MESSAGES.documentUnsupported('report.docx'), messageId]]);
     assert.equal(queueMessageOf(update.update_id), undefined, 'no queue job');
   });
 
@@ -251,6 +263,13 @@ describe('documents refused, each with one clear text', () => {
     const { polly, sent } = await readThroughQueue({ chatId, fileName: 'big.txt', bytes: utf8(text) });
     assert.deepEqual(sent.map((m) => m.text), [MESSAGES.documentTooLong(MAX_DOCUMENT_CHARACTERS + 500, MAX_DOCUMENT_CHARACTERS)]);
     assert.match(sent[0]!.text!, /has 18,500 characters.* up to 18,000/);
+    assert.deepEqual(polly, [], 'no Polly request');
+  });
+
+  test('a scanned .pdf (no text on its pages): the text says so, and no Polly request', async () => {
+    const chatId = newChat();
+    const { polly, sent } = await readThroughQueue({ chatId, fileName: 'scan.pdf', bytes: pdf([[]]) });
+    assert.deepEqual(sent.map((m) => m.text), ['“scan.pdf” has no text to read (a scan?).']);
     assert.deepEqual(polly, [], 'no Polly request');
   });
 

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { deterministicZip } from '../../scripts/package-function.mjs';
 
@@ -39,5 +40,26 @@ describe('the function package', () => {
     const [entry, ...rest] = readWithPython(zip([{ name: 'index.mjs', content: bundle }]));
     assert.deepEqual(rest, []);
     assert.deepEqual(entry, { name: 'index.mjs', date: [1980, 1, 1, 0, 0, 0], mode: '0o100644', content: bundle.toString() });
+  });
+
+  test('holds the three Lambda bundles side by side: the webhook, the worker and PDF.js, which the worker imports beside itself', () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'voicebot-dist-'));
+    try {
+      for (const name of ['index.mjs', 'worker.mjs', 'pdf.mjs', 'dev.mjs']) fs.writeFileSync(path.join(dist, name), `// ${name}\n`);
+      const script = fileURLToPath(new URL('../../scripts/package-function.mjs', import.meta.url));
+      const built = spawnSync(process.execPath, [script, '--dist', dist], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stderr);
+      assert.deepEqual(readWithPython(fs.readFileSync(path.join(dist, 'function.zip'))).map((entry) => [entry.name, entry.content]), [
+        ['index.mjs', '// index.mjs\n'],
+        ['worker.mjs', '// worker.mjs\n'],
+        ['pdf.mjs', '// pdf.mjs\n'],
+      ]);
+      fs.rmSync(path.join(dist, 'pdf.mjs'));
+      const missing = spawnSync(process.execPath, [script, '--dist', dist], { encoding: 'utf8' });
+      assert.equal(missing.status, 1);
+      assert.match(missing.stderr, /pdf\.mjs is missing/);
+    } finally {
+      fs.rmSync(dist, { recursive: true });
+    }
   });
 });

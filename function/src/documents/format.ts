@@ -12,6 +12,7 @@ const BY_EXTENSION: ReadonlyMap<string, DocumentFormat> = new Map([
   ['md', 'markdown'],
   ['markdown', 'markdown'],
   ['epub', 'epub'],
+  ['pdf', 'pdf'],
 ]);
 
 const BY_MIME_TYPE: ReadonlyMap<string, DocumentFormat> = new Map([
@@ -19,6 +20,7 @@ const BY_MIME_TYPE: ReadonlyMap<string, DocumentFormat> = new Map([
   ['text/markdown', 'markdown'],
   ['text/x-markdown', 'markdown'],
   ['application/epub+zip', 'epub'],
+  ['application/pdf', 'pdf'],
 ]);
 
 /** The format a document is read in, or undefined when the bot does not read it. */

@@ -91,6 +91,9 @@ const REFUSALS: Readonly<Record<DocumentRefusal, (name: string) => string>> = {
   empty: MESSAGES.documentEmpty,
   not_epub: MESSAGES.documentNotEpub,
   drm: MESSAGES.documentDrm,
+  no_text: MESSAGES.documentNoText,
+  encrypted: MESSAGES.documentEncrypted,
+  not_pdf: MESSAGES.documentNotPdf,
 };
 
 /** The document's text as read aloud, or why it cannot be. */
@@ -103,13 +106,15 @@ async function fetchText(ctx: UpdateContext, document: Document, format: Documen
     throw error;
   }
   ctx.trace.note({ document_bytes: bytes.length });
-  const decoded = documentText(bytes, format);
+  const limit = ctx.config.maxDocumentCharacters;
+  // Twice the limit: what a PDF's layout drops (headers, page numbers, spaces folded) cannot bring it back under.
+  const decoded = await documentText(bytes, format, { maxCharacters: 2 * limit, signal: ctx.deadline.signal(DEADLINE_RESERVE_MS) });
   if (!decoded.ok) return { refusal: REFUSALS[decoded.reason] };
   ctx.trace.note({ encoding: decoded.encoding });
   const text = normalizeForSpeech(decoded.text);
   if (!text) return { refusal: MESSAGES.documentEmpty };
   const characters = billedCharacters(text);
-  const limit = ctx.config.maxDocumentCharacters;
+  if (decoded.truncated) return { refusal: () => MESSAGES.documentTooLong(Math.max(characters, limit), limit, { more: true }) };
   if (characters > limit) return { refusal: () => MESSAGES.documentTooLong(characters, limit) };
   return { text, characters };
 }

@@ -31,8 +31,8 @@ describe('an EPUB book', () => {
     assert.deepEqual(epubText(epub({ pages })), { ok: true, text: 'Read.' });
   });
 
-  test('is read through documentText like any document', () => {
-    assert.deepEqual(documentText(epub({ pages: [page('c1', '<h1>Title</h1><p>Text.</p>')] }), 'epub'), { ok: true, text: 'Title.\nText.' });
+  test('is read through documentText like any document', async () => {
+    assert.deepEqual(await documentText(epub({ pages: [page('c1', '<h1>Title</h1><p>Text.</p>')] }), 'epub'), { ok: true, text: 'Title.\nText.' });
   });
 
   test('locked by DRM, that is with a spine page in encryption.xml, is refused', () => {

@@ -24,11 +24,12 @@ describe('the format a document is read in', () => {
     assert.equal(documentFormat({ mime_type: 'text/markdown' }), 'markdown');
     assert.equal(documentFormat({ file_name: 'notes', mime_type: 'text/x-markdown' }), 'markdown');
     assert.equal(documentFormat({ file_name: 'book', mime_type: 'application/epub+zip' }), 'epub');
+    assert.equal(documentFormat({ file_name: 'scan0001', mime_type: 'application/pdf' }), 'pdf');
   });
 
   test('anything else is not read', () => {
     assert.equal(documentFormat({ file_name: 'photo.jpg', mime_type: 'image/jpeg' }), undefined);
-    assert.equal(documentFormat({ file_name: 'report.pdf', mime_type: 'application/pdf' }), undefined);
+    assert.equal(documentFormat({ file_name: 'report.docx', mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }), undefined);
     assert.equal(documentFormat({ file_name: 'data.csv', mime_type: 'text/csv' }), undefined);
     assert.equal(documentFormat({ file_name: 'notes.txt.exe', mime_type: 'application/x-msdownload' }), undefined);
     assert.equal(documentFormat({}), undefined);

@@ -14,6 +14,7 @@ import { documentReader, voiceGroups } from '../../../function/src/documents/rea
 import { documentMessage, TestBot } from '../support/bot.ts';
 import { InMemoryJobQueue, serviceError } from '../support/ports.ts';
 import { AES128_CBC, encryptionXml, epub } from '../support/epub.ts';
+import { pdf } from '../support/pdf.ts';
 import { TelegramNetworkError } from '../../../function/src/telegram/errors.ts';
 
 let nextChat = 8_000;
@@ -82,7 +83,7 @@ describe('a document at the webhook', () => {
   });
 
   for (const [name, file, expected] of [
-    ['a PDF', { fileName: 'paper.pdf', mimeType: 'application/pdf', bytes: utf8('%PDF-1.7') }, /\.txt, \.md and \.epub .*“paper\.pdf” is none of them/],
+    ['a Word file', { fileName: 'paper.docx', mimeType: 'application/msword', bytes: utf8('PK') }, /\.txt, \.md, \.epub and \.pdf .*“paper\.docx” is none of them/],
     ['a file over 20 MB', { fileName: 'huge.txt', bytes: utf8('x'), fileSize: 20 * 1024 * 1024 + 1 }, /larger than 20 MB/],
   ] as const) {
     test(`${name} gets one clear text at the webhook, and nothing is queued`, async () => {
@@ -209,6 +210,37 @@ describe('a document in the worker', () => {
     await bot.sendDocument(chat, { fileName: 'book.epub', bytes: utf8('Not a zip at all.') });
     await drain(bot);
     assert.deepEqual(bot.textsTo(chat).sort(), ['“book.epub” is not an EPUB book I can open.', '“locked.epub” is protected by DRM, so I cannot read it.']);
+    assert.equal(bot.synthesizer.requests.length, 0);
+  });
+
+  test('a PDF is read into one voice, its pages in order without the running header and page numbers', async () => {
+    const bot = queuedBot();
+    const chat = nextChat++;
+    const paper = pdf([
+      ['Field Notes', 'The first page tells of the morning, when the birds were counted by the', 'river.', '1'],
+      ['Field Notes', 'The second page tells of the evening.', '2'],
+    ]);
+    const { final } = await bot.sendDocument(chat, { fileName: 'notes.pdf', mimeType: 'application/pdf', bytes: paper });
+    assert.equal(final.outcome, 'queued');
+    assert.equal(final.document_format, 'pdf');
+    const [job] = await drain(bot);
+    assert.equal(job!.outcome, 'voice_sent');
+    assert.deepEqual(bot.synthesizer.requests.map((r) => r.text), ['The first page tells of the morning, when the birds were counted by the river.\nThe second page tells of the evening.']);
+    assert.equal(bot.voicesTo(chat).length, 1);
+  });
+
+  test('a scanned PDF, a file named .pdf that is none, and a PDF far over the limit each get their own clear text', async () => {
+    const bot = queuedBot({ MAX_DOCUMENT_CHARACTERS: '100' });
+    const chat = nextChat++;
+    await bot.sendDocument(chat, { fileName: 'scan.pdf', bytes: pdf([[]]) });
+    await bot.sendDocument(chat, { fileName: 'paper.pdf', bytes: utf8('Not a PDF at all.') });
+    const long = Array.from({ length: 40 }, (_, n) => [`This is page ${n + 1} of a long report, and it has one sentence that fills the whole of its line.`]);
+    await bot.sendDocument(chat, { fileName: 'long.pdf', bytes: pdf(long) });
+    await drain(bot);
+    const [tooLong, ...refused] = bot.textsTo(chat).sort();
+    assert.deepEqual(refused, ['“paper.pdf” is not a PDF I can open.', '“scan.pdf” has no text to read (a scan?).']);
+    // Read until past twice the limit, about three pages of the forty: the count is what was read.
+    assert.match(tooLong!, /^That document has more than (2\d\d|3\d\d) characters, and I read documents of up to 100\./);
     assert.equal(bot.synthesizer.requests.length, 0);
   });
 
