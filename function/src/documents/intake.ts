@@ -17,13 +17,16 @@ export const documentName = (document: Document): string => {
   return name.length > 64 ? `${name.slice(0, 61)}…` : name;
 };
 
+/** The refusal of a file over what a bot may download: said by the size Telegram reports here, or by the download (reading.ts). */
+export const tooBigToDownload = (): string => MESSAGES.documentTooBig(TELEGRAM_DOWNLOAD_MAX_BYTES / 1024 / 1024);
+
 export async function readAloud(ctx: UpdateContext, message: Message, document: Document): Promise<Outcome> {
   const refuse = (text: string) => replyText(ctx, message, text).then((): Outcome => 'text_sent');
   ctx.trace.note({ ...(document.file_size !== undefined && { document_bytes: document.file_size }) });
   const format = documentFormat(document);
   if (!format) return refuse(MESSAGES.documentUnsupported(documentName(document)));
   ctx.trace.note({ document_format: format });
-  if ((document.file_size ?? 0) > TELEGRAM_DOWNLOAD_MAX_BYTES) return refuse(MESSAGES.documentTooBig(TELEGRAM_DOWNLOAD_MAX_BYTES / 1024 / 1024));
+  if ((document.file_size ?? 0) > TELEGRAM_DOWNLOAD_MAX_BYTES) return refuse(tooBigToDownload());
   if (ctx.readDocument) return ctx.readDocument(ctx, message, document, format);
   if (!ctx.later) return refuse(MESSAGES.documentsNeedQueue);
   try {

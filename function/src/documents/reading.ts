@@ -24,7 +24,7 @@ import { deferrable } from '../voice/later.ts';
 import { heldForLater } from '../voice/speak.ts';
 import { storeJoined, synthesizeParts } from '../voice/synthesis.ts';
 import { documentText, type DocumentRefusal } from './read.ts';
-import { documentName } from './intake.ts';
+import { documentName, tooBigToDownload } from './intake.ts';
 
 /** The document's language is told from its beginning: enough to tell, and quick however long the document. */
 const LANGUAGE_SAMPLE_CHARACTERS = 2_000;
@@ -102,7 +102,7 @@ async function fetchText(ctx: UpdateContext, document: Document, format: Documen
   try {
     bytes = await ctx.trace.time('telegram', ctx.telegram.download(document.file_id, TELEGRAM_DOWNLOAD_MAX_BYTES, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS }));
   } catch (error) {
-    if (error instanceof FileTooBigError) return { refusal: () => MESSAGES.documentTooBig(TELEGRAM_DOWNLOAD_MAX_BYTES / 1024 / 1024) };
+    if (error instanceof FileTooBigError) return { refusal: tooBigToDownload };
     throw error;
   }
   ctx.trace.note({ document_bytes: bytes.length });
@@ -121,37 +121,46 @@ async function fetchText(ctx: UpdateContext, document: Document, format: Documen
 
 /**
  * The reading's plan: as kept by an earlier attempt (its voice and speed, its characters paid for),
- * or a new one, paid for whole before the first Polly request and shown in a status message.
+ * or a new one (startReading). The text is split once, at the plan's speed.
  */
-async function planReading({ ctx, message, name }: Reading, text: string, characters: number, kept: DocumentProgress | undefined): Promise<Plan> {
-  let progress = kept;
-  if (!progress) {
-    const settings = await ctx.trace.time('s3', ctx.settings.get(message.chat.id, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
-    const choice = chooseVoice({ text: text.slice(0, LANGUAGE_SAMPLE_CHARACTERS), languageHint: message.from?.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
-    const parts = splitForSpeech(text, partLimits(settings.speed));
-    await reserveCharacters(ctx, parts);
-    const statusMessageId = parts.length > 1 ? await sendStatus(ctx, message, MESSAGES.documentProgress(name, 0, parts.length)) : undefined;
-    progress = {
-      characters,
-      voice: choice.voice,
-      engine: choice.engine,
-      ...(choice.language && { language: choice.language }),
-      ...(settings.speed !== undefined && { speed: settings.speed }),
-      parts: parts.length,
-      stored: [],
-      ...(statusMessageId !== undefined && { statusMessageId }),
-      voicesSent: 0,
-    };
-    await saveProgress(ctx, progress);
+async function planReading(reading: Reading, text: string, characters: number, kept: DocumentProgress | undefined): Promise<Plan> {
+  let progress: DocumentProgress;
+  let parts: string[];
+  if (kept) {
+    parts = splitForSpeech(text, partLimits(kept.speed));
+    // Split otherwise than when the record was written (a new version of the splitting in between):
+    // its stored parts are not these, so they are made again; what was paid stays paid.
+    progress = parts.length === kept.parts ? kept : { ...kept, parts: parts.length, stored: [], voicesSent: 0 };
+  } else {
+    ({ progress, parts } = await startReading(reading, text, characters));
   }
+  const { ctx } = reading;
   const how = { voice: progress.voice, engine: progress.engine, ...(progress.speed !== undefined && { speed: progress.speed }) };
-  const parts = splitForSpeech(text, partLimits(progress.speed));
-  // Split otherwise than when the record was written (a new version of the splitting in between):
-  // its stored parts are not these, so they are made again; what was paid stays paid.
-  if (parts.length !== progress.parts) progress = { ...progress, parts: parts.length, stored: [], voicesSent: 0 };
   const keys = parts.map((part) => ctx.audioStore.keyFor({ ...how, text: part }));
   ctx.trace.note({ voice: how.voice, engine: how.engine, language: progress.language, speed: how.speed, text_chars: characters, parts: parts.length, parts_stored_before: progress.stored.length });
   return { parts, keys, how, progress };
+}
+
+/** A new reading: its voice and speed chosen, the whole text paid for before the first Polly request, its status shown, its record written. */
+async function startReading({ ctx, message, name }: Reading, text: string, characters: number): Promise<{ progress: DocumentProgress; parts: string[] }> {
+  const settings = await ctx.trace.time('s3', ctx.settings.get(message.chat.id, ctx.deadline.signal(DEADLINE_RESERVE_MS)));
+  const choice = chooseVoice({ text: text.slice(0, LANGUAGE_SAMPLE_CHARACTERS), languageHint: message.from?.language_code, chatVoice: settings.voice, defaultVoice: ctx.config.voice });
+  const parts = splitForSpeech(text, partLimits(settings.speed));
+  await reserveCharacters(ctx, parts);
+  const statusMessageId = parts.length > 1 ? await sendStatus(ctx, message, MESSAGES.documentProgress(name, 0, parts.length)) : undefined;
+  const progress: DocumentProgress = {
+    characters,
+    voice: choice.voice,
+    engine: choice.engine,
+    ...(choice.language && { language: choice.language }),
+    ...(settings.speed !== undefined && { speed: settings.speed }),
+    parts: parts.length,
+    stored: [],
+    ...(statusMessageId !== undefined && { statusMessageId }),
+    voicesSent: 0,
+  };
+  await saveProgress(ctx, progress);
+  return { progress, parts };
 }
 
 /**
