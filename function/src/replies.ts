@@ -28,3 +28,18 @@ export async function apologize(ctx: UpdateContext, message: Message): Promise<v
     ctx.log.error('apology not delivered', { update_id: ctx.trace.updateId, error }),
   );
 }
+
+/**
+ * Edits a text the bot sent earlier: a menu's "Now:" line and tick, a document's status. What it shows
+ * was stored or said already, so a failed edit (e.g. "message is not modified" on a second tap) is
+ * cosmetic: a warning naming `what`, not a failure. `reserveMs` is the time it leaves for what follows.
+ */
+export async function editText(
+  ctx: UpdateContext,
+  edit: Pick<Params<'editMessageText'>, 'chat_id' | 'message_id' | 'text' | 'reply_markup'>,
+  { what, reserveMs }: { what: string; reserveMs: number },
+): Promise<void> {
+  await ctx.trace
+    .time('telegram', ctx.telegram.call('editMessageText', edit, { deadline: ctx.deadline, reserveMs }))
+    .catch((error: unknown) => ctx.log.warn(`${what} not updated`, { update_id: ctx.trace.updateId, error }));
+}

@@ -1,6 +1,7 @@
 import type { CallbackQuery, InlineKeyboardButton, Message } from '@grammyjs/types';
 import { FINAL_REPLY_RESERVE_MS } from '../constants.ts';
 import type { UpdateContext } from '../context.ts';
+import { editText } from '../replies.ts';
 
 /** A menu's buttons, `columns` to a row. */
 export function buttonRows(buttons: InlineKeyboardButton[], columns: number): InlineKeyboardButton[][] {
@@ -25,22 +26,7 @@ export async function answerTap(ctx: UpdateContext, query: CallbackQuery, text?:
   );
 }
 
-/**
- * Updates a menu after a choice: its text (the "Now:" line) and its tick. The choice is stored and
- * confirmed by then, so a stale menu (e.g. "message is not modified" on a second tap) is cosmetic:
- * a warning, not a failure.
- */
+/** Updates a menu after a choice: its text (the "Now:" line) and its tick; the choice is stored and confirmed by then. */
 export async function updateMenu(ctx: UpdateContext, menu: Message, text: string, rows: InlineKeyboardButton[][]): Promise<void> {
-  try {
-    await ctx.trace.time(
-      'telegram',
-      ctx.telegram.call(
-        'editMessageText',
-        { chat_id: menu.chat.id, message_id: menu.message_id, text, reply_markup: { inline_keyboard: rows } },
-        { deadline: ctx.deadline, reserveMs: FINAL_REPLY_RESERVE_MS },
-      ),
-    );
-  } catch (error) {
-    ctx.log.warn('menu not updated', { update_id: ctx.trace.updateId, error });
-  }
+  await editText(ctx, { chat_id: menu.chat.id, message_id: menu.message_id, text, reply_markup: { inline_keyboard: rows } }, { what: 'menu', reserveMs: FINAL_REPLY_RESERVE_MS });
 }

@@ -13,7 +13,7 @@ import { DEADLINE_RESERVE_MS, DOCUMENT_PART_MIN_MS, DOCUMENT_STATUS_EDIT_INTERVA
 import type { CachedAudio, DocumentFormat, DocumentProgress, DocumentReader, SpeechRequest, UpdateContext } from '../context.ts';
 import type { Outcome } from '../facts.ts';
 import { MESSAGES } from '../messages.ts';
-import { apologize, replyText, replyTo } from '../replies.ts';
+import { apologize, editText, replyText, replyTo } from '../replies.ts';
 import { chooseVoice } from '../speech/choose.ts';
 import { partLimits } from '../speech/ssml.ts';
 import { billedCharacters, normalizeForSpeech, splitForSpeech } from '../speech/text.ts';
@@ -312,8 +312,5 @@ function statusEditor(ctx: UpdateContext, message: Message, messageId: number | 
   };
 }
 
-async function editStatus(ctx: UpdateContext, message: Message, messageId: number, text: string): Promise<void> {
-  await ctx.trace
-    .time('telegram', ctx.telegram.call('editMessageText', { chat_id: message.chat.id, message_id: messageId, text }, { deadline: ctx.deadline, reserveMs: DEADLINE_RESERVE_MS }))
-    .catch((error: unknown) => ctx.log.warn('document status not edited', { update_id: ctx.trace.updateId, error }));
-}
+const editStatus = (ctx: UpdateContext, message: Message, messageId: number, text: string): Promise<void> =>
+  editText(ctx, { chat_id: message.chat.id, message_id: messageId, text }, { what: 'document status', reserveMs: DEADLINE_RESERVE_MS });
